@@ -1,0 +1,5 @@
+"""Run bcc as ``python -m bali_corruption_cli``."""
+
+from bali_corruption_cli.cli import main
+
+main()

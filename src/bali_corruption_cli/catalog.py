@@ -1,0 +1,531 @@
+"""Read a catalogue: YAML files -> validated, cross-checked records.
+
+The fast path reads a JSON cache of the validated catalogue, keyed by a hash
+of every data file's bytes (and of bcc's version), so it can never be stale.
+Only when the cache misses are PyYAML and Pydantic imported.  Reading never
+writes to a data directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bali_corruption_cli import __version__, layout, vocab
+from bali_corruption_cli.errors import DataError
+
+if TYPE_CHECKING:
+    import yaml
+
+CACHE_FORMAT = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a catalogue."""
+
+    file: str
+    line: int | None
+    column: int | None
+    id: str | None
+    field: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = [where]
+        if self.id:
+            parts.append(f"record '{self.id}'")
+        if self.field:
+            parts.append(self.field)
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{': '.join(parts)}: {prefix}{self.message}"
+
+
+@dataclass
+class Catalog:
+    """Validated records by collection, with where each record was read."""
+
+    collections: dict[str, list[Record]]
+    fields: dict[str, list[str]]
+    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    _index: dict[str, tuple[str, Record]] | None = field(default=None, repr=False)
+
+    def records(self, collection: str) -> list[Record]:
+        return self.collections.get(collection, [])
+
+    @property
+    def index(self) -> dict[str, tuple[str, Record]]:
+        if self._index is None:
+            self._index = {
+                rec["id"]: (name, rec) for name, recs in self.collections.items() for rec in recs
+            }
+        return self._index
+
+    def get(self, record_id: str) -> tuple[str, Record] | None:
+        return self.index.get(record_id)
+
+    def all_records(self) -> Iterator[tuple[str, Record]]:
+        for name, recs in self.collections.items():
+            for rec in recs:
+                yield name, rec
+
+
+# ---------------------------------------------------------------- locations
+
+
+def shipped_data_dir() -> Path:
+    """The catalogue inside the installed package (or the checkout's data/)."""
+    here = Path(__file__).resolve().parent
+    inside = here / "data"
+    if inside.is_dir():
+        return inside
+    return here.parent.parent / "data"
+
+
+def active_data_dir(data_dir: Path | None) -> Path:
+    if data_dir is not None:
+        return data_dir
+    env = os.environ.get("BCC_DATA_DIR")
+    if env:
+        return Path(env)
+    return shipped_data_dir()
+
+
+def cache_dir() -> Path | None:
+    """Where validated catalogues are cached; None when caching is off."""
+    env = os.environ.get("BCC_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("bcc", appauthor=False))
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass
+class _File:
+    collection: str
+    path: Path
+    data: bytes
+
+
+def _read_files(dirs: Sequence[Path]) -> tuple[list[_File], list[Problem]]:
+    files: list[_File] = []
+    problems: list[Problem] = []
+    for n, directory in enumerate(dirs):
+        what = "data directory" if n == 0 else "overlay directory"
+        if not directory.exists():
+            problems.append(Problem(str(directory), None, None, None, None, f"{what} not found"))
+            continue
+        if not directory.is_dir():
+            problems.append(Problem(str(directory), None, None, None, None, f"{what} is not a directory"))
+            continue
+        for name, (filename, _columns) in layout.COLLECTIONS.items():
+            path = directory / filename
+            if not path.exists():
+                if n == 0:
+                    problems.append(
+                        Problem(str(path), None, None, None, None, f"missing collection file for '{name}'")
+                    )
+                continue
+            try:
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    problems.append(
+                        Problem(str(path), None, None, None, None,
+                                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+                    )
+                    continue
+                files.append(_File(name, path, path.read_bytes()))
+            except IsADirectoryError:
+                problems.append(Problem(str(path), None, None, None, None, "is a directory, not a file"))
+            except OSError as exc:
+                problems.append(Problem(str(path), None, None, None, None, f"cannot read: {exc.strerror}"))
+    return files, problems
+
+
+def _cache_key(files: Sequence[_File]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"bcc {__version__} cache {CACHE_FORMAT}\0".encode())
+    for f in files:
+        digest.update(f"{f.collection}\0{f.path}\0{len(f.data)}\0".encode())
+        digest.update(f.data)
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> Catalog | None:
+    try:
+        with path.open("rb") as fh:
+            raw = json.load(fh)
+        if raw.get("format") != CACHE_FORMAT:
+            return None
+        origins = {k: (v[0], v[1]) for k, v in raw["origins"].items()}
+        warnings = [Problem(**w) for w in raw["warnings"]]
+        return Catalog(raw["collections"], raw["fields"], origins, warnings)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None  # missing or corrupt: rebuilt from the YAML
+
+
+def _write_cache(path: Path, catalog: Catalog) -> None:
+    """Write atomically (temporary file + rename); a failure only costs speed."""
+    payload = {
+        "format": CACHE_FORMAT,
+        "collections": catalog.collections,
+        "fields": catalog.fields,
+        "origins": catalog.origins,
+        "warnings": [w.__dict__ for w in catalog.warnings],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _prune_cache(path.parent, keep=path)
+    except OSError:
+        pass
+
+
+def _prune_cache(directory: Path, keep: Path, limit: int = 16) -> None:
+    entries = sorted(
+        (p for p in directory.glob("catalog-*.json") if p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in entries[limit - 1 :]:
+        old.unlink(missing_ok=True)
+
+
+def load(data_dir: Path | None = None, overlays: Sequence[Path] = ()) -> Catalog:
+    """Load the active catalogue (plus overlays); raise DataError if it is not valid."""
+    catalog, problems = check(data_dir, overlays)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or catalog is None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problem(s); run 'bcc validate' to list them)" if len(errors) > 1 else ""
+        raise DataError(f"invalid data: {first}{more}", details="\n".join(str(p) for p in errors[1:]))
+    return catalog
+
+
+def check(data_dir: Path | None = None, overlays: Sequence[Path] = ()) -> tuple[Catalog | None, list[Problem]]:
+    """Load and check a catalogue, returning every problem found (errors and warnings)."""
+    dirs = [active_data_dir(data_dir), *overlays]
+    files, problems = _read_files(dirs)
+    if problems:
+        return None, problems
+    where = cache_dir()
+    cache_path = where / f"catalog-{_cache_key(files)}.json" if where else None
+    if cache_path is not None:
+        cached = _read_cache(cache_path)
+        if cached is not None:
+            return cached, list(cached.warnings)
+    catalog, problems = _build(files)
+    if catalog is not None and cache_path is not None:
+        _write_cache(cache_path, catalog)
+    return catalog, problems
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def _loader_class() -> type[yaml.SafeLoader]:
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loader (libyaml's C parser where available) that rejects repeated keys."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: dict[Any, Any] = {}
+            for key_node, _value in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = key_node.value
+                    if key in seen:
+                        raise _RepeatedKey(key, seen[key], key_node.start_mark)
+                    seen[key] = key_node.start_mark
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader  # type: ignore[no-any-return]
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, key: str, first: Any, again: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.first = first
+        self.again = again
+
+
+def _check_shape(node: Any, path: str) -> Problem | None:
+    """Refuse anchors/aliases (no expansion bombs) and absurd nesting, without recursion."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        mark = current.start_mark
+        if id(current) in seen:
+            return Problem(path, mark.line + 1, mark.column + 1, None, None,
+                           "anchors and aliases are not allowed in catalogue files")
+        seen.add(id(current))
+        if depth > MAX_DEPTH:
+            return Problem(path, mark.line + 1, mark.column + 1, None, None,
+                           f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(current.value, list):
+            for child in current.value:
+                if isinstance(child, tuple):
+                    stack.append((child[0], depth + 1))
+                    stack.append((child[1], depth + 1))
+                else:
+                    stack.append((child, depth + 1))
+    return None
+
+
+def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
+    """YAML bytes -> (python data, node tree); problems instead of exceptions."""
+    import yaml
+
+    path = str(f.path)
+    try:
+        text = f.data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = f.data[: exc.start].count(b"\n") + 1
+        return None, None, [Problem(path, line, None, None, None,
+                                    f"not valid UTF-8 (byte 0x{f.data[exc.start]:02x} at offset {exc.start})")]
+    if "\t" in text:
+        for n, line_text in enumerate(text.splitlines(), 1):
+            stripped = line_text.lstrip(" ")
+            if stripped.startswith("\t"):
+                return None, None, [Problem(path, n, len(line_text) - len(stripped) + 1, None, None,
+                                            "tab used for indentation; YAML indents with spaces")]
+    loader = _loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return [], None, []
+        shape = _check_shape(node, path)
+        if shape is not None:
+            return None, None, [shape]
+        data = loader.construct_document(node)
+        return data, node, []
+    except _RepeatedKey as exc:
+        return None, None, [Problem(path, exc.again.line + 1, exc.again.column + 1, None, exc.key,
+                                    f"key repeated in one mapping (first at line {exc.first.line + 1})")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        if mark is None:
+            return None, None, [Problem(path, None, None, None, None, f"invalid YAML: {what}")]
+        return None, None, [Problem(path, mark.line + 1, mark.column + 1, None, None, f"invalid YAML: {what}")]
+    except yaml.YAMLError as exc:
+        return None, None, [Problem(path, None, None, None, None, f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, None, [Problem(path, None, None, None, None, "document nested too deeply")]
+    finally:
+        loader.dispose()
+
+
+def _node_at(node: Any, loc: Sequence[Any]) -> Any:
+    """The YAML node at a Pydantic error location (as deep as it can be followed)."""
+    import yaml
+
+    current = node
+    for part in loc:
+        if isinstance(current, yaml.SequenceNode) and isinstance(part, int) and part < len(current.value):
+            current = current.value[part]
+        elif isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if getattr(key_node, "value", None) == part:
+                    current = value_node
+                    break
+            else:
+                return current
+        else:
+            return current
+    return current
+
+
+def _line_of(node: Any, loc: Sequence[Any]) -> tuple[int | None, int | None]:
+    if node is None:
+        return None, None
+    target = _node_at(node, loc)
+    return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _pydantic_message(err: dict[str, Any], collection: str) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
+        hint = vocab.closest(str(value), choices)
+        did = f" (did you mean '{hint}'?)" if hint else ""
+        return f"unknown value {value!r}{did}; valid: {', '.join(choices)}"
+    if kind == "extra_forbidden":
+        from bali_corruption_cli.models import MODELS
+
+        model = MODELS[collection]
+        fields = list(model.model_fields)
+        hint = vocab.closest(str(err["loc"][-1]), fields)
+        did = f" (did you mean '{hint}'?)" if hint else ""
+        return f"unknown key{did}"
+    if kind == "missing":
+        return "required key is missing"
+    msg = str(err.get("msg", "invalid value"))
+    if value is not None and not isinstance(value, (dict, list)):
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"{msg} (got {shown})"
+    return msg
+
+
+def _build(files: Sequence[_File]) -> tuple[Catalog | None, list[Problem]]:
+    import gc
+
+    from pydantic import ValidationError
+
+    from bali_corruption_cli.models import MODELS
+
+    problems: list[Problem] = []
+    collections: dict[str, list[Record]] = {name: [] for name in layout.COLLECTIONS}
+    origins: dict[str, tuple[str, int | None]] = {}
+    places: dict[str, tuple[str, Any]] = {}  # id -> (file, node) for integrity messages
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # large loads make the cyclic GC super-linear; nothing here builds cycles
+    try:
+        for f in files:
+            path = str(f.path)
+            data, node, parse_problems = _parse(f)
+            problems.extend(parse_problems)
+            if parse_problems:
+                continue
+            if not isinstance(data, list):
+                line, col = _line_of(node, ())
+                got = type(data).__name__ if data is not None else "nothing"
+                problems.append(Problem(path, line, col, None, None,
+                                        f"expected a list of {f.collection} records, got a {got}"))
+                continue
+            model = MODELS[f.collection]
+            for i, raw in enumerate(data):
+                rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+                try:
+                    record = model.model_validate(raw).model_dump(mode="json")
+                except ValidationError as exc:
+                    for err in exc.errors():
+                        loc = (i, *err["loc"])
+                        line, col = _line_of(node, loc)
+                        problems.append(Problem(path, line, col, rid, _field_name(err["loc"]) or None,
+                                                _pydantic_message(dict(err), f.collection)))
+                    continue
+                rec_line, _ = _line_of(node, (i,))
+                if record["id"] in places:
+                    other_path, other_node = places[record["id"]]
+                    other_line = origins[record["id"]][1]
+                    problems.append(Problem(path, rec_line, None, record["id"], "id",
+                                            f"duplicate id; first defined at {other_path}:{other_line}"))
+                    continue
+                places[record["id"]] = (path, (node, i))
+                origins[record["id"]] = (path, rec_line)
+                collections[f.collection].append(record)
+        fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
+        catalog = Catalog(collections, fields, origins)
+        problems.extend(_integrity(catalog, places))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    catalog.warnings = [p for p in problems if p.severity == "warning"]
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return catalog, problems
+
+
+def _integrity(catalog: Catalog, places: dict[str, tuple[str, Any]]) -> list[Problem]:
+    """Cross-record checks: references, host/funder roles, date order, unused sources."""
+    problems: list[Problem] = []
+    ids = {name: {r["id"] for r in recs} for name, recs in catalog.collections.items()}
+    names = {"countries": {r["name"] for r in catalog.records("countries")}}
+    cited: set[str] = set()
+
+    def where(rid: str, loc: Sequence[Any]) -> tuple[str, int | None, int | None]:
+        path, (node, index) = places[rid]
+        line, col = _line_of(node, (index, *loc))
+        return path, line, col
+
+    for ref in layout.REFERENCES:
+        targets = ids[ref.target] if ref.by == "id" else names[ref.target]
+        for rec in catalog.records(ref.collection):
+            for loc, value in layout.locate(rec, ref.path):
+                if ref.target == "sources":
+                    cited.add(str(value))
+                if value in targets:
+                    continue
+                path, line, col = where(rec["id"], loc)
+                hint = vocab.closest(str(value), targets)
+                did = f" (did you mean '{hint}'?)" if hint else ""
+                what = "name" if ref.by == "name" else "id"
+                problems.append(Problem(path, line, col, rec["id"], _field_name(loc),
+                                        f"unknown {ref.target} {what} {value!r}{did}"))
+
+    roles = {(role["event"], role["role"], s["id"]) for s in catalog.records("stakeholders") for role in s["roles"]}
+    for event in catalog.records("events"):
+        for kind, role in (("hosts", "host"), ("funders", "funder")):
+            for n, org in enumerate(event[kind]):
+                if org in ids["stakeholders"] and (event["id"], role, org) not in roles:
+                    path, line, col = where(event["id"], (kind, n))
+                    problems.append(Problem(path, line, col, event["id"], f"{kind}[{n}]",
+                                            f"stakeholder '{org}' has no '{role}' role for this event"))
+        start, end = event["start_date"], event["end_date"]
+        if start and end and end < start:
+            path, line, col = where(event["id"], ("end_date",))
+            problems.append(Problem(path, line, col, event["id"], "end_date",
+                                    f"end date {end} is before start date {start}"))
+    for stakeholder in catalog.records("stakeholders"):
+        for n, role in enumerate(stakeholder["roles"]):
+            event_id = role["event"]
+            if role["role"] in ("host", "funder") and event_id in ids["events"]:
+                event = catalog.get(event_id)
+                assert event is not None
+                if stakeholder["id"] not in event[1][role["role"] + "s"]:
+                    path, line, col = where(stakeholder["id"], ("roles", n))
+                    problems.append(Problem(path, line, col, stakeholder["id"], f"roles[{n}]",
+                                            f"event '{event_id}' does not list '{stakeholder['id']}' "
+                                            f"among its {role['role']}s"))
+    for source in catalog.records("sources"):
+        if source["id"] not in cited:
+            path, line, col = where(source["id"], ())
+            problems.append(Problem(path, line, col, source["id"], None,
+                                    "source is cited by no record", severity="warning"))
+    return problems

@@ -1,0 +1,110 @@
+"""The shape of a catalogue: its collections, their files and the links between them.
+
+Plain data with no third-party imports, shared by the loader (integrity
+checks), the queries (following links) and the renderer (default columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+# Collection name -> (YAML file name, default table columns).  The order is
+# the order of loading and of ``bcc export``: referenced collections first.
+COLLECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sources": ("sources.yaml", ("id", "title", "publisher", "date", "kind")),
+    "countries": ("countries.yaml", ("id", "name", "kind", "iso2", "iso3", "aliases")),
+    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "sector", "country", "position")),
+    "events": (
+        "events.yaml",
+        ("id", "title", "kind", "country", "city", "start_date", "end_date"),
+    ),
+    "stages": ("stages.yaml", ("id", "order", "title", "description")),
+    "practices": ("practices.yaml", ("id", "title", "sectors", "themes", "stages")),
+    "recommendations": ("recommendations.yaml", ("id", "kind", "title", "made_by", "event")),
+    "quotes": ("quotes.yaml", ("id", "speaker", "event", "kind", "text")),
+    "findings": ("findings.yaml", ("id", "title", "stages", "about")),
+}
+
+# One record of each collection, for messages ("1 practice", "no practices match").
+SINGULAR: dict[str, str] = {
+    "sources": "source",
+    "countries": "country",
+    "stakeholders": "stakeholder",
+    "events": "event",
+    "stages": "stage",
+    "practices": "practice",
+    "recommendations": "recommendation",
+    "quotes": "quote",
+    "findings": "finding",
+}
+
+# The field that names a record in lists, search results and links.
+TITLE_FIELD: dict[str, str] = {name: "title" for name in COLLECTIONS} | {
+    "countries": "name",
+    "stakeholders": "name",
+    "quotes": "text",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field of ``collection`` whose values must be ids (or names) in ``target``.
+
+    ``path`` is a dotted path; a ``[]`` suffix walks into each item of a list.
+    ``by`` is the field of the target that the value matches ("id" or "name").
+    """
+
+    collection: str
+    path: str
+    target: str
+    by: str = "id"
+
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference("countries", "sources[].source", "sources"),
+    Reference("stakeholders", "sources[].source", "sources"),
+    Reference("stakeholders", "organisation", "stakeholders"),
+    Reference("stakeholders", "country", "countries", by="name"),
+    Reference("stakeholders", "roles[].event", "events"),
+    Reference("stakeholders", "roles[].source", "sources"),
+    Reference("events", "sources[].source", "sources"),
+    Reference("events", "country", "countries", by="name"),
+    Reference("events", "hosts[]", "stakeholders"),
+    Reference("events", "funders[]", "stakeholders"),
+    Reference("events", "participants[].source", "sources"),
+    Reference("events", "series_position[].source", "sources"),
+    Reference("stages", "sources[].source", "sources"),
+    Reference("practices", "sources[].source", "sources"),
+    Reference("practices", "stages[]", "stages"),
+    Reference("practices", "origin_event", "events"),
+    Reference("recommendations", "sources[].source", "sources"),
+    Reference("recommendations", "made_by", "stakeholders"),
+    Reference("recommendations", "event", "events"),
+    Reference("quotes", "sources[].source", "sources"),
+    Reference("quotes", "speaker", "stakeholders"),
+    Reference("quotes", "event", "events"),
+    Reference("findings", "sources[].source", "sources"),
+    Reference("findings", "stages[]", "stages"),
+    Reference("findings", "about", "events"),
+)
+
+
+def locate(record: dict[str, Any], path: str) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield (location, value) for every non-null value at ``path`` in ``record``."""
+    current: list[tuple[tuple[Any, ...], Any]] = [((), record)]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        key = part[:-2] if many else part
+        found: list[tuple[tuple[Any, ...], Any]] = []
+        for loc, item in current:
+            value = item.get(key) if isinstance(item, dict) else None
+            if value is None:
+                continue
+            if many and isinstance(value, list):
+                found.extend(((*loc, key, n), v) for n, v in enumerate(value) if v is not None)
+            else:
+                found.append(((*loc, key), value))
+        current = found
+    yield from current

@@ -1,0 +1,207 @@
+"""Pydantic models of the catalogue's records: strict (unknown keys are errors) and frozen.
+
+Vocabularies come from :mod:`bali_corruption_cli.vocab`, so the values that
+validate are exactly the values the filters accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from bali_corruption_cli import vocab
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+    Field(description="Lowercase kebab-case id, unique across the whole catalogue."),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+Sector = Literal[vocab.SECTORS]  # type: ignore[valid-type]
+Theme = Literal[vocab.THEMES]  # type: ignore[valid-type]
+EventKind = Literal[vocab.EVENT_KINDS]  # type: ignore[valid-type]
+StakeholderKind = Literal[vocab.STAKEHOLDER_KINDS]  # type: ignore[valid-type]
+Role = Literal[vocab.ROLES]  # type: ignore[valid-type]
+SourceKind = Literal[vocab.SOURCE_KINDS]  # type: ignore[valid-type]
+RecommendationKind = Literal[vocab.RECOMMENDATION_KINDS]  # type: ignore[valid-type]
+QuoteKind = Literal[vocab.QUOTE_KINDS]  # type: ignore[valid-type]
+CountryKind = Literal[vocab.COUNTRY_KINDS]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys and type coercion are errors; records are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Citation(Strict):
+    """Where a record's facts come from: a source id and the place inside it."""
+
+    source: Id
+    at: Text = Field(description="Section or paragraph of the source, e.g. 'para 4'.")
+
+
+Sources = Annotated[list[Citation], Field(min_length=1, description="Where the record's facts come from.")]
+
+
+class Record(Strict):
+    id: Id
+
+
+class Source(Strict):
+    """A publication that facts in the catalogue come from."""
+
+    id: Id
+    label: Text = Field(description="Short label used in FACTS.md, e.g. 'S1'.")
+    title: Text
+    alt_titles: list[Text] = Field(default_factory=list)
+    publisher: Text
+    date: dt.date | None
+    date_note: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    kind: SourceKind
+    notes: list[Text] = Field(default_factory=list)
+
+
+class Country(Record):
+    """A country or region, with codes and spellings that filters accept."""
+
+    name: Text
+    kind: CountryKind
+    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None
+    aliases: list[Text] = Field(default_factory=list)
+    sources: Sources
+
+
+class StakeholderRole(Strict):
+    """What a stakeholder did, at which event (or none), according to which source."""
+
+    role: Role
+    event: Id | None
+    source: Id
+    note: Text | None = None
+
+
+class Stakeholder(Record):
+    """An organisation, a person or a group of people."""
+
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    kind: StakeholderKind
+    sector: Sector | None
+    country: Text | None
+    organisation: Id | None = None
+    position: Text | None = None
+    roles: list[StakeholderRole] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    sources: Sources
+
+
+class Participation(Strict):
+    """Attendance as one source gives it: a number (if any) and the source's own wording."""
+
+    count: int | None = Field(ge=0)
+    qualifier: Literal["exactly", "more-than"] | None
+    wording: Text
+    source: Id
+
+
+class SeriesPosition(Strict):
+    """A place in the roundtable series as one source states it."""
+
+    position: int | None = Field(ge=1)
+    wording: Text
+    source: Id
+
+
+class Event(Record):
+    """A conference, roundtable, report launch or meeting."""
+
+    title: Text
+    kind: EventKind
+    country: Text
+    city: Text | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    month_day: Annotated[str, StringConstraints(pattern=r"^--\d{2}-\d{2}$")] | None = Field(
+        default=None,
+        description="ISO 8601 month and day (--MM-DD) when a source gives no year.",
+    )
+    date_note: Text | None = None
+    participants: list[Participation] = Field(default_factory=list)
+    hosts: list[Id] = Field(default_factory=list)
+    funders: list[Id] = Field(default_factory=list)
+    series_position: list[SeriesPosition] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    caveats: list[Text] = Field(default_factory=list)
+    sources: Sources
+
+
+class Stage(Record):
+    """A point in the trafficking and smuggling chain where corruption enters."""
+
+    title: Text
+    order: int = Field(ge=1)
+    description: Text
+    sources: Sources
+
+
+class Practice(Record):
+    """A promising practice against corruption as a facilitator of these crimes."""
+
+    title: Text
+    summary: Text
+    sectors: list[Sector] = Field(min_length=1)
+    themes: list[Theme] = Field(default_factory=list)
+    stages: list[Id] = Field(default_factory=list)
+    origin_event: Id | None
+    sources: Sources
+
+
+class Recommendation(Record):
+    """A next step or a call for action."""
+
+    title: Text
+    text: Text
+    kind: RecommendationKind
+    made_by: Id | None
+    event: Id | None
+    themes: list[Theme] = Field(default_factory=list)
+    sources: Sources
+
+
+class Quote(Record):
+    """A statement attributed to a speaker at an event."""
+
+    speaker: Id
+    event: Id | None
+    kind: QuoteKind
+    text: Text
+    sources: Sources
+
+
+class Finding(Record):
+    """A finding or observation on how corruption facilitates these crimes."""
+
+    title: Text
+    text: Text
+    stages: list[Id] = Field(default_factory=list)
+    about: Id | None
+    sources: Sources
+
+
+MODELS: dict[str, type[Strict]] = {
+    "sources": Source,
+    "countries": Country,
+    "stakeholders": Stakeholder,
+    "events": Event,
+    "stages": Stage,
+    "practices": Practice,
+    "recommendations": Recommendation,
+    "quotes": Quote,
+    "findings": Finding,
+}

@@ -1,0 +1,147 @@
+"""Pure queries over a Catalog: resolving filter values, filtering, choosing fields.
+
+No I/O and no printing: every function takes records and returns records, or
+raises UsageError with a "did you mean" and the valid choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bali_corruption_cli import vocab
+from bali_corruption_cli.catalog import Catalog, Record
+from bali_corruption_cli.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The valid values of a filter: canonical value -> every spelling that means it."""
+
+    option: str
+    spellings: Mapping[str, tuple[str, ...]]
+
+    def resolve(self, raw: str) -> str:
+        wanted = vocab.fold(raw)
+        for canonical, spellings in self.spellings.items():
+            if any(vocab.fold(s) == wanted for s in (canonical, *spellings)):
+                return canonical
+        every = [s for canonical, spellings in self.spellings.items() for s in (canonical, *spellings)]
+        hint = vocab.closest(raw, every) if raw.strip() else None
+        if hint is not None:
+            hint = self.resolve(hint)
+        did = f" (did you mean '{hint}'?)" if hint else ""
+        valid = ", ".join(self.spellings) or "none"
+        raise UsageError(f"unknown value {raw!r} for --{self.option}{did}; valid values: {valid}")
+
+    def resolve_all(self, raws: Iterable[str] | None) -> set[str]:
+        return {self.resolve(raw) for raw in raws or ()}
+
+
+def _vocab_choices(option: str, values: Sequence[str], aliases: Mapping[str, str]) -> Choices:
+    spellings: dict[str, list[str]] = {v: [] for v in values}
+    for alias, target in aliases.items():
+        spellings[target].append(alias)
+    return Choices(option, {k: tuple(v) for k, v in spellings.items()})
+
+
+def sector_choices(option: str = "sector") -> Choices:
+    return _vocab_choices(option, vocab.SECTORS, vocab.SECTOR_ALIASES)
+
+
+def theme_choices() -> Choices:
+    return _vocab_choices("theme", vocab.THEMES, vocab.THEME_ALIASES)
+
+
+def event_kind_choices() -> Choices:
+    return _vocab_choices("kind", vocab.EVENT_KINDS, vocab.EVENT_KIND_ALIASES)
+
+
+def stakeholder_kind_choices() -> Choices:
+    return _vocab_choices("kind", vocab.STAKEHOLDER_KINDS, vocab.STAKEHOLDER_KIND_ALIASES)
+
+
+def plain_choices(option: str, values: Sequence[str]) -> Choices:
+    return Choices(option, {v: () for v in values})
+
+
+def country_choices(catalog: Catalog) -> Choices:
+    """Canonical country names; ids, ISO codes and aliases are other spellings."""
+    return Choices(
+        "country",
+        {
+            c["name"]: tuple(s for s in (c["id"], c["iso2"], c["iso3"], *c["aliases"]) if s)
+            for c in catalog.records("countries")
+        },
+    )
+
+
+def record_choices(catalog: Catalog, collection: str, option: str, title: str) -> Choices:
+    """Record ids; the title (or name) and aliases of each record are other spellings."""
+    return Choices(
+        option,
+        {
+            r["id"]: tuple(s for s in (r.get(title), *r.get("aliases", ())) if s)
+            for r in catalog.records(collection)
+        },
+    )
+
+
+def matches(record: Record, field: str, wanted: set[str]) -> bool:
+    """True when no values are wanted, or the field (scalar or list) holds one of them."""
+    if not wanted:
+        return True
+    value = record.get(field)
+    if isinstance(value, list):
+        return any(v in wanted for v in value)
+    return value in wanted
+
+
+def text_matches(record: Record, needles: Sequence[str]) -> bool:
+    """Every needle appears (folded) somewhere in the record's text."""
+    if not needles:
+        return True
+    haystack = vocab.fold(" ".join(_strings(record)))
+    return all(vocab.fold(n) in haystack for n in needles)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def filter_records(records: Iterable[Record], **conditions: set[str]) -> list[Record]:
+    """Records meeting every condition (AND); each condition is a set of values (OR)."""
+    return [r for r in records if all(matches(r, f, wanted) for f, wanted in conditions.items())]
+
+
+def event_years(event: Record) -> set[str]:
+    return {d[:4] for d in (event.get("start_date"), event.get("end_date")) if d}
+
+
+def select_fields(records: Sequence[Record], fields: Sequence[str] | None, valid: Sequence[str]) -> list[Record]:
+    """Keep only ``fields`` of each record, in that order; an unknown field is a UsageError."""
+    if not fields:
+        return list(records)
+    for name in fields:
+        if name not in valid:
+            hint = vocab.closest(name, valid)
+            did = f" (did you mean '{hint}'?)" if hint else ""
+            raise UsageError(f"unknown field {name!r}{did}; valid fields: {', '.join(valid)}")
+    return [{name: r.get(name) for name in fields} for r in records]
+
+
+def parse_fields(raw: str | None) -> list[str] | None:
+    if raw is None:
+        return None
+    fields = [f.strip() for f in raw.split(",") if f.strip()]
+    if not fields:
+        raise UsageError("--fields needs at least one field name, e.g. --fields id,title")
+    return fields

@@ -1,0 +1,255 @@
+"""Every byte bcc writes goes through here: tables, machine formats and messages.
+
+This is the only module that imports Rich, and only inside the functions that
+draw.  Machine formats are written with the standard library (and PyYAML for
+YAML), never through Rich, so text from the data reaches stdout exactly.
+Text from the data is never interpreted as markup, emoji codes or highlights;
+in tables, control characters are shown in an escaped, visible form.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bali_corruption_cli import layout
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
+class ColorMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+_settings: dict[str, Any] = {"color": ColorMode.auto}
+
+# C0 and C1 controls (but newline and tab), DEL, and the bidirectional
+# embedding/override/isolate characters that can make text read backwards.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def configure(color: ColorMode = ColorMode.auto) -> None:
+    _settings["color"] = color
+
+
+def prepare_streams() -> None:
+    """Never fail on a character the terminal's encoding cannot show: escape it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def visible(text: str) -> str:
+    """Show control and bidi-override characters as escapes, e.g. ``\\x1b``."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _utf_capable(stream: TextIO) -> bool:
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+# ---------------------------------------------------------------- messages
+
+
+def error(message: str, details: str = "") -> None:
+    """One line on stderr first; any details after it."""
+    _write_err(f"bcc: error: {visible(message)}")
+    if details:
+        _write_err(visible(details))
+
+
+def warn(message: str) -> None:
+    _write_err(f"bcc: warning: {visible(message)}")
+
+
+def note(message: str) -> None:
+    _write_err(f"bcc: {visible(message)}")
+
+
+def _write_err(text: str) -> None:
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def write(text: str) -> None:
+    """Data for stdout, written as is."""
+    sys.stdout.write(text)
+
+
+# ---------------------------------------------------------------- cells
+
+
+def cell(value: Any) -> str:
+    """A compact, readable string for one field's value in a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        if "source" in value and "at" in value:
+            return f"{value['source']} ({value['at']})"
+        if "role" in value:
+            where = f" at {value['event']}" if value.get("event") else ""
+            return f"{value['role']}{where}"
+        if "wording" in value:
+            return str(value["wording"])
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def _flat(value: Any) -> str:
+    """A CSV/TSV cell: lists of scalars joined with '; ', structures as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+# ---------------------------------------------------------------- consoles
+
+
+def console(stderr: bool = False) -> Console:
+    """A Console that never interprets data: no markup, emoji or highlighting."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    color = _settings["color"]
+    force = True if color == ColorMode.always else None
+    is_tty = stream.isatty() if hasattr(stream, "isatty") else False
+    width = None
+    if not is_tty and color != ColorMode.always:
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else 100_000
+    return Console(
+        file=stream,
+        force_terminal=force,
+        no_color=color == ColorMode.never or None,
+        color_system=None if color == ColorMode.never else "auto",
+        markup=False,
+        emoji=False,
+        highlight=False,
+        width=width,
+        soft_wrap=False,
+        legacy_windows=False,
+        safe_box=not _utf_capable(stream),
+    )
+
+
+def print_renderable(renderable: RenderableType) -> None:
+    console().print(renderable)
+
+
+# ---------------------------------------------------------------- records
+
+
+def records_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        show_lines=False,
+        header_style="bold",
+        title_justify="left",
+        title_style="bold",
+    )
+    for name in columns:
+        table.add_column(name, overflow="fold", style="cyan" if name == "id" else None)
+    for record in records:
+        table.add_row(*(Text(visible(cell(record.get(name)))) for name in columns))
+    return table
+
+
+def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Sequence[str]) -> str:
+    """Serialise records in a machine format; keys in ``columns`` order where it applies."""
+    if fmt == OutputFormat.json:
+        return json.dumps(list(records), ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n"
+    if fmt == OutputFormat.jsonl:
+        ascii_only = not _utf_capable(sys.stdout)
+        return "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in records)
+    if fmt in (OutputFormat.csv, OutputFormat.tsv):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == OutputFormat.csv else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for record in records:
+            writer.writerow([_flat(record.get(name)) for name in columns])
+        return buffer.getvalue()
+    if fmt == OutputFormat.yaml:
+        import yaml
+
+        dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        if not records:
+            return "[]\n"
+        return yaml.dump(
+            list(records), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000
+        )
+    if fmt == OutputFormat.markdown:
+
+        def md(value: Any) -> str:
+            return cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines += ["| " + " | ".join(md(r.get(c)) for c in columns) + " |" for r in records]
+        return "\n".join(lines) + "\n"
+    raise ValueError(fmt)  # pragma: no cover - table is drawn, not serialised
+
+
+def emit_records(
+    records: Sequence[dict[str, Any]],
+    fmt: OutputFormat,
+    columns: Sequence[str],
+    collection: str,
+) -> None:
+    """Write records to stdout: a table for people, or a machine format."""
+    if fmt != OutputFormat.table:
+        write(records_as(records, fmt, columns))
+        return
+    if not records:
+        note(f"no {collection} match")
+        return
+    noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
+    print_renderable(records_table(records, columns, title=f"{len(records)} {noun}"))
