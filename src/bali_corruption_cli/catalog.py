@@ -162,9 +162,20 @@ def _read_files(dirs: Sequence[Path]) -> tuple[list[_File], list[Problem]]:
     return files, problems
 
 
+# The modules whose code decides what a validated catalogue looks like: a
+# change to any of them (in development, without a version bump) must miss.
+_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py")
+
+
 def _cache_key(files: Sequence[_File]) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"bcc {__version__} cache {CACHE_FORMAT}\0".encode())
+    here = Path(__file__).parent
+    for module in _SCHEMA_MODULES:
+        try:
+            digest.update((here / module).read_bytes())
+        except OSError:
+            digest.update(module.encode())
     for f in files:
         digest.update(f"{f.collection}\0{f.path}\0{len(f.data)}\0".encode())
         digest.update(f.data)
