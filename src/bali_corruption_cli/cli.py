@@ -132,20 +132,31 @@ def _root(
         ColorMode,
         typer.Option("--color", help="Colour in tables: auto (terminal only, honours NO_COLOR), always, never."),
     ] = ColorMode.auto,
+    overlays: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--with",
+            help="Add the records of DIR on top of the catalogue (repeatable; also BCC_WITH, separated as in PATH).",
+            metavar="DIR",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print bcc's version and exit."),
     ] = False,
 ) -> None:
     render.configure(color)
-    ctx.obj = {"data_dir": data_dir}
+    if not overlays:
+        env = os.environ.get("BCC_WITH", "")
+        overlays = [Path(p) for p in env.split(os.pathsep) if p]
+    ctx.obj = {"data_dir": data_dir, "overlays": overlays}
 
 
 def _catalog(ctx: typer.Context) -> Catalog:
     from bali_corruption_cli import catalog
 
     obj = ctx.find_root().obj or {}
-    return catalog.load(obj.get("data_dir"))
+    return catalog.load(obj.get("data_dir"), obj.get("overlays") or ())
 
 
 # ---------------------------------------------------------------- shared options
@@ -459,6 +470,10 @@ def countries(
         cat.records("countries"), kind=query.plain_choices("kind", vocab.COUNTRY_KINDS).resolve_all(kind)
     )
     _emit(cat, "countries", records, fmt, as_json, fields)
+
+
+# Commands that live in their own modules register themselves on ``app``.
+from bali_corruption_cli import cli_maintain  # noqa: E402, F401
 
 
 def main() -> None:

@@ -1,0 +1,3 @@
+"""Commands for people who keep a catalogue: data init/path, validate, schema, export."""
+
+from __future__ import annotations
