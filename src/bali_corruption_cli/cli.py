@@ -55,7 +55,7 @@ class BccGroup(TyperGroup):
         except BccError as exc:
             render.error(exc.message, exc.details)
             code = exc.exit_code
-        except (click_exc.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt):
             render.error("interrupted")
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
@@ -130,13 +130,16 @@ def _root(
     ] = None,
     color: Annotated[
         ColorMode,
-        typer.Option("--color", help="Colour in tables: auto (terminal only, honours NO_COLOR), always, never."),
+        typer.Option(
+            "--color", help="Colour in tables: auto (terminal only, honours NO_COLOR), always, never."
+        ),
     ] = ColorMode.auto,
     overlays: Annotated[
         list[Path] | None,
         typer.Option(
             "--with",
-            help="Add the records of DIR on top of the catalogue (repeatable; also BCC_WITH, separated as in PATH).",
+            help="Add the records of DIR on top of the catalogue (repeatable; also BCC_WITH, "
+            "separated as in PATH).",
             metavar="DIR",
         ),
     ] = None,
@@ -177,8 +180,12 @@ FieldsOpt = Annotated[
 ]
 SearchOpt = Annotated[
     list[str] | None,
-    typer.Option("--search", "-s", help="Keep records whose text contains TEXT (case/accent-insensitive).",
-                 metavar="TEXT"),
+    typer.Option(
+        "--search",
+        "-s",
+        help="Keep records whose text contains TEXT (case/accent-insensitive).",
+        metavar="TEXT",
+    ),
 ]
 
 
@@ -247,12 +254,17 @@ def practices(
 @app.command()
 def events(
     ctx: typer.Context,
-    country: Annotated[list[str] | None, _option("country", "Country or region: name, alias or ISO code.", "C")] = None,
+    country: Annotated[
+        list[str] | None, _option("country", "Country or region: name, alias or ISO code.", "C")
+    ] = None,
     kind: Annotated[
-        list[str] | None, _option("kind", "regional-conference, national-roundtable, report-launch, meeting.", "K")
+        list[str] | None,
+        _option("kind", "regional-conference, national-roundtable, report-launch, meeting.", "K"),
     ] = None,
     year: Annotated[list[int] | None, _option("year", "Year of the event.", "Y")] = None,
-    host: Annotated[list[str] | None, _option("host", "Host organisation (id, name or acronym).", "ORG")] = None,
+    host: Annotated[
+        list[str] | None, _option("host", "Host organisation (id, name or acronym).", "ORG")
+    ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -282,11 +294,17 @@ def events(
 @app.command()
 def stakeholders(
     ctx: typer.Context,
-    sector: Annotated[list[str] | None, _option("sector", "Sector, e.g. government, international.", "S")] = None,
+    sector: Annotated[
+        list[str] | None, _option("sector", "Sector, e.g. government, international.", "S")
+    ] = None,
     country: Annotated[list[str] | None, _option("country", "Country: name, alias or ISO code.", "C")] = None,
     kind: Annotated[list[str] | None, _option("kind", "organisation, person or group.", "K")] = None,
-    role: Annotated[list[str] | None, _option("role", "Role played, e.g. host, funder, speaker.", "R")] = None,
-    event: Annotated[list[str] | None, _option("event", "Event they took part in (id or title).", "E")] = None,
+    role: Annotated[
+        list[str] | None, _option("role", "Role played, e.g. host, funder, speaker.", "R")
+    ] = None,
+    event: Annotated[
+        list[str] | None, _option("event", "Event they took part in (id or title).", "E")
+    ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -341,8 +359,11 @@ def recommendations(
     records = query.filter_records(
         cat.records("recommendations"),
         kind=query.Choices(
-            "kind", {k: tuple(a for a, t in vocab.RECOMMENDATION_KIND_ALIASES.items() if t == k)
-                     for k in vocab.RECOMMENDATION_KINDS}
+            "kind",
+            {
+                k: tuple(a for a, t in vocab.RECOMMENDATION_KIND_ALIASES.items() if t == k)
+                for k in vocab.RECOMMENDATION_KINDS
+            },
         ).resolve_all(kind),
         themes=query.theme_choices().resolve_all(theme),
         made_by=query.record_choices(cat, "stakeholders", "by", "name").resolve_all(by),
@@ -375,7 +396,9 @@ def stages(
 @app.command()
 def sources(
     ctx: typer.Context,
-    kind: Annotated[list[str] | None, _option("kind", "article, news, story, press-release or report.", "K")] = None,
+    kind: Annotated[
+        list[str] | None, _option("kind", "article, news, story, press-release or report.", "K")
+    ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,

@@ -126,7 +126,9 @@ def event_years(event: Record) -> set[str]:
     return {d[:4] for d in (event.get("start_date"), event.get("end_date")) if d}
 
 
-def select_fields(records: Sequence[Record], fields: Sequence[str] | None, valid: Sequence[str]) -> list[Record]:
+def select_fields(
+    records: Sequence[Record], fields: Sequence[str] | None, valid: Sequence[str]
+) -> list[Record]:
     """Keep only ``fields`` of each record, in that order; an unknown field is a UsageError."""
     if not fields:
         return list(records)

@@ -181,7 +181,9 @@ def print_renderable(renderable: RenderableType) -> None:
 # ---------------------------------------------------------------- records
 
 
-def records_table(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> Any:
+def records_table(
+    records: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None, width: int = 80
+) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -195,7 +197,11 @@ def records_table(records: Sequence[dict[str, Any]], columns: Sequence[str], tit
         title_style="bold",
     )
     for name in columns:
-        table.add_column(name, overflow="fold", style="cyan" if name == "id" else None)
+        if name == "id":  # ids are what people copy: keep them whole while a third of the width allows
+            longest = max((len(str(r.get("id", ""))) for r in records), default=2)
+            table.add_column(name, overflow="fold", style="cyan", min_width=min(longest, max(8, width // 3)))
+        else:
+            table.add_column(name, overflow="fold")
     for record in records:
         table.add_row(*(Text(visible(cell(record.get(name)))) for name in columns))
     return table
@@ -252,4 +258,5 @@ def emit_records(
         note(f"no {collection} match")
         return
     noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
-    print_renderable(records_table(records, columns, title=f"{len(records)} {noun}"))
+    out = console()
+    out.print(records_table(records, columns, title=f"{len(records)} {noun}", width=out.width))
