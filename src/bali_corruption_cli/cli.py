@@ -212,8 +212,58 @@ def _emit(
     render.emit_records(records, chosen, columns, collection)
 
 
-def _option(name: str, help_text: str, metavar: str) -> Any:
-    return typer.Option(f"--{name}", help=help_text + " Repeat for OR.", metavar=metavar)
+def _completer(values: Any) -> Any:
+    """Shell completion of a filter's valid values; ``values`` takes the catalogue (or None)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            cat = None
+            if getattr(values, "needs_catalog", False):
+                from bali_corruption_cli import catalog
+
+                root = ctx.find_root().params
+                cat = catalog.load(root.get("data_dir"), root.get("overlays") or ())
+            folded = vocab.fold(incomplete)
+            return [v for v in values(cat) if vocab.fold(v).startswith(folded)]
+        except Exception:  # completion must never fail loudly
+            return []
+
+    return complete
+
+
+def _static(choices: Sequence[str]) -> Any:
+    return lambda _cat: list(choices)
+
+
+def _from_catalog(collection: str, field: str = "id") -> Any:
+    def values(cat: Catalog) -> list[str]:
+        return sorted(str(r[field]) for r in cat.records(collection))
+
+    values.needs_catalog = True  # type: ignore[attr-defined]
+    return values
+
+
+_COMPLETE = {
+    "sector": _static(vocab.SECTORS),
+    "theme": _static(vocab.THEMES),
+    "role": _static(vocab.ROLES),
+    "country": _from_catalog("countries", "name"),
+    "stage": _from_catalog("stages"),
+    "event": _from_catalog("events"),
+    "host": _from_catalog("stakeholders"),
+    "speaker": _from_catalog("stakeholders"),
+    "by": _from_catalog("stakeholders"),
+}
+
+
+def _option(name: str, help_text: str, metavar: str, kinds: Sequence[str] = ()) -> Any:
+    values = _COMPLETE.get(name) or (_static(kinds) if kinds else None)
+    return typer.Option(
+        f"--{name}",
+        help=help_text + " Repeat for OR.",
+        metavar=metavar,
+        autocompletion=_completer(values) if values else None,
+    )
 
 
 # ---------------------------------------------------------------- list commands
@@ -259,7 +309,7 @@ def events(
     ] = None,
     kind: Annotated[
         list[str] | None,
-        _option("kind", "regional-conference, national-roundtable, report-launch, meeting.", "K"),
+        _option("kind", "regional-conference, national-roundtable, report-launch, meeting.", "K", vocab.EVENT_KINDS),
     ] = None,
     year: Annotated[list[int] | None, _option("year", "Year of the event.", "Y")] = None,
     host: Annotated[
@@ -298,7 +348,7 @@ def stakeholders(
         list[str] | None, _option("sector", "Sector, e.g. government, international.", "S")
     ] = None,
     country: Annotated[list[str] | None, _option("country", "Country: name, alias or ISO code.", "C")] = None,
-    kind: Annotated[list[str] | None, _option("kind", "organisation, person or group.", "K")] = None,
+    kind: Annotated[list[str] | None, _option("kind", "organisation, person or group.", "K", vocab.STAKEHOLDER_KINDS)] = None,
     role: Annotated[
         list[str] | None, _option("role", "Role played, e.g. host, funder, speaker.", "R")
     ] = None,
@@ -340,7 +390,7 @@ def stakeholders(
 @app.command()
 def recommendations(
     ctx: typer.Context,
-    kind: Annotated[list[str] | None, _option("kind", "next-step or call.", "K")] = None,
+    kind: Annotated[list[str] | None, _option("kind", "next-step or call.", "K", vocab.RECOMMENDATION_KINDS)] = None,
     theme: Annotated[list[str] | None, _option("theme", "Theme, e.g. legislation.", "T")] = None,
     by: Annotated[list[str] | None, _option("by", "Who made it (stakeholder id or name).", "WHO")] = None,
     search: SearchOpt = None,
@@ -376,18 +426,36 @@ def recommendations(
 def stages(
     ctx: typer.Context,
     search: SearchOpt = None,
+    chain: Annotated[
+        bool | None,
+        typer.Option(
+            "--chain/--no-chain",
+            help="Draw the chain with the practices that address each stage "
+            "(default on a terminal when no format is given).",
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
 ) -> None:
-    """List where corruption enters the chain, from recruitment to the courts.
+    """Show where corruption enters the chain, from recruitment to the courts.
 
     \b
     Examples:
       bcc stages
+      bcc stages --chain
       bcc stages --json | jq -r '.[].title'
     """
     cat = _catalog(ctx)
+    if chain is None:
+        chain = fmt is None and not as_json and not fields and not search and sys.stdout.isatty()
+    if chain:
+        if fmt not in (None, OutputFormat.table) or as_json or fields:
+            raise UsageError("--chain draws a picture; it does not combine with --json, --format or --fields")
+        from bali_corruption_cli import explore, render_explore
+
+        render_explore.draw_chain(explore.chain(cat))
+        return
     records = sorted(cat.records("stages"), key=lambda r: r["order"])
     records = [r for r in records if query.text_matches(r, search or ())]
     _emit(cat, "stages", records, fmt, as_json, fields)
@@ -397,7 +465,7 @@ def stages(
 def sources(
     ctx: typer.Context,
     kind: Annotated[
-        list[str] | None, _option("kind", "article, news, story, press-release or report.", "K")
+        list[str] | None, _option("kind", "article, news, story, press-release or report.", "K", vocab.SOURCE_KINDS)
     ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
@@ -424,7 +492,7 @@ def quotes(
     ctx: typer.Context,
     speaker: Annotated[list[str] | None, _option("speaker", "Speaker (id or name).", "WHO")] = None,
     event: Annotated[list[str] | None, _option("event", "Event (id or title).", "E")] = None,
-    kind: Annotated[list[str] | None, _option("kind", "direct or paraphrase.", "K")] = None,
+    kind: Annotated[list[str] | None, _option("kind", "direct or paraphrase.", "K", vocab.QUOTE_KINDS)] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -476,7 +544,7 @@ def findings(
 @app.command()
 def countries(
     ctx: typer.Context,
-    kind: Annotated[list[str] | None, _option("kind", "country or region.", "K")] = None,
+    kind: Annotated[list[str] | None, _option("kind", "country or region.", "K", vocab.COUNTRY_KINDS)] = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -493,6 +561,205 @@ def countries(
         cat.records("countries"), kind=query.plain_choices("kind", vocab.COUNTRY_KINDS).resolve_all(kind)
     )
     _emit(cat, "countries", records, fmt, as_json, fields)
+
+
+# ---------------------------------------------------------------- exploring
+
+
+def _machine(fmt: OutputFormat | None, as_json: bool) -> OutputFormat | None:
+    """The machine format asked for, or None for the terminal view."""
+    if as_json and fmt not in (None, OutputFormat.json):
+        raise UsageError(f"--json and --format {fmt.value if fmt else ''} ask for different formats; use one")
+    if as_json:
+        return OutputFormat.json
+    return None if fmt in (None, OutputFormat.table) else fmt
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to look for (typos and accents are forgiven).")],
+    types: Annotated[
+        list[str] | None,
+        typer.Option("--type", "-t", help="Only these record types, e.g. practice, event. Repeat for OR.",
+                     metavar="T"),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")] = 20,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search every collection at once, best matches first.
+
+    \b
+    Examples:
+      bcc search whistleblower
+      bcc search NACC --type stakeholder
+      bcc search "border officers" --json
+    """
+    from bali_corruption_cli import explore
+
+    cat = _catalog(ctx)
+    hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types))][:limit]
+    machine = _machine(fmt, as_json)
+    if machine is not None:
+        columns = ["type", "id", "title", "score", "field", "snippet"]
+        render.write(render.records_as(hits, machine, columns))
+        return
+    if not hits:
+        render.note(f"nothing matches {text!r}")
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
+
+
+def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    return [i for i in _completion_ids(ctx) if i.startswith(incomplete)]
+
+
+def _completion_ids(ctx: typer.Context) -> list[str]:
+    try:
+        from bali_corruption_cli import catalog
+
+        root = ctx.find_root().params
+        return sorted(catalog.load(root.get("data_dir"), root.get("overlays") or ()).index)
+    except Exception:  # completion must never fail loudly
+        return []
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)],
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one record whole, with its links both ways, its sources and caveats.
+
+    \b
+    Examples:
+      bcc show roundtable-philippines
+      bcc show border-officer-screening-guidelines --json
+    """
+    from bali_corruption_cli import explore
+
+    view = explore.show(_catalog(ctx), record_id)
+    machine = _machine(fmt, as_json)
+    if machine is not None:
+        if machine not in (OutputFormat.json, OutputFormat.yaml):
+            raise UsageError("show prints one nested record: use --json or --format yaml")
+        render.write(render.document_as(view, machine))
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_show(view)
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One screen that says what this is: conference, roundtables, practices, stages, sources.
+
+    \b
+    Examples:
+      bcc summary
+      bcc summary --json | jq .practices_by_sector
+    """
+    from bali_corruption_cli import explore
+
+    figures = explore.summary(_catalog(ctx))
+    machine = _machine(fmt, as_json)
+    if machine is not None:
+        if machine not in (OutputFormat.json, OutputFormat.yaml):
+            raise UsageError("summary is a nested document: use --json or --format yaml")
+        render.write(render.document_as(figures, machine))
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_summary(figures)
+
+
+@app.command("count")
+def count_command(
+    ctx: typer.Context,
+    collection: Annotated[str, typer.Argument(help="practices, events, stakeholders, ...")],
+    by: Annotated[str, typer.Option("--by", help="The field to count by, e.g. sectors.", metavar="FIELD")],
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+) -> None:
+    """Count records by the values of one field, most common first.
+
+    \b
+    Examples:
+      bcc count practices --by sectors
+      bcc count events --by country --format csv
+    """
+    from bali_corruption_cli import explore
+
+    cat = _catalog(ctx)
+    name = explore.resolve_collection(collection)
+    rows = explore.count(cat, name, by)
+    chosen = OutputFormat.json if _machine(fmt, as_json) == OutputFormat.json else (fmt or OutputFormat.table)
+    columns = query.parse_fields(fields) or ["value", "count"]
+    rows = query.select_fields(rows, columns, ["value", "count"])
+    render.emit_records(rows, chosen, columns, f"values of {name}.{by}")
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List events in date order; undated events follow, marked as such.
+
+    \b
+    Examples:
+      bcc timeline
+      bcc timeline --json | jq -r '.[] | select(.dated) | .when'
+    """
+    from bali_corruption_cli import explore
+
+    rows = explore.timeline(_catalog(ctx))
+    machine = _machine(fmt, as_json)
+    if machine is not None:
+        render.write(render.records_as(rows, machine, list(rows[0]) if rows else ["id"]))
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_timeline(rows)
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)],
+    style: Annotated[
+        str, typer.Option("--style", help="apa, bibtex or plain.", autocompletion=lambda: ["apa", "bibtex", "plain"])
+    ] = "apa",
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a ready citation of the source(s) behind a record.
+
+    \b
+    Examples:
+      bcc cite border-officer-screening-guidelines
+      bcc cite regional-conference-2023 --style bibtex >> refs.bib
+    """
+    from bali_corruption_cli import explore
+
+    chosen = query.plain_choices("style", explore.CITE_STYLES).resolve(style)
+    cites = explore.cite(_catalog(ctx), record_id, chosen)
+    if as_json:
+        render.write(render.records_as(cites, OutputFormat.json, ["source", "at", "style", "citation"]))
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_citations(cites)
 
 
 # Commands that live in their own modules register themselves on ``app``.

@@ -244,6 +244,16 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
     raise ValueError(fmt)  # pragma: no cover - table is drawn, not serialised
 
 
+def document_as(document: Any, fmt: OutputFormat) -> str:
+    """One nested document (``show``, ``summary``) as JSON or YAML."""
+    if fmt == OutputFormat.yaml:
+        import yaml
+
+        dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return str(yaml.dump(document, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000))
+    return json.dumps(document, ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n"
+
+
 def emit_records(
     records: Sequence[dict[str, Any]],
     fmt: OutputFormat,
