@@ -127,7 +127,7 @@ def test_summary_json_figures(bcc: Callable[..., Run]) -> None:
     practices = bcc("practices", "--json").json()
     for sector, n in by_sector.items():
         assert n == sum(sector in p["sectors"] for p in practices)
-    assert [s["id"] for s in fig["stages"]][0] == "recruitment"
+    assert fig["stages"][0]["id"] == "recruitment"
     assert len(fig["sources"]) == 7
 
 
@@ -163,7 +163,11 @@ def test_timeline_order_and_undated_last(bcc: Callable[..., Run]) -> None:
     rows = bcc("timeline", "--json").json()
     dated = [r for r in rows if r["dated"]]
     assert [r["id"] for r in dated] == [
-        "rso-unodc-meeting-2021", "report-launch-2021", "roundtable-thailand", "regional-conference-2023"]
+        "rso-unodc-meeting-2021",
+        "report-launch-2021",
+        "roundtable-thailand",
+        "regional-conference-2023",
+    ]
     first_undated = next(i for i, r in enumerate(rows) if not r["dated"])
     assert all(not r["dated"] for r in rows[first_undated:])
     assert rows[first_undated]["id"] == "roundtable-philippines"
@@ -177,7 +181,9 @@ def test_stages_chain_picture_and_plain_machine_output(bcc: Callable[..., Run]) 
     run = bcc("stages", "--chain", env={"COLUMNS": "160"})
     assert run.exit_code == 0
     out = run.stdout
-    assert out.index("Recruitment") < out.index("Fraudulent documents") < out.index("Prosecution and judicial")
+    assert (
+        out.index("Recruitment") < out.index("Fraudulent documents") < out.index("Prosecution and judicial")
+    )
     assert "border-officer-screening-guidelines" in out
     assert bcc("stages", "--json").ids()[0] == "recruitment"
     assert bcc("stages", "--chain", "--json").exit_code == 2
@@ -212,7 +218,9 @@ def test_completion_offers_ids_and_filter_values() -> None:
     def complete(words: str, cword: int) -> list[str]:
         env = dict(os.environ, _BCC_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(cword))
         code = "from bali_corruption_cli.cli import main; main()"
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
         return out.stdout.split()
 
     assert complete("bcc practices --sector pr", 3) == ["private"]

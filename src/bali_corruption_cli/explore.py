@@ -130,9 +130,7 @@ def search(catalog: Catalog, text: str, types: Sequence[str] = ()) -> list[Hit]:
             continue
         _, key, raw = best_field
         title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
-        hits.append(
-            Hit(collection, record["id"], title, round(score, 2), key, snippet(raw, tokens))
-        )
+        hits.append(Hit(collection, record["id"], title, round(score, 2), key, snippet(raw, tokens)))
     hits.sort(key=lambda h: (-h.score, h.type, h.id))
     return hits
 
@@ -366,7 +364,12 @@ def summary(catalog: Catalog) -> dict[str, Any]:
             "country": c["country"],
             "hosts": [names.get(h, h) for h in c["hosts"]],
             "participants": [
-                {"count": p["count"], "qualifier": p["qualifier"], "wording": p["wording"], "source": p["source"]}
+                {
+                    "count": p["count"],
+                    "qualifier": p["qualifier"],
+                    "wording": p["wording"],
+                    "source": p["source"],
+                }
                 for p in c["participants"]
             ],
             "caveats": c["caveats"],
@@ -429,8 +432,20 @@ def chain(catalog: Catalog) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- citations
 
 CITE_STYLES = ("apa", "bibtex", "plain")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _apa(source: Record) -> str:

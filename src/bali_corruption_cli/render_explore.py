@@ -41,7 +41,9 @@ def draw_search(hits: Sequence[dict[str, Any]], query_spans: Any) -> None:
         snippet = Text(visible(hit["snippet"]))
         for start, end in query_spans(snippet.plain):
             snippet.stylize("bold yellow", start, end)
-        table.add_row(layout.SINGULAR.get(hit["type"], hit["type"]), _text(hit["id"]), _text(hit["title"]), snippet)
+        table.add_row(
+            layout.SINGULAR.get(hit["type"], hit["type"]), _text(hit["id"]), _text(hit["title"]), snippet
+        )
     out.print(table)
 
 
@@ -54,7 +56,9 @@ def draw_show(view: dict[str, Any]) -> None:
     record = view["record"]
     title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
     heading = Text(visible(str(title)), style="bold")
-    heading.append(f"  ({layout.SINGULAR.get(view['type'], view['type'])} {visible(record['id'])})", style="dim")
+    heading.append(
+        f"  ({layout.SINGULAR.get(view['type'], view['type'])} {visible(record['id'])})", style="dim"
+    )
     out.print(heading)
     fields = Table(box=None, show_header=False, padding=(0, 1))
     fields.add_column("field", style="bold", no_wrap=True)
@@ -86,8 +90,13 @@ def draw_show(view: dict[str, Any]) -> None:
             if not _utf_capable(sys.stdout):
                 way = "->" if link["direction"] == "out" else "<-"
             via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
-            links.add_row(way, _text(via), _text(layout.SINGULAR.get(link["type"], link["type"])),
-                          _text(link["id"]), _text(link["title"]))
+            links.add_row(
+                way,
+                _text(via),
+                _text(layout.SINGULAR.get(link["type"], link["type"])),
+                _text(link["id"]),
+                _text(link["title"]),
+            )
         out.print(links)
     sources = Table(box=box.SIMPLE_HEAD, title="Sources", title_justify="left", title_style="bold")
     for column in ("label", "title", "publisher", "date", "at", "url"):
@@ -116,8 +125,13 @@ def draw_summary(fig: dict[str, Any]) -> None:
         body.append(visible("; ".join(f"{p['wording']} [{p['source']}]" for p in conf["participants"])))
         out.print(Panel(body, title=Text(visible(conf["title"])), title_align="left"))
     series = fig["roundtable_series"]
-    rt = Table(title=f"National roundtables ({series['listed']} listed)", title_justify="left",
-               title_style="bold", box=None, padding=(0, 1))
+    rt = Table(
+        title=f"National roundtables ({series['listed']} listed)",
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        padding=(0, 1),
+    )
     for column in ("country", "city", "date", "position in series"):
         rt.add_column(column, overflow="fold")
     for r in series["roundtables"]:
@@ -126,11 +140,20 @@ def draw_summary(fig: dict[str, Any]) -> None:
         rt.add_row(_text(r["country"]), _text(r["city"] or "unknown"), _text(date), _text(pos))
     out.print(rt)
     if series["count_disputed"]:
-        out.print(Text("  ! The sources disagree on how many roundtables there were: ", style="yellow")
-                  + Text(visible(" ".join(series["count_statements"][:1]))))
-    for key, label in (("practices_by_sector", "Practices by sector"), ("practices_by_theme", "Practices by theme")):
-        out.print(Text(f"\n{label} ({fig['practices']} practices; one practice may count under several)",
-                       style="bold"))
+        out.print(
+            Text("  ! The sources disagree on how many roundtables there were: ", style="yellow")
+            + Text(visible(" ".join(series["count_statements"][:1])))
+        )
+    for key, label in (
+        ("practices_by_sector", "Practices by sector"),
+        ("practices_by_theme", "Practices by theme"),
+    ):
+        out.print(
+            Text(
+                f"\n{label} ({fig['practices']} practices; one practice may count under several)",
+                style="bold",
+            )
+        )
         rows = fig[key]
         top = max((r["count"] for r in rows), default=1)
         scale = min(1.0, 30 / top) if top else 1.0
@@ -145,8 +168,14 @@ def draw_summary(fig: dict[str, Any]) -> None:
     out.print(Text("  " + visible(arrow.join(s["title"] for s in fig["stages"]))))
     out.print(Text("\nSources", style="bold"))
     for s in fig["sources"]:
-        out.print(Text(visible(f"  {s['label']}  {s['publisher']}, {s['date'] or 'undated'}: "
-                               f"{' '.join(s['title'].split())}")))
+        out.print(
+            Text(
+                visible(
+                    f"  {s['label']}  {s['publisher']}, {s['date'] or 'undated'}: "
+                    f"{' '.join(s['title'].split())}"
+                )
+            )
+        )
 
 
 def draw_timeline(rows: Sequence[dict[str, Any]]) -> None:
@@ -159,8 +188,9 @@ def draw_timeline(rows: Sequence[dict[str, Any]]) -> None:
     for row in rows:
         place = ", ".join(x for x in (row["city"], row["country"]) if x)
         style = None if row["dated"] else "dim"
-        table.add_row(_text(row["when"], style), _text(row["kind"]), _text(row["id"]), _text(row["title"]),
-                      _text(place))
+        table.add_row(
+            _text(row["when"], style), _text(row["kind"]), _text(row["id"]), _text(row["title"]), _text(place)
+        )
     console().print(table)
 
 
