@@ -309,7 +309,12 @@ def events(
     ] = None,
     kind: Annotated[
         list[str] | None,
-        _option("kind", "regional-conference, national-roundtable, report-launch, meeting.", "K", vocab.EVENT_KINDS),
+        _option(
+            "kind",
+            "regional-conference, national-roundtable, report-launch, meeting.",
+            "K",
+            vocab.EVENT_KINDS,
+        ),
     ] = None,
     year: Annotated[list[int] | None, _option("year", "Year of the event.", "Y")] = None,
     host: Annotated[
@@ -348,7 +353,9 @@ def stakeholders(
         list[str] | None, _option("sector", "Sector, e.g. government, international.", "S")
     ] = None,
     country: Annotated[list[str] | None, _option("country", "Country: name, alias or ISO code.", "C")] = None,
-    kind: Annotated[list[str] | None, _option("kind", "organisation, person or group.", "K", vocab.STAKEHOLDER_KINDS)] = None,
+    kind: Annotated[
+        list[str] | None, _option("kind", "organisation, person or group.", "K", vocab.STAKEHOLDER_KINDS)
+    ] = None,
     role: Annotated[
         list[str] | None, _option("role", "Role played, e.g. host, funder, speaker.", "R")
     ] = None,
@@ -390,7 +397,9 @@ def stakeholders(
 @app.command()
 def recommendations(
     ctx: typer.Context,
-    kind: Annotated[list[str] | None, _option("kind", "next-step or call.", "K", vocab.RECOMMENDATION_KINDS)] = None,
+    kind: Annotated[
+        list[str] | None, _option("kind", "next-step or call.", "K", vocab.RECOMMENDATION_KINDS)
+    ] = None,
     theme: Annotated[list[str] | None, _option("theme", "Theme, e.g. legislation.", "T")] = None,
     by: Annotated[list[str] | None, _option("by", "Who made it (stakeholder id or name).", "WHO")] = None,
     search: SearchOpt = None,
@@ -465,7 +474,8 @@ def stages(
 def sources(
     ctx: typer.Context,
     kind: Annotated[
-        list[str] | None, _option("kind", "article, news, story, press-release or report.", "K", vocab.SOURCE_KINDS)
+        list[str] | None,
+        _option("kind", "article, news, story, press-release or report.", "K", vocab.SOURCE_KINDS),
     ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
@@ -492,7 +502,9 @@ def quotes(
     ctx: typer.Context,
     speaker: Annotated[list[str] | None, _option("speaker", "Speaker (id or name).", "WHO")] = None,
     event: Annotated[list[str] | None, _option("event", "Event (id or title).", "E")] = None,
-    kind: Annotated[list[str] | None, _option("kind", "direct or paraphrase.", "K", vocab.QUOTE_KINDS)] = None,
+    kind: Annotated[
+        list[str] | None, _option("kind", "direct or paraphrase.", "K", vocab.QUOTE_KINDS)
+    ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -581,8 +593,9 @@ def search_command(
     text: Annotated[str, typer.Argument(help="Words to look for (typos and accents are forgiven).")],
     types: Annotated[
         list[str] | None,
-        typer.Option("--type", "-t", help="Only these record types, e.g. practice, event. Repeat for OR.",
-                     metavar="T"),
+        typer.Option(
+            "--type", "-t", help="Only these record types, e.g. practice, event. Repeat for OR.", metavar="T"
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")] = 20,
     fmt: FormatOpt = None,
@@ -630,7 +643,9 @@ def _completion_ids(ctx: typer.Context) -> list[str]:
 @app.command()
 def show(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)],
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
+    ],
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -737,9 +752,14 @@ def timeline(
 @app.command()
 def cite(
     ctx: typer.Context,
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)],
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
+    ],
     style: Annotated[
-        str, typer.Option("--style", help="apa, bibtex or plain.", autocompletion=lambda: ["apa", "bibtex", "plain"])
+        str,
+        typer.Option(
+            "--style", help="apa, bibtex or plain.", autocompletion=lambda: ["apa", "bibtex", "plain"]
+        ),
     ] = "apa",
     as_json: JsonOpt = False,
 ) -> None:
