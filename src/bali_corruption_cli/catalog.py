@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -128,37 +129,71 @@ class _File:
     data: bytes
 
 
+class _Unreadable(Exception):
+    """A collection file that cannot be read as one; the message says why."""
+
+
+def _read_data_file(path: Path) -> bytes:
+    """The bytes of a collection file, or _Unreadable / OSError.
+
+    Opened without blocking and checked once open: a FIFO cannot hang the load,
+    and a device (``/dev/zero``) or a file that grows while read cannot fill memory.
+    """
+    if path.is_dir():
+        raise _Unreadable("is a directory, not a file")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _Unreadable("is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise _Unreadable("is not a regular file (a device, pipe or socket)")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:
+                raise _Unreadable(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read_files(dirs: Sequence[Path]) -> tuple[list[_File], list[Problem]]:
     files: list[_File] = []
     problems: list[Problem] = []
     for n, directory in enumerate(dirs):
         what = "data directory" if n == 0 else "overlay directory"
-        if not directory.exists():
-            problems.append(Problem(str(directory), None, None, None, None, f"{what} not found"))
-            continue
-        if not directory.is_dir():
-            problems.append(Problem(str(directory), None, None, None, None, f"{what} is not a directory"))
+        try:
+            if not directory.exists():
+                problems.append(Problem(str(directory), None, None, None, None, f"{what} not found"))
+                continue
+            if not directory.is_dir():
+                problems.append(Problem(str(directory), None, None, None, None, f"{what} is not a directory"))
+                continue
+        except OSError as exc:  # e.g. a parent directory that cannot be searched
+            problems.append(Problem(str(directory), None, None, None, None,
+                                    f"cannot read {what}: {exc.strerror or exc}"))
             continue
         for name, (filename, _columns) in layout.COLLECTIONS.items():
             path = directory / filename
-            if not path.exists():
-                if n == 0:
-                    problems.append(
-                        Problem(str(path), None, None, None, None, f"missing collection file for '{name}'")
-                    )
-                continue
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    problems.append(
-                        Problem(str(path), None, None, None, None,
-                                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-                    )
+                if not path.exists():
+                    if n == 0:
+                        problems.append(
+                            Problem(str(path), None, None, None, None, f"missing collection file for '{name}'")
+                        )
                     continue
-                files.append(_File(name, path, path.read_bytes()))
+                files.append(_File(name, path, _read_data_file(path)))
+            except _Unreadable as exc:
+                problems.append(Problem(str(path), None, None, None, None, str(exc)))
             except IsADirectoryError:
                 problems.append(Problem(str(path), None, None, None, None, "is a directory, not a file"))
             except OSError as exc:
-                problems.append(Problem(str(path), None, None, None, None, f"cannot read: {exc.strerror}"))
+                problems.append(Problem(str(path), None, None, None, None,
+                                        f"cannot read: {exc.strerror or exc}"))
     return files, problems
 
 
@@ -240,22 +275,36 @@ def load(data_dir: Path | None = None, overlays: Sequence[Path] = ()) -> Catalog
     return catalog
 
 
-def check(data_dir: Path | None = None, overlays: Sequence[Path] = ()) -> tuple[Catalog | None, list[Problem]]:
-    """Load and check a catalogue, returning every problem found (errors and warnings)."""
+def check(
+    data_dir: Path | None = None, overlays: Sequence[Path] = (), *, cache: bool = True
+) -> tuple[Catalog | None, list[Problem]]:
+    """Load and check a catalogue, returning every problem found (errors and warnings).
+
+    ``cache=False`` (``bcc validate``) always re-checks the YAML and neither
+    reads nor writes the cache.
+    """
     dirs = [active_data_dir(data_dir), *overlays]
     files, problems = _read_files(dirs)
     if problems:
         return None, problems
-    where = cache_dir()
+    names = ", ".join(filename for filename, _columns in layout.COLLECTIONS.values())
+    empty = [
+        Problem(str(d), None, None, None, None,
+                f"overlay directory holds none of the collection files ({names}); it adds nothing",
+                severity="warning")
+        for d in overlays
+        if not any(f.path.parent == d for f in files)
+    ]
+    where = cache_dir() if cache else None
     cache_path = where / f"catalog-{_cache_key(files)}.json" if where else None
     if cache_path is not None:
         cached = _read_cache(cache_path)
         if cached is not None:
-            return cached, list(cached.warnings)
+            return cached, [*cached.warnings, *empty]
     catalog, problems = _build(files)
     if catalog is not None and cache_path is not None:
         _write_cache(cache_path, catalog)
-    return catalog, problems
+    return catalog, [*problems, *empty]
 
 
 # ---------------------------------------------------------------- YAML
@@ -434,15 +483,24 @@ def _build(files: Sequence[_File]) -> tuple[Catalog | None, list[Problem]]:
     collections: dict[str, list[Record]] = {name: [] for name in layout.COLLECTIONS}
     origins: dict[str, tuple[str, int | None]] = {}
     places: dict[str, tuple[str, Any]] = {}  # id -> (file, node) for integrity messages
+    broken: set[str] = set()  # ids (and names) of records that exist but failed validation
+    invalid: list[tuple[str, Record, str | None, str, Any, int]] = []  # those records, as read
     gc_was_enabled = gc.isenabled()
     gc.disable()  # large loads make the cyclic GC super-linear; nothing here builds cycles
     try:
         for f in files:
             path = str(f.path)
             data, node, parse_problems = _parse(f)
-            problems.extend(parse_problems)
             if parse_problems:
-                continue
+                rescued = _repeated_keys(f)
+                if rescued is None:
+                    problems.extend(parse_problems)
+                    continue
+                # Report every repeated key, then check the rest of the file (last value wins).
+                data, node, repeated = rescued
+                at = {(p.line, p.column) for p in repeated}
+                problems.extend(p for p in parse_problems if (p.line, p.column) not in at)
+                problems.extend(repeated)
             if not isinstance(data, list):
                 line, col = _line_of(node, ())
                 got = type(data).__name__ if data is not None else "nothing"
@@ -455,25 +513,37 @@ def _build(files: Sequence[_File]) -> tuple[Catalog | None, list[Problem]]:
                 try:
                     record = model.model_validate(raw).model_dump(mode="json")
                 except ValidationError as exc:
+                    if rid is not None:
+                        broken.add(rid)  # it exists: references to it are not "unknown"
+                    if isinstance(raw, dict):
+                        invalid.append((f.collection, raw, rid, path, node, i))
+                        if isinstance(raw.get("name"), str):
+                            broken.add(raw["name"])
                     for err in exc.errors():
                         loc = (i, *err["loc"])
                         line, col = _line_of(node, loc)
-                        problems.append(Problem(path, line, col, rid, _field_name(err["loc"]) or None,
-                                                _pydantic_message(dict(err), f.collection)))
+                        message = _pydantic_message(dict(err), f.collection)
+                        if tuple(err["loc"]) == ("sources",) and err["type"] in ("missing", "too_short"):
+                            message = ("record cites no source; add one, e.g. "
+                                       "sources: [{source: SOURCE-ID, at: 'para 2'}]")
+                        field_name = _field_name(err["loc"]) or None
+                        problems.append(Problem(path, line, col, rid, field_name, message))
                     continue
                 rec_line, _ = _line_of(node, (i,))
                 if record["id"] in places:
                     other_path, other_node = places[record["id"]]
                     other_line = origins[record["id"]][1]
                     problems.append(Problem(path, rec_line, None, record["id"], "id",
-                                            f"duplicate id; first defined at {other_path}:{other_line}"))
+                                            f"duplicate id; first defined at {other_path}:{other_line} "
+                                            "(ids are unique across the catalogue and its overlays; "
+                                            "rename one)"))
                     continue
                 places[record["id"]] = (path, (node, i))
                 origins[record["id"]] = (path, rec_line)
                 collections[f.collection].append(record)
         fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
         catalog = Catalog(collections, fields, origins)
-        problems.extend(_integrity(catalog, places))
+        problems.extend(_integrity(catalog, places, broken, invalid))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -483,8 +553,80 @@ def _build(files: Sequence[_File]) -> tuple[Catalog | None, list[Problem]]:
     return catalog, problems
 
 
-def _integrity(catalog: Catalog, places: dict[str, tuple[str, Any]]) -> list[Problem]:
-    """Cross-record checks: references, host/funder roles, date order, unused sources."""
+def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
+    """Every key repeated in one mapping of a file, with its data (the last value wins).
+
+    Called when the strict parse failed: if repeated keys were the reason, they
+    are all reported and the rest of the file is still checked.  None otherwise.
+    """
+    import yaml
+
+    try:
+        text = f.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = base(text)
+    path = str(f.path)
+    try:
+        node = loader.get_single_node()
+        if node is None or _check_shape(node, path) is not None:
+            return None
+        problems: list[Problem] = []
+        stack: list[tuple[Any, str | None]] = []
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                rid = None
+                if isinstance(item, yaml.MappingNode):
+                    for key_node, value_node in item.value:
+                        is_id = getattr(key_node, "value", None) == "id"
+                        if is_id and isinstance(value_node, yaml.ScalarNode):
+                            rid = value_node.value
+                stack.append((item, rid))
+        else:
+            stack.append((node, None))
+        while stack:
+            current, rid = stack.pop()
+            if isinstance(current, yaml.MappingNode):
+                seen: dict[Any, Any] = {}
+                for key_node, value_node in current.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        key = key_node.value
+                        if key in seen:
+                            mark = key_node.start_mark
+                            problems.append(Problem(
+                                path, mark.line + 1, mark.column + 1, rid, key,
+                                f"key repeated in one mapping (first at line {seen[key].line + 1}); keep one",
+                            ))
+                        else:
+                            seen[key] = key_node.start_mark
+                    stack.append((value_node, rid))
+            elif isinstance(current, yaml.SequenceNode):
+                stack.extend((child, rid) for child in current.value)
+        if not problems:
+            return None
+        data = loader.construct_document(node)
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        return data, node, problems
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _integrity(
+    catalog: Catalog,
+    places: dict[str, tuple[str, Any]],
+    broken: set[str] | frozenset[str] = frozenset(),
+    invalid: Sequence[tuple[str, Record, str | None, str, Any, int]] = (),
+) -> list[Problem]:
+    """Cross-record checks: references, host/funder roles, date order, unused sources.
+
+    ``broken`` holds the ids and names of records that failed validation: they
+    are already reported, so references to them are not reported again.
+    ``invalid`` holds those records as read (collection, data, id, file, node,
+    index): their references are still checked.
+    """
     problems: list[Problem] = []
     ids = {name: {r["id"] for r in recs} for name, recs in catalog.collections.items()}
     names = {"countries": {r["name"] for r in catalog.records("countries")}}
@@ -497,17 +639,25 @@ def _integrity(catalog: Catalog, places: dict[str, tuple[str, Any]]) -> list[Pro
 
     for ref in layout.REFERENCES:
         targets = ids[ref.target] if ref.by == "id" else names[ref.target]
-        for rec in catalog.records(ref.collection):
+        checked: list[tuple[Record, str | None, str, Any, int]] = [
+            (rec, rec["id"], places[rec["id"]][0], *places[rec["id"]][1])
+            for rec in catalog.records(ref.collection)
+        ]
+        checked += [(raw, rid, path, node, index)
+                    for name, raw, rid, path, node, index in invalid if name == ref.collection]
+        for rec, rid, path, node, index in checked:
             for loc, value in layout.locate(rec, ref.path):
+                if not isinstance(value, str):
+                    continue  # a wrong type: reported by validation
                 if ref.target == "sources":
-                    cited.add(str(value))
-                if value in targets:
+                    cited.add(value)
+                if value in targets or value in broken:
                     continue
-                path, line, col = where(rec["id"], loc)
-                hint = vocab.closest(str(value), targets)
+                line, col = _line_of(node, (index, *loc))
+                hint = vocab.closest(value, targets)
                 did = f" (did you mean '{hint}'?)" if hint else ""
                 what = "name" if ref.by == "name" else "id"
-                problems.append(Problem(path, line, col, rec["id"], _field_name(loc),
+                problems.append(Problem(path, line, col, rid, _field_name(loc),
                                         f"unknown {ref.target} {what} {value!r}{did}"))
 
     roles = {(role["event"], role["role"], s["id"]) for s in catalog.records("stakeholders") for role in s["roles"]}
@@ -527,9 +677,9 @@ def _integrity(catalog: Catalog, places: dict[str, tuple[str, Any]]) -> list[Pro
         for n, role in enumerate(stakeholder["roles"]):
             event_id = role["event"]
             if role["role"] in ("host", "funder") and event_id in ids["events"]:
-                event = catalog.get(event_id)
-                assert event is not None
-                if stakeholder["id"] not in event[1][role["role"] + "s"]:
+                found = catalog.get(event_id)
+                assert found is not None
+                if stakeholder["id"] not in found[1][role["role"] + "s"]:
                     path, line, col = where(stakeholder["id"], ("roles", n))
                     problems.append(Problem(path, line, col, stakeholder["id"], f"roles[{n}]",
                                             f"event '{event_id}' does not list '{stakeholder['id']}' "

@@ -1,3 +1,249 @@
-"""Commands for people who keep a catalogue: data init/path, validate, schema, export."""
+"""Commands for people who keep a catalogue: data init/path, validate, schema, export.
+
+Options and output only; the work is done by :mod:`bali_corruption_cli.maintain`
+and :mod:`bali_corruption_cli.catalog`, imported inside the commands.
+"""
 
 from __future__ import annotations
+
+import json
+import shlex
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bali_corruption_cli import layout, render
+from bali_corruption_cli.cli import _catalog, app
+from bali_corruption_cli.errors import DataError
+
+data_app = typer.Typer(
+    name="data",
+    help=(
+        "Where the catalogue lives, and a copy of it to edit.\n\n"
+        "\b\nExamples:\n"
+        "  bcc data path\n"
+        "  bcc data init my-catalogue"
+    ),
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+app.add_typer(data_app, name="data")
+
+
+class ExportFormat(StrEnum):
+    sqlite = "sqlite"
+    json = "json"
+    csv = "csv"
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace files that already exist.")]
+
+
+def _root(ctx: typer.Context) -> dict[str, Any]:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, dict) else {}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+# ---------------------------------------------------------------- validate
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DIR]",
+            help="Catalogue to check (default: the active one, --data-dir or BCC_DATA_DIR).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a catalogue (and any --with overlays) and list every problem.
+
+    Prints one line per problem (file:line:column: record: field: message) on
+    stdout and a summary on stderr.  Exit status 0 when valid (warnings
+    allowed), 3 when there are errors.
+
+    \b
+    Examples:
+      bcc validate my-catalogue
+      bcc --with extra/ validate
+      bcc validate my-catalogue --json | jq '.[] | select(.severity == "error")'
+    """
+    from bali_corruption_cli import catalog
+
+    obj = _root(ctx)
+    base = directory if directory is not None else catalog.active_data_dir(obj.get("data_dir"))
+    overlays: list[Path] = list(obj.get("overlays") or ())
+    _cat, problems = catalog.check(base, overlays, cache=False)
+    problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
+    render.problems(problems, as_json)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    where = str(base) + (f" with {_plural(len(overlays), 'overlay')}" if overlays else "")
+    if not problems:
+        render.note(f"no problems in {where}")
+        return
+    summary = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {where}"
+    if directory is not None and directory.is_dir():
+        present = [f for f, _columns in layout.COLLECTIONS.values() if (directory / f).is_file()]
+        if 0 < len(present) < len(layout.COLLECTIONS):
+            quoted = shlex.quote(str(directory))
+            render.note(
+                f"{directory} holds only some collection files; "
+                f"to check it as an overlay on the catalogue: bcc --with {quoted} validate"
+            )
+    if errors:
+        raise DataError(summary)
+    render.note(summary)
+
+
+# ---------------------------------------------------------------- schema
+
+
+@app.command()
+def schema(
+    collection: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[COLLECTION]",
+            help="sources, countries, stakeholders, events, stages, practices, recommendations, quotes "
+            "or findings (default: all, as one object keyed by collection).",
+            show_default=False,
+        ),
+    ] = None,
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", metavar="DIR", help="Write <collection>.schema.json files into DIR instead."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a collection file (for editors and other tools).
+
+    \b
+    Examples:
+      bcc schema practices
+      bcc schema > bcc-schemas.json
+      bcc schema --write schema/
+    """
+    from bali_corruption_cli import maintain
+
+    names = [maintain.collection_name(collection)] if collection is not None else None
+    if write is not None:
+        written = maintain.write_schemas(write, names)
+        render.note(f"wrote {_plural(len(written), 'schema')} to {write}")
+        return
+    if names is not None:
+        render.write(maintain.schema_text(names[0]))
+    else:
+        render.write(json.dumps(maintain.all_schemas(), indent=2, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------- export
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="PATH", help="File to write (a folder for csv).", show_default=False),
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="sqlite (one table per collection plus link tables), json (one document) or csv "
+            "(a folder, one file per collection). Default: from PATH's extension (.db, .sqlite, .json).",
+        ),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write the whole catalogue (with any --with overlays) to SQLite, JSON or CSV.
+
+    Never overwrites without --force; writes to a temporary file next to PATH
+    and renames it, so an interrupted export leaves nothing half-written.
+
+    \b
+    Examples:
+      bcc export --format sqlite bcc.db && datasette bcc.db
+      bcc export --format json catalogue.json
+      bcc export --format csv csv/ --force
+    """
+    from bali_corruption_cli import maintain
+
+    chosen = fmt.value if fmt is not None else maintain.guess_format(path)
+    cat = _catalog(ctx)
+    result = maintain.export(cat, chosen, path, force)
+    what = "files" if chosen == "csv" else ("tables" if chosen == "sqlite" else "collections")
+    count = _plural(result.records, "record")
+    render.note(f"exported {count} to {path} ({chosen}, {len(result.tables)} {what})")
+
+
+# ---------------------------------------------------------------- data
+
+
+@data_app.command("init")
+def data_init(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to create (or fill).", show_default=False)
+    ],
+    force: ForceOpt = False,
+) -> None:
+    """Write a copy of the shipped catalogue (and its JSON Schemas) into DIR to edit.
+
+    \b
+    Examples:
+      bcc data init my-catalogue
+      bcc --data-dir my-catalogue validate
+      export BCC_DATA_DIR=$PWD/my-catalogue
+    """
+    from bali_corruption_cli import catalog, maintain
+
+    written = maintain.init_catalogue(directory, catalog.shipped_data_dir(), force)
+    render.note(
+        f"wrote {_plural(len(written), 'file')} to {directory}; "
+        f"edit them, then: bcc --data-dir {shlex.quote(str(directory))} validate"
+    )
+
+
+@data_app.command("path")
+def data_path(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Print where the active catalogue lives (first line), then any --with overlays.
+
+    \b
+    Examples:
+      bcc data path
+      bcc --data-dir my-catalogue --with extra data path --json
+    """
+    from bali_corruption_cli import catalog
+
+    root = ctx.find_root()
+    obj = _root(ctx)
+    data_dir = catalog.active_data_dir(obj.get("data_dir"))
+    source = getattr(root.get_parameter_source("data_dir"), "name", "")
+    origin = {"COMMANDLINE": "--data-dir", "ENVIRONMENT": "BCC_DATA_DIR"}.get(source, "shipped")
+    overlays = [p.resolve() for p in obj.get("overlays") or ()]
+    resolved = data_dir.resolve()
+    if as_json:
+        doc = {"data_dir": str(resolved), "from": origin, "overlays": [str(p) for p in overlays]}
+        render.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        render.write("".join(f"{p}\n" for p in (resolved, *overlays)))
+        render.note(
+            f"catalogue: {origin}" + (f"; then {_plural(len(overlays), 'overlay')}" if overlays else "")
+        )
+    for p in (resolved, *overlays):
+        if not p.is_dir():
+            render.warn(f"{p} is not a folder")

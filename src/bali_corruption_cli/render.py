@@ -10,6 +10,7 @@ in tables, control characters are shown in an escaped, visible form.
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import re
@@ -52,7 +53,26 @@ def configure(color: ColorMode = ColorMode.auto) -> None:
 
 
 def prepare_streams() -> None:
-    """Never fail on a character the terminal's encoding cannot show: escape it."""
+    """Never fail on a character the terminal's encoding cannot show: escape it.
+
+    A standard stream that is closed (``bcc >&-``) gets /dev/null: output goes
+    nowhere, quietly, and no file bcc opens can land on descriptor 0, 1 or 2.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            except OSError:
+                pass
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as bcc
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as bcc
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -63,8 +83,19 @@ def prepare_streams() -> None:
 
 
 def visible(text: str) -> str:
-    """Show control and bidi-override characters as escapes, e.g. ``\\x1b``."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Show control and bidi-override characters as escapes, e.g. ``\\x1b``.
+
+    Characters stdout's encoding cannot show (``LANG=C``, ``PYTHONIOENCODING=ascii``)
+    are escaped here too, so tables measure the text that is actually printed.
+    """
+    shown = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if shown.isascii():
+        return shown
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        return shown.encode(encoding, "backslashreplace").decode(encoding)
+    except (LookupError, UnicodeError):
+        return shown.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _utf_capable(stream: TextIO) -> bool:
@@ -93,7 +124,13 @@ def note(message: str) -> None:
     _write_err(f"bcc: {visible(message)}")
 
 
+# A run of this many characters without a space (a 100 000-character argument,
+# say) is cut short in messages: one line must stay readable.
+_LONG_RUN = re.compile(r"\S{241,}")
+
+
 def _write_err(text: str) -> None:
+    text = _LONG_RUN.sub(lambda m: f"{m.group()[:200]}...[{len(m.group()) - 200} more characters]", text)
     try:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
@@ -104,6 +141,18 @@ def _write_err(text: str) -> None:
 def write(text: str) -> None:
     """Data for stdout, written as is."""
     sys.stdout.write(text)
+
+
+PROBLEM_KEYS = ("file", "line", "column", "id", "field", "message", "severity")
+
+
+def problems(items: Sequence[Any], as_json: bool = False) -> None:
+    """Catalogue problems (``bcc validate``) on stdout: one line each, or a JSON list of objects."""
+    if as_json:
+        rows = [{key: getattr(p, key) for key in PROBLEM_KEYS} for p in items]
+        write(json.dumps(rows, ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n")
+        return
+    write("".join(visible(str(p)) + "\n" for p in items))
 
 
 # ---------------------------------------------------------------- cells
@@ -153,17 +202,23 @@ def console(stderr: bool = False) -> Console:
 
     stream = sys.stderr if stderr else sys.stdout
     color = _settings["color"]
-    force = True if color == ColorMode.always else None
-    is_tty = stream.isatty() if hasattr(stream, "isatty") else False
+    always = color == ColorMode.always
+    # --color never, or NO_COLOR (https://no-color.org) unless --color always:
+    # no escape sequence at all, not even bold.
+    plain = color == ColorMode.never or (color == ColorMode.auto and os.environ.get("NO_COLOR", "") != "")
+    try:
+        is_tty = bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        is_tty = False
     width = None
-    if not is_tty and color != ColorMode.always:
+    if not is_tty and not always:
         columns = os.environ.get("COLUMNS", "")
-        width = int(columns) if columns.isdigit() and int(columns) > 0 else 100_000
-    return Console(
+        width = int(columns) if columns.isdigit() and 0 < int(columns) < 100_000 else 100_000
+    out = Console(
         file=stream,
-        force_terminal=force,
-        no_color=color == ColorMode.never or None,
-        color_system=None if color == ColorMode.never else "auto",
+        force_terminal=True if always else None,
+        no_color=False if always else (True if plain else None),
+        color_system=None if plain else "auto",
         markup=False,
         emoji=False,
         highlight=False,
@@ -172,6 +227,13 @@ def console(stderr: bool = False) -> Console:
         legacy_windows=False,
         safe_box=not _utf_capable(stream),
     )
+    out.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+    return out
+
+
+def _broken_pipe() -> None:
+    """Rich would exit 1 when stdout is closed early; let bcc's entry point decide (141)."""
+    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def print_renderable(renderable: RenderableType) -> None:

@@ -1,0 +1,468 @@
+"""Keeping a catalogue: JSON Schemas, ``data init`` and ``export``.
+
+Pure functions: they return what they did and raise :class:`UsageError` when
+asked for something that cannot be; they never print.  Imported only by
+the commands that need it; Pydantic and sqlite3 are imported inside the
+functions that use them.
+
+Everything that writes goes through a temporary file or folder in the target's
+own directory and a rename, so an interrupted run leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bali_corruption_cli import layout, vocab
+from bali_corruption_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from bali_corruption_cli.catalog import Catalog
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+REGENERATE = "bcc schema --write schema/"
+
+
+EXPORT_FORMATS = ("sqlite", "json", "csv")
+
+
+# ---------------------------------------------------------------- names
+
+
+def collection_name(value: str) -> str:
+    """A collection by its name, singular or file name; UsageError with a hint otherwise."""
+    wanted = value.strip().lower().removesuffix(".yaml").removesuffix(".schema.json")
+    if wanted in layout.COLLECTIONS:
+        return wanted
+    for name, singular in layout.SINGULAR.items():
+        if wanted == singular:
+            return name
+    hint = vocab.closest(wanted, layout.COLLECTIONS)
+    did = f" (did you mean '{hint}'?)" if hint else ""
+    raise UsageError(f"unknown collection {value!r}{did}; valid: {', '.join(layout.COLLECTIONS)}")
+
+
+def schema_filename(collection: str) -> str:
+    return f"{collection}.schema.json"
+
+
+# ---------------------------------------------------------------- JSON Schema
+
+
+def schema_for(collection: str) -> dict[str, Any]:
+    """The JSON Schema of one collection file: a JSON (or YAML) array of its records."""
+    from pydantic import TypeAdapter
+
+    from bali_corruption_cli.models import MODELS
+
+    model = MODELS[collection]
+    filename = layout.COLLECTIONS[collection][0]
+    generated = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
+    doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
+    head: dict[str, Any] = {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": f"bcc {collection} ({filename})",
+        "description": (
+            f"A list of {layout.SINGULAR[collection]} records. {doc} "
+            f"Generated from bcc's models; regenerate with '{REGENERATE}'."
+        ).replace("  ", " "),
+    }
+    first = {key: generated[key] for key in ("type", "items") if key in generated}
+    return head | first | generated  # the array and its items before the definitions
+
+
+def schema_text(collection: str) -> str:
+    """The schema as it is committed under schema/: stable, indented JSON with a final newline."""
+    return json.dumps(schema_for(collection), indent=2, ensure_ascii=False) + "\n"
+
+
+def all_schemas(collections: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    return {name: schema_for(name) for name in (collections or layout.COLLECTIONS)}
+
+
+def write_schemas(directory: Path, collections: Iterable[str] | None = None) -> list[Path]:
+    """Write <collection>.schema.json files into ``directory`` (created if needed)."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is not a folder")
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in collections or layout.COLLECTIONS:
+        path = directory / schema_filename(name)
+        _atomic_write(path, schema_text(name).encode("utf-8"))
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------- data init
+
+
+def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
+    """Copy the catalogue in ``source`` (the shipped one) into ``dest``, with its schemas.
+
+    The files' first-line schema comments are pointed at ``dest/schema/`` so an
+    editor with the YAML language server checks them as they are typed.
+    Existing files are only overwritten with ``force``.
+    """
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"{dest} exists and is not a folder")
+    if dest.exists() and dest.resolve() == source.resolve():
+        raise UsageError(f"{dest} is the shipped catalogue itself; choose another folder")
+    plan: list[tuple[Path, bytes]] = []
+    for name, (filename, _columns) in layout.COLLECTIONS.items():
+        try:
+            data = (source / filename).read_bytes()
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read the shipped catalogue: {exc.strerror}: {source / filename}"
+            ) from exc
+        plan.append((dest / filename, _point_schema_comment(data, f"schema/{schema_filename(name)}")))
+    for name in layout.COLLECTIONS:
+        plan.append((dest / "schema" / schema_filename(name), schema_text(name).encode("utf-8")))
+    existing = [path for path, _data in plan if path.exists() or path.is_symlink()]
+    if existing and not force:
+        shown = ", ".join(str(p.relative_to(dest)) for p in existing[:6])
+        more = f" and {len(existing) - 6} more" if len(existing) > 6 else ""
+        raise UsageError(
+            f"{dest} already has {shown}{more}; not overwriting them (use --force to replace them)"
+        )
+    (dest / "schema").mkdir(parents=True, exist_ok=True)
+    for path, data in plan:
+        _atomic_write(path, data)
+    return [path for path, _data in plan]
+
+
+def _point_schema_comment(data: bytes, target: str) -> bytes:
+    first, sep, rest = data.partition(b"\n")
+    if first.startswith(SCHEMA_COMMENT.encode()):
+        return (SCHEMA_COMMENT + target).encode() + sep + rest
+    return data
+
+
+# ---------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    format: str
+    records: int
+    tables: list[str]
+
+
+def guess_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".db", ".sqlite", ".sqlite3"):
+        return "sqlite"
+    if suffix == ".json":
+        return "json"
+    raise UsageError(f"cannot tell the format from {path.name!r}; give --format sqlite, json or csv")
+
+
+def export(catalog: Catalog, fmt: str, path: Path, force: bool = False) -> ExportResult:
+    """Write the whole catalogue to ``path`` as sqlite, json or csv (a folder).
+
+    Never over an existing file without ``force``.
+    """
+    writers: dict[str, Callable[[Catalog, Path], list[str]]] = {
+        "sqlite": _write_sqlite,
+        "json": _write_json,
+        "csv": _write_csv,
+    }
+    if fmt not in writers:
+        raise UsageError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORT_FORMATS)}")
+    _check_target(path, fmt, force)
+    write = writers[fmt]
+    tables = _replace_with(path, lambda tmp: write(catalog, tmp), folder=fmt == "csv")
+    total = sum(len(recs) for recs in catalog.collections.values())
+    return ExportResult(path, fmt, total, tables)
+
+
+def _check_target(path: Path, fmt: str, force: bool) -> None:
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"folder {parent} does not exist")
+    if not (path.exists() or path.is_symlink()):
+        return
+    if path.is_dir() and not path.is_symlink():
+        if fmt != "csv":
+            raise UsageError(f"{path} is a folder; give a file name for a {fmt} export")
+        contents = list(path.iterdir())
+        if not contents:
+            return
+        ours = {f"{name}.csv" for name in layout.COLLECTIONS}
+        others = [p.name for p in contents if p.name not in ours or not p.is_file()]
+        if others:
+            raise UsageError(
+                f"{path} holds files that are not a bcc CSV export ({', '.join(sorted(others)[:3])}); "
+                "not replacing it, even with --force: choose another folder"
+            )
+    if not force:
+        raise UsageError(f"{path} already exists; not overwriting it (use --force to replace it)")
+
+
+def _replace_with(path: Path, write: Callable[[Path], list[str]], folder: bool) -> list[str]:
+    """Write into a temporary sibling of ``path``, then rename it into place."""
+    parent = path.parent
+    prefix = f".{path.name}.tmp-"
+    tmp: Path
+    if folder:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    else:
+        fd, name = tempfile.mkstemp(prefix=prefix, dir=parent)
+        os.close(fd)
+        tmp = Path(name)
+    try:
+        tables = write(tmp)
+        if folder:
+            tmp.chmod(0o777 & ~_umask())
+        else:
+            tmp.chmod(0o666 & ~_umask())
+        if folder and (path.exists() or path.is_symlink()):
+            # A folder cannot be renamed over a non-empty one: move the old one aside first.
+            old = parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(path, old)
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                os.replace(old, path)
+                raise
+            _remove(old)
+        else:
+            os.replace(tmp, path)
+        return tables
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(name, 0o666 & ~_umask())
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _text(value: Any) -> Any:
+    """A cell: scalars as they are, lists and mappings as JSON text."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _write_json(catalog: Catalog, path: Path) -> list[str]:
+    document = {name: catalog.records(name) for name in layout.COLLECTIONS}
+    with path.open("w", encoding="utf-8") as fh:
+        json.dump(document, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return list(document)
+
+
+def _write_csv(catalog: Catalog, folder: Path) -> list[str]:
+    import csv
+
+    written = []
+    for name in layout.COLLECTIONS:
+        columns = catalog.fields[name]
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            for record in catalog.records(name):
+                writer.writerow(["" if record.get(c) is None else _text(record.get(c)) for c in columns])
+        written.append(f"{name}.csv")
+    return written
+
+
+# ---------------------------------------------------------------- SQLite
+
+
+@dataclass
+class _Column:
+    name: str
+    type: str  # TEXT or INTEGER
+    references: str | None = None  # target table (by id)
+    key: str | None = None  # the record's key it comes from
+
+
+@dataclass
+class _Table:
+    name: str
+    columns: list[_Column]
+    primary_key: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ses"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """A property's schema without Optional's null branch and with $ref followed."""
+    if "anyOf" in prop:
+        branches = [b for b in prop["anyOf"] if b.get("type") != "null"]
+        if len(branches) == 1:
+            prop = branches[0]
+    ref = prop.get("$ref")
+    if isinstance(ref, str):
+        resolved: dict[str, Any] = defs[ref.rsplit("/", 1)[-1]]
+        return resolved
+    return prop
+
+
+def _sql_type(prop: dict[str, Any]) -> str:
+    return "INTEGER" if prop.get("type") == "integer" else "TEXT"
+
+
+def _id_refs() -> dict[tuple[str, str], str]:
+    """(collection, path) -> target collection, for references by id."""
+    return {(r.collection, r.path): r.target for r in layout.REFERENCES if r.by == "id"}
+
+
+def sqlite_tables(catalog: Catalog) -> list[_Table]:
+    """The tables of a SQLite export: one per collection, ``records``, ``citations`` and link tables."""
+    refs = _id_refs()
+    tables: list[_Table] = [
+        _Table(
+            "records",
+            [_Column("id", "TEXT"), _Column("collection", "TEXT")],
+            ["id"],
+            [(rec["id"], name) for name, rec in catalog.all_records()],
+        )
+    ]
+    citations = _Table(
+        "citations",
+        [
+            _Column("record_id", "TEXT", "records"),
+            _Column("collection", "TEXT"),
+            _Column("seq", "INTEGER"),
+            _Column("source_id", "TEXT", "sources"),
+            _Column("at", "TEXT"),
+        ],
+        ["record_id", "seq"],
+        [],
+    )
+    links: list[_Table] = []
+    for name in layout.COLLECTIONS:
+        schema = schema_for(name)
+        defs = schema["$defs"]
+        model_schema = _resolve(schema["items"], defs)
+        props: dict[str, Any] = model_schema["properties"]
+        singular = layout.SINGULAR[name]
+        owner = f"{singular}_id"
+        records = catalog.records(name)
+        columns: list[_Column] = []
+        for field in catalog.fields[name]:
+            prop = _resolve(props[field], defs)
+            target = refs.get((name, field))
+            columns.append(_Column(field, _sql_type(prop), target, field))
+            if prop.get("type") != "array":
+                continue
+            items = _resolve(prop.get("items", {}), defs)
+            if field == "sources":
+                citations.rows.extend(
+                    (rec["id"], name, n, c["source"], c["at"])
+                    for rec in records
+                    for n, c in enumerate(rec["sources"])
+                )
+                continue
+            link_cols = [_Column(owner, "TEXT", name), _Column("seq", "INTEGER")]
+            if items.get("type") == "object":
+                for sub, sub_prop in items["properties"].items():
+                    sub_target = refs.get((name, f"{field}[].{sub}"))
+                    col = f"{sub}_id" if sub_target else sub
+                    link_cols.append(_Column(col, _sql_type(_resolve(sub_prop, defs)), sub_target, sub))
+                rows = [
+                    (rec["id"], n, *(_text(item.get(c.key or "")) for c in link_cols[2:]))
+                    for rec in records
+                    for n, item in enumerate(rec.get(field) or [])
+                ]
+            else:
+                item_target = refs.get((name, f"{field}[]"))
+                col = f"{layout.SINGULAR[item_target]}_id" if item_target else _singular(field)
+                link_cols.append(_Column(col, _sql_type(items), item_target))
+                rows = [
+                    (rec["id"], n, _text(v)) for rec in records for n, v in enumerate(rec.get(field) or [])
+                ]
+            links.append(_Table(f"{singular}_{field}", link_cols, [owner, "seq"], rows))
+        rows = [tuple(_text(rec.get(c.name)) for c in columns) for rec in records]
+        tables.append(_Table(name, columns, ["id"], rows))
+    return [*tables, citations, *links]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _create(table: _Table) -> list[str]:
+    lines = []
+    for col in table.columns:
+        line = f"{_q(col.name)} {col.type}"
+        if col.name in table.primary_key or col.name == "seq":
+            line += " NOT NULL"
+        if col.references:
+            line += f" REFERENCES {_q(col.references)}(id)"
+        lines.append(line)
+    lines.append(f"PRIMARY KEY ({', '.join(_q(k) for k in table.primary_key)})")
+    statements = [f"CREATE TABLE {_q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"]
+    for col in table.columns:
+        indexed = col.references or (col.name == "collection" and table.name != "records")
+        if indexed and col.name not in table.primary_key[:1]:
+            statements.append(
+                f"CREATE INDEX {_q(f'idx_{table.name}_{col.name}')} ON {_q(table.name)}({_q(col.name)})"
+            )
+    return statements
+
+
+def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
+    import sqlite3
+
+    tables = sqlite_tables(catalog)
+    con: sqlite3.Connection = sqlite3.connect(path)
+    try:
+        with con:
+            for table in tables:
+                for statement in _create(table):
+                    con.execute(statement)
+                if table.rows:
+                    marks = ", ".join("?" for _ in table.columns)
+                    con.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", table.rows)
+        _check_foreign_keys(con)
+    finally:
+        con.close()
+    return [t.name for t in tables]
+
+
+def _check_foreign_keys(con: sqlite3.Connection) -> None:
+    broken = con.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:  # pragma: no cover - a validated catalogue has no dangling references
+        raise RuntimeError(f"export has dangling references: {broken[:3]}")
