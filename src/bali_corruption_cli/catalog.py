@@ -144,17 +144,20 @@ def _read_data_file(path: Path) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        too_large = f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+        if stat.S_ISDIR(info.st_mode):
             raise _Unreadable("is a directory, not a file")
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise _Unreadable("is not a regular file (a device, pipe or socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Unreadable(too_large)
         chunks: list[bytes] = []
         size = 0
         while chunk := os.read(fd, 1 << 20):
             size += len(chunk)
-            if size > MAX_FILE_BYTES:
-                raise _Unreadable(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            if size > MAX_FILE_BYTES:  # grew while read
+                raise _Unreadable(too_large)
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
@@ -301,9 +304,13 @@ def check(
         cached = _read_cache(cache_path)
         if cached is not None:
             return cached, [*cached.warnings, *empty]
-    catalog, problems = _build(files)
-    if catalog is not None and cache_path is not None:
-        _write_cache(cache_path, catalog)
+    from bali_corruption_cli import render
+
+    # A big catalogue takes seconds to validate: after a second, say so on a terminal.
+    with render.slow_work("reading and checking the catalogue (later runs use a cache)"):
+        catalog, problems = _build(files)
+        if catalog is not None and cache_path is not None:
+            _write_cache(cache_path, catalog)
     return catalog, [*problems, *empty]
 
 

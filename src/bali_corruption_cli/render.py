@@ -15,7 +15,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -109,11 +110,18 @@ def _utf_capable(stream: TextIO) -> bool:
 # ---------------------------------------------------------------- messages
 
 
+MAX_DETAIL_LINES = 50
+
+
 def error(message: str, details: str = "") -> None:
     """One line on stderr first; any details after it."""
     _write_err(f"bcc: error: {visible(message)}")
     if details:
-        _write_err(visible(details))
+        lines = details.splitlines()
+        if len(lines) > MAX_DETAIL_LINES:  # thousands of broken records must not flood the terminal
+            more = len(lines) - MAX_DETAIL_LINES
+            lines = [*lines[:MAX_DETAIL_LINES], f"... and {more} more line(s)"]
+        _write_err(visible("\n".join(lines)))
 
 
 def warn(message: str) -> None:
@@ -136,6 +144,42 @@ def _write_err(text: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
+
+
+@contextmanager
+def slow_work(message: str, after: float = 1.0) -> Iterator[None]:
+    """Show a spinner with ``message`` on stderr if the work lasts over ``after`` seconds.
+
+    Only on a terminal: nothing is drawn into pipes, files or CI logs.
+    """
+    stream = sys.stderr
+    if not (hasattr(stream, "isatty") and stream.isatty()) or os.environ.get("TERM") == "dumb":
+        yield
+        return
+    import threading
+
+    lock = threading.Lock()
+    state: dict[str, Any] = {"status": None, "done": False}
+
+    def start() -> None:
+        with lock:
+            if state["done"]:
+                return
+            status = console(stderr=True).status(visible(message), spinner="dots")
+            status.start()
+            state["status"] = status
+
+    timer = threading.Timer(after, start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["status"] is not None:
+                state["status"].stop()
 
 
 def write(text: str) -> None:
