@@ -225,3 +225,10 @@ def test_facts_people_and_funders(bcc: Callable[..., Run]) -> None:
     assert sorted(ph) == ["dfa-philippines", "doj-philippines", "iacat"]
     border = bcc("practices", "--event", "roundtable-philippines", "--json").ids()
     assert border == ["border-officer-screening-guidelines"]
+
+
+def test_article_sector_roles(bcc: Callable[..., Run]) -> None:
+    findings = {f["id"]: f for f in bcc("findings", "--json").json()}
+    assert "central actors" in findings["governments-are-central-actors"]["text"]
+    assert "crucial" in findings["private-sector-has-a-crucial-role"]["text"]
+    assert "no-current-scale-without-corruption" in findings
