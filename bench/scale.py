@@ -1,0 +1,178 @@
+"""How bcc scales with the size of the catalogue: 1k, 10k and 100k practices.
+
+    python bench/scale.py [--sizes 1000,10000,100000] [--runs 5] [--cold-runs 1] [--keep DIR]
+
+Standard library only.  For each size it writes a synthetic catalogue with
+bench/generate.py, then times ``bcc --data-dir DIR practices --sector private
+--json`` (stdout to /dev/null):
+
+* cold: the first query with a new, empty BCC_CACHE_DIR (parse + validate + write the cache);
+* warm: the median of --runs repeated queries once the cache is written;
+
+and the peak RSS of each child, from os.wait4()'s rusage (ru_maxrss of that
+one process, not of all children).  The goals at 100k: warm <= 1 s, cold <= 10 s,
+peak <= 300 MB.  Growth is reported as the cost per 1,000 extra records between
+consecutive sizes: equal numbers mean linear growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench import BCC, base_env, machine
+from generate import generate
+
+GOALS = {"warm": 1.0, "cold": 10.0, "peak": 300.0}  # seconds, seconds, MB at the largest size
+
+
+@dataclass
+class Result:
+    size: int
+    yaml_mb: float
+    cache_mb: float = 0.0
+    cold: list[float] = field(default_factory=list)
+    cold_rss: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    warm_rss: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def peak(self) -> float:
+        return max(self.cold_rss + self.warm_rss)
+
+
+def timed(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[float, float, int, str]:
+    """(seconds, peak RSS in MB, exit code, last stderr line) of one child process."""
+    with tempfile.TemporaryFile(dir=scratch) as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        lines = err.read().decode(errors="replace").strip().splitlines()
+    rss_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
+    return elapsed, rss_mb, proc.returncode, lines[-1] if lines else ""
+
+
+def measure(size: int, root: Path, scratch: Path, runs: int, cold_runs: int, keep_env: bool) -> Result:
+    data = root / f"cat{size}"
+    if not (data / "practices.yaml").exists():
+        generate(size, data)
+    result = Result(size, (data / "practices.yaml").stat().st_size / 1e6)
+    argv = [BCC, "--data-dir", str(data), "practices", "--sector", "private", "--json"]
+    env = base_env(scratch, keep_env)
+    subprocess.run([BCC, "--help"], env=env, stdout=subprocess.DEVNULL)  # fill the private pycache
+    cache = Path(env["BCC_CACHE_DIR"])
+    for _ in range(cold_runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        seconds, rss, code, err = timed(argv, env, scratch)
+        result.cold.append(seconds)
+        result.cold_rss.append(rss)
+        if code:
+            result.failures.append(f"cold: exit {code}: {err}")
+    entries = list(cache.glob("catalog-*.json"))
+    result.cache_mb = sum(p.stat().st_size for p in entries) / 1e6
+    for _ in range(runs):
+        seconds, rss, code, err = timed(argv, env, scratch)
+        result.warm.append(seconds)
+        result.warm_rss.append(rss)
+        if code:
+            result.failures.append(f"warm: exit {code}: {err}")
+    if len(list(cache.glob("catalog-*.json"))) != len(entries):
+        result.failures.append(
+            "the cache key changed during the warm runs (source edited?): warm times include rebuilds"
+        )
+    return result
+
+
+def report(results: list[Result], markdown: bool) -> bool:
+    head = ("practices", "YAML MB", "cache MB", "cold s", "cold peak MB", "warm s (median)", "warm peak MB")
+    rows = [
+        (
+            f"{r.size:,}",
+            f"{r.yaml_mb:.1f}",
+            f"{r.cache_mb:.1f}",
+            f"{statistics.median(r.cold):.2f}",
+            f"{max(r.cold_rss):.0f}",
+            f"{statistics.median(r.warm):.3f}",
+            f"{max(r.warm_rss):.0f}",
+        )
+        for r in results
+    ]
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "--:|" * len(head))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+        for row in (head, *rows):
+            print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+    print()
+    for a, b in itertools.pairwise(results):
+        extra = (b.size - a.size) / 1000
+        per_cold = (statistics.median(b.cold) - statistics.median(a.cold)) / extra
+        per_warm = (statistics.median(b.warm) - statistics.median(a.warm)) / extra
+        per_rss = (b.peak - a.peak) / extra
+        print(
+            f"{a.size:>7,} -> {b.size:>7,}: per 1,000 more practices: cold +{per_cold * 1000:.0f} ms, "
+            f"warm +{per_warm * 1000:.1f} ms, peak +{per_rss:.1f} MB"
+        )
+    print("(equal numbers per 1,000 between the rows = linear growth)")
+    for r in results:
+        for failure in r.failures:
+            print(f"warning: {r.size}: {failure}", file=sys.stderr)
+    last = results[-1]
+    checks = [
+        ("warm (repeated) query", statistics.median(last.warm), GOALS["warm"], "s"),
+        ("cold first query", statistics.median(last.cold), GOALS["cold"], "s"),
+        ("peak RSS", last.peak, GOALS["peak"], "MB"),
+    ]
+    ok = not any(r.failures for r in results)
+    print(f"\ngoals at {last.size:,} practices:")
+    for name, value, goal, unit in checks:
+        passed = value <= goal
+        ok &= passed
+        print(f"  {name:22s} {value:8.2f} {unit:2s} <= {goal:g} {unit}: {'pass' if passed else 'FAIL'}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated practice counts")
+    parser.add_argument("--runs", type=int, default=5, help="warm runs per size (default 5)")
+    parser.add_argument("--cold-runs", type=int, default=1, help="cold runs per size (default 1)")
+    parser.add_argument("--keep", type=Path, help="write (and reuse) the catalogues in this directory")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--keep-env", action="store_true", help="see bench.py --keep-env")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if not Path(BCC).exists():
+        print(f"scale: no bcc next to {sys.executable}; run with the venv's python", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bcc-scale-") as tmp:
+        scratch = Path(tmp)
+        root = args.keep or scratch
+        results = [measure(n, root, scratch, args.runs, args.cold_runs, args.keep_env) for n in sizes]
+        print(f"{machine()}; warm = median of {args.runs}; bcc = {BCC}")
+        ok = report(results, args.markdown)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

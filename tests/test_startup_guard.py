@@ -1,0 +1,105 @@
+"""Start-up guard: the fast paths must not import the heavy libraries.
+
+Each check runs in a fresh interpreter (``sys.executable``), because this test
+process has imported everything already.  The child runs bcc in-process and
+reports which of the heavy top-level packages ended up in ``sys.modules``.
+No timings here: bench/bench.py measures those.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich")
+
+PROBE = """
+import json, sys
+out, args = sys.argv[1], json.loads(sys.argv[2])
+code = None
+if args is None:
+    import bali_corruption_cli.cli
+else:
+    from bali_corruption_cli.cli import app
+    try:
+        app(args)
+    except SystemExit as exc:
+        code = exc.code
+heavy = sorted({name.split(".")[0] for name in sys.modules} & set(HEAVY))
+with open(out, "w") as fh:
+    json.dump({"code": code, "heavy": heavy}, fh)
+""".replace("HEAVY", repr(HEAVY))
+
+QUERY = ["practices", "--sector", "private"]
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    path = tmp_path / "cache"
+    path.mkdir()
+    return path
+
+
+def probe(tmp_path: Path, cache: Path, args: list[str] | None) -> tuple[dict[str, Any], str]:
+    """Run bcc with ``args`` (None: only import the CLI) in a child; its report and its stdout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BCC_", "_BCC_", "COMP_"))}
+    env["BCC_CACHE_DIR"] = str(cache)
+    env.pop("COLUMNS", None)
+    report = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(report), json.dumps(args)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, Any] = json.loads(report.read_text())
+    assert result["code"] in (None, 0), proc.stderr
+    return result, proc.stdout
+
+
+def warm(tmp_path: Path, cache: Path) -> None:
+    probe(tmp_path, cache, [*QUERY, "--json"])
+    assert list(cache.glob("catalog-*.json")), "the first run wrote no cache entry"
+
+
+def test_importing_the_cli_imports_no_heavy_library(tmp_path: Path, cache: Path) -> None:
+    result, _ = probe(tmp_path, cache, None)
+    assert result["heavy"] == []
+
+
+def test_help_imports_no_heavy_library(tmp_path: Path, cache: Path) -> None:
+    result, out = probe(tmp_path, cache, ["--help"])
+    assert "Usage" in out
+    assert result["heavy"] == []
+
+
+def test_warm_json_query_imports_no_heavy_library(tmp_path: Path, cache: Path) -> None:
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, [*QUERY, "--json"])
+    records = json.loads(out)
+    assert records and all("private" in r["sectors"] for r in records)
+    assert result["heavy"] == []
+
+
+def test_warm_table_query_imports_rich_only(tmp_path: Path, cache: Path) -> None:
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, QUERY)
+    assert "practices" in out
+    assert result["heavy"] == ["rich"]
+
+
+def test_cold_query_does_import_pydantic(tmp_path: Path, cache: Path) -> None:
+    """Sanity check: the probe does see the heavy imports when they happen."""
+    result, out = probe(tmp_path, cache, [*QUERY, "--json"])
+    assert json.loads(out)
+    assert "pydantic" in result["heavy"]
+    assert "yaml" in result["heavy"]
