@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bali_corruption_cli import layout, vocab
+from bali_corruption_cli import layout, query, vocab
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import NotFound, UsageError
 
@@ -60,19 +60,8 @@ def _fields(collection: str, record: Record) -> Iterable[tuple[str, float, str]]
             weight = _BODY_WEIGHT
         else:
             weight = _OTHER_WEIGHT
-        for text in _strings(value):
+        for text in query.strings(value):
             yield key, weight, text
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
 
 
 def _token_score(token: str, words: Sequence[str], folded: str) -> float:
@@ -448,24 +437,22 @@ _MONTHS = (
 )
 
 
+def _date(source: Record, pattern: str, missing: str) -> str:
+    """The source's date written with ``pattern`` ({y}, {month}, {d}), or ``missing``."""
+    if not source.get("date"):
+        return missing
+    y, m, d = (int(x) for x in source["date"].split("-"))
+    return pattern.format(y=y, month=_MONTHS[m - 1], d=d)
+
+
 def _apa(source: Record) -> str:
-    date = source.get("date")
-    if date:
-        y, m, d = (int(x) for x in date.split("-"))
-        when = f"{y}, {_MONTHS[m - 1]} {d}"
-    else:
-        when = "n.d."
+    when = _date(source, "{y}, {month} {d}", "n.d.")
     title = " ".join(source["title"].split())
     return f"{source['publisher']}. ({when}). {title}. {source['url']}"
 
 
 def _plain(source: Record, at: str | None) -> str:
-    date = source.get("date")
-    if date:
-        y, m, d = (int(x) for x in date.split("-"))
-        when = f"{d} {_MONTHS[m - 1]} {y}"
-    else:
-        when = "undated"
+    when = _date(source, "{d} {month} {y}", "undated")
     where = f" (at: {at})" if at else ""
     return f"{' '.join(source['title'].split())}. {source['publisher']}, {when}. {source['url']}{where}"
 

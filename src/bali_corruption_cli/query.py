@@ -102,19 +102,20 @@ def text_matches(record: Record, needles: Sequence[str]) -> bool:
     """Every needle appears (folded) somewhere in the record's text."""
     if not needles:
         return True
-    haystack = vocab.fold(" ".join(_strings(record)))
+    haystack = vocab.fold(" ".join(strings(record)))
     return all(vocab.fold(n) in haystack for n in needles)
 
 
-def _strings(value: Any) -> Iterable[str]:
+def strings(value: Any) -> Iterable[str]:
+    """Every string inside a value (nested lists and mappings included)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for v in value.values():
-            yield from _strings(v)
+            yield from strings(v)
     elif isinstance(value, list):
         for v in value:
-            yield from _strings(v)
+            yield from strings(v)
 
 
 def filter_records(records: Iterable[Record], **conditions: set[str]) -> list[Record]:
