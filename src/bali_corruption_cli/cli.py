@@ -4,8 +4,6 @@ Each command is load -> query -> render.  Errors of every kind are turned into
 a one-line message on stderr and a documented exit code by ``BccGroup.main``.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence
@@ -35,13 +33,29 @@ class BccGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        import signal
+        from contextlib import suppress
+
         from typer._click import exceptions as click_exc
 
+        # An entry point may leave Ctrl-C at SIG_DFL while Python imports (a quiet
+        # exit 130 instead of a traceback); from here on it is handled below.
+        if signal.getsignal(signal.SIGINT) is signal.SIG_DFL:
+            with suppress(ValueError):  # not the main thread
+                signal.signal(signal.SIGINT, signal.default_int_handler)
         render.prepare_streams()
         code = 0
+        prog_name = prog_name or "bcc"
         try:
-            result = super().main(args, prog_name or "bcc", complete_var, standalone_mode=False, **extra)
+            # Typer's main() is not used: it would turn Ctrl-C into a silent exit
+            # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
+            self._main_shell_completion(extra, prog_name, complete_var)
+            argv = sys.argv[1:] if args is None else list(args)
+            with self.make_context(prog_name, argv, **extra) as ctx:
+                result = self.invoke(ctx)
             code = result if isinstance(result, int) else 0
+        except typer.Exit as exc:
+            code = exc.exit_code
         except click_exc.NoArgsIsHelpError as exc:
             render.write(exc.format_message() + "\n")
             code = EXIT_USAGE
@@ -74,8 +88,16 @@ class BccGroup(TyperGroup):
             code = EXIT_INTERNAL
         try:
             sys.stdout.flush()
-        except (BrokenPipeError, OSError):
-            code = _closed_pipe()
+        except KeyboardInterrupt:
+            render.error("interrupted")
+            code = EXIT_INTERRUPTED
+        except (OSError, ValueError) as exc:
+            quiet = _closed_pipe()  # nothing more reaches stdout, and exiting cannot fail
+            if isinstance(exc, BrokenPipeError):
+                code = quiet
+            elif code == 0:
+                render.error(f"cannot write output: {getattr(exc, 'strerror', None) or exc}")
+                code = 1
         if standalone_mode:
             sys.exit(code)
         return code
@@ -84,8 +106,10 @@ class BccGroup(TyperGroup):
 def _closed_pipe() -> int:
     """stdout was closed early (``bcc events | head -1``): stop quietly."""
     try:
+        fileno = sys.stdout.fileno()  # not a real file (e.g. under a test runner): nothing to do
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, fileno)
+        os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
     return EXIT_BROKEN_PIPE
@@ -189,6 +213,13 @@ SearchOpt = Annotated[
 ]
 
 
+def _format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
+    """--json is short for --format json; asking for two different formats is an error."""
+    if as_json and fmt not in (None, OutputFormat.json):
+        raise UsageError(f"--json and --format {fmt.value if fmt else ''} ask for different formats; use one")
+    return OutputFormat.json if as_json else (fmt or OutputFormat.table)
+
+
 def _emit(
     catalog: Catalog,
     collection: str,
@@ -196,10 +227,12 @@ def _emit(
     fmt: OutputFormat | None,
     as_json: bool,
     fields: str | None,
+    search: Sequence[str] | None = None,
 ) -> None:
-    if as_json and fmt not in (None, OutputFormat.json):
-        raise UsageError(f"--json and --format {fmt.value if fmt else ''} ask for different formats; use one")
-    chosen = OutputFormat.json if as_json else (fmt or OutputFormat.table)
+    """Apply --search, pick --fields, and print in the chosen format (shared by every list command)."""
+    if search:
+        records = [r for r in records if query.text_matches(r, search)]
+    chosen = _format(fmt, as_json)
     wanted = query.parse_fields(fields)
     valid = catalog.fields[collection]
     records = query.select_fields(records, wanted, valid)
@@ -297,8 +330,7 @@ def practices(
         stages=query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
         origin_event=query.record_choices(cat, "events", "event", "title").resolve_all(event),
     )
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "practices", records, fmt, as_json, fields)
+    _emit(cat, "practices", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -342,8 +374,7 @@ def events(
     )
     years = {str(y) for y in year or ()}
     records = [r for r in records if not years or query.event_years(r) & years]
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "events", records, fmt, as_json, fields)
+    _emit(cat, "events", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -390,8 +421,7 @@ def stakeholders(
             for r in records
             if any((not roles or x["role"] in roles) and (not at or x["event"] in at) for x in r["roles"])
         ]
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "stakeholders", records, fmt, as_json, fields)
+    _emit(cat, "stakeholders", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -427,8 +457,7 @@ def recommendations(
         themes=query.theme_choices().resolve_all(theme),
         made_by=query.record_choices(cat, "stakeholders", "by", "name").resolve_all(by),
     )
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "recommendations", records, fmt, as_json, fields)
+    _emit(cat, "recommendations", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -466,8 +495,7 @@ def stages(
         render_explore.draw_chain(explore.chain(cat))
         return
     records = sorted(cat.records("stages"), key=lambda r: r["order"])
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "stages", records, fmt, as_json, fields)
+    _emit(cat, "stages", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -493,8 +521,7 @@ def sources(
     records = query.filter_records(
         cat.records("sources"), kind=query.plain_choices("kind", vocab.SOURCE_KINDS).resolve_all(kind)
     )
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "sources", records, fmt, as_json, fields)
+    _emit(cat, "sources", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -524,8 +551,7 @@ def quotes(
         event=query.record_choices(cat, "events", "event", "title").resolve_all(event),
         kind=query.plain_choices("kind", vocab.QUOTE_KINDS).resolve_all(kind),
     )
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "quotes", records, fmt, as_json, fields)
+    _emit(cat, "quotes", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -549,8 +575,7 @@ def findings(
         cat.records("findings"),
         stages=query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
     )
-    records = [r for r in records if query.text_matches(r, search or ())]
-    _emit(cat, "findings", records, fmt, as_json, fields)
+    _emit(cat, "findings", records, fmt, as_json, fields, search)
 
 
 @app.command()
@@ -580,11 +605,8 @@ def countries(
 
 def _machine(fmt: OutputFormat | None, as_json: bool) -> OutputFormat | None:
     """The machine format asked for, or None for the terminal view."""
-    if as_json and fmt not in (None, OutputFormat.json):
-        raise UsageError(f"--json and --format {fmt.value if fmt else ''} ask for different formats; use one")
-    if as_json:
-        return OutputFormat.json
-    return None if fmt in (None, OutputFormat.table) else fmt
+    chosen = _format(fmt, as_json)
+    return None if chosen == OutputFormat.table else chosen
 
 
 @app.command("search")
@@ -718,7 +740,7 @@ def count_command(
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
     rows = explore.count(cat, name, by)
-    chosen = OutputFormat.json if _machine(fmt, as_json) == OutputFormat.json else (fmt or OutputFormat.table)
+    chosen = _format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
     render.emit_records(rows, chosen, columns, f"values of {name}.{by}")

@@ -4,8 +4,6 @@ Options and output only; the work is done by :mod:`bali_corruption_cli.maintain`
 and :mod:`bali_corruption_cli.catalog`, imported inside the commands.
 """
 
-from __future__ import annotations
-
 import json
 import shlex
 from enum import StrEnum

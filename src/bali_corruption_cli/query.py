@@ -94,7 +94,7 @@ def matches(record: Record, field: str, wanted: set[str]) -> bool:
         return True
     value = record.get(field)
     if isinstance(value, list):
-        return any(v in wanted for v in value)
+        return not wanted.isdisjoint(value)
     return value in wanted
 
 
@@ -120,7 +120,13 @@ def strings(value: Any) -> Iterable[str]:
 
 def filter_records(records: Iterable[Record], **conditions: set[str]) -> list[Record]:
     """Records meeting every condition (AND); each condition is a set of values (OR)."""
-    return [r for r in records if all(matches(r, f, wanted) for f, wanted in conditions.items())]
+    active = [(f, wanted) for f, wanted in conditions.items() if wanted]  # empty: no condition
+    if not active:
+        return list(records)
+    if len(active) == 1:  # the common case, without a generator per record
+        ((f, wanted),) = active
+        return [r for r in records if matches(r, f, wanted)]
+    return [r for r in records if all(matches(r, f, wanted) for f, wanted in active)]
 
 
 def event_years(event: Record) -> set[str]:

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -77,10 +77,8 @@ def prepare_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
 
 
 def visible(text: str) -> str:
@@ -115,7 +113,8 @@ MAX_DETAIL_LINES = 50
 
 def error(message: str, details: str = "") -> None:
     """One line on stderr first; any details after it."""
-    _write_err(f"bcc: error: {visible(message)}")
+    # The first line is the whole message: a newline from the data (say, in an id) is shown as \n.
+    _write_err("bcc: error: " + visible(message).replace("\n", "\\n"))
     if details:
         lines = details.splitlines()
         if len(lines) > MAX_DETAIL_LINES:  # thousands of broken records must not flood the terminal
@@ -316,7 +315,11 @@ def records_table(
 def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Sequence[str]) -> str:
     """Serialise records in a machine format; keys in ``columns`` order where it applies."""
     if fmt == OutputFormat.json:
-        return json.dumps(list(records), ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n"
+        # A JSON array, one record a line: indent= would force the pure-Python encoder (3x slower).
+        if not records:
+            return "[]\n"
+        ascii_only = not _utf_capable(sys.stdout)
+        return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=ascii_only) for r in records) + "\n]\n"
     if fmt == OutputFormat.jsonl:
         ascii_only = not _utf_capable(sys.stdout)
         return "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in records)
@@ -326,9 +329,13 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == OutputFormat.csv else "\t", lineterminator="\n")
+        # Python 3.11's csv leaves a field with a lone "\r" unquoted when lines end in "\n", and a
+        # reader then splits the record there: such rows are written with every field quoted.
+        quoted = csv.writer(buffer, dialect=writer.dialect, quoting=csv.QUOTE_ALL)
         writer.writerow(columns)
         for record in records:
-            writer.writerow([_flat(record.get(name)) for name in columns])
+            row = [_flat(record.get(name)) for name in columns]
+            (quoted if any("\r" in value for value in row) else writer).writerow(row)
         return buffer.getvalue()
     if fmt == OutputFormat.yaml:
         import yaml
@@ -336,13 +343,15 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
         dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         if not records:
             return "[]\n"
-        return yaml.dump(
-            list(records), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000
+        return yaml.dump(  # non-ASCII escaped where stdout cannot encode it, so it round-trips
+            list(records), Dumper=dumper, allow_unicode=_utf_capable(sys.stdout), sort_keys=False,
+            width=1_000_000,
         )
     if fmt == OutputFormat.markdown:
 
         def md(value: Any) -> str:
-            return cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+            text = visible(cell(value).replace("\r", " ").replace("\n", " "))  # read on terminals too
+            return text.replace("\\", "\\\\").replace("|", "\\|")
 
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(md(r.get(c)) for c in columns) + " |" for r in records]
@@ -356,7 +365,8 @@ def document_as(document: Any, fmt: OutputFormat) -> str:
         import yaml
 
         dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        return str(yaml.dump(document, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000))
+        unicode = _utf_capable(sys.stdout)
+        return str(yaml.dump(document, Dumper=dumper, allow_unicode=unicode, sort_keys=False, width=10**6))
     return json.dumps(document, ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n"
 
 
@@ -375,4 +385,28 @@ def emit_records(
         return
     noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
     out = console()
-    out.print(records_table(records, columns, title=f"{len(records)} {noun}", width=out.width))
+    title = f"{len(records)} {noun}"
+    if out.width < MIN_COLUMN_WIDTH * len(columns):
+        out.print(records_stacked(records, columns, title))
+    else:
+        out.print(records_table(records, columns, title=title, width=out.width))
+
+
+# Below this many characters per column a table squeezes cells to nothing:
+# records are then stacked, one "field: value" line each, and nothing is lost.
+MIN_COLUMN_WIDTH = 10
+
+
+def records_stacked(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [Text(title, style="bold")]
+    for record in records:
+        parts.append(Text(""))
+        for name in columns:
+            line = Text(f"{name}: ", style="bold")
+            line.append(visible(cell(record.get(name))), style="cyan" if name == "id" else "")
+            line.overflow = "fold"
+            parts.append(line)
+    return Group(*parts)
