@@ -122,7 +122,7 @@ def test_stdout_full_disk() -> None:
         )
     err = proc.stderr.decode()
     assert "Traceback" not in err
-    assert proc.returncode == 1
+    assert proc.returncode == 74  # EX_IOERR: output could not be written
     assert err.startswith("bcc: error: ") and len(err.splitlines()) == 1
 
 

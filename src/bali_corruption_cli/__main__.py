@@ -1,5 +1,5 @@
 """Run bcc as ``python -m bali_corruption_cli``."""
 
-from bali_corruption_cli.cli import main
+from bali_corruption_cli.entry import main
 
 main()

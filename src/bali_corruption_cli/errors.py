@@ -7,7 +7,10 @@ EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
+EXIT_IO = 74  # output could not be written (sysexits' EX_IOERR)
+EXIT_INTERNAL = 70  # a bug (sysexits' EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # stdout closed early, as a SIGPIPE'd tool would
 
 
 class BccError(Exception):
