@@ -15,11 +15,17 @@ from typer.core import TyperGroup
 
 from bali_corruption_cli import __version__, layout, query, render, vocab
 from bali_corruption_cli.catalog import Catalog, Record
-from bali_corruption_cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, BccError, UsageError
+from bali_corruption_cli.errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_IO,
+    EXIT_USAGE,
+    BccError,
+    UsageError,
+)
 from bali_corruption_cli.render import ColorMode, OutputFormat
 
-EXIT_BROKEN_PIPE = 141
-EXIT_INTERNAL = 70
 
 
 class BccGroup(TyperGroup):
@@ -79,7 +85,7 @@ class BccGroup(TyperGroup):
                 code = _closed_pipe()
             else:
                 render.error(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
-                code = 1
+                code = EXIT_IO
         except RecursionError:
             render.error("input nested too deeply")
             code = EXIT_USAGE
@@ -97,7 +103,7 @@ class BccGroup(TyperGroup):
                 code = quiet
             elif code == 0:
                 render.error(f"cannot write output: {getattr(exc, 'strerror', None) or exc}")
-                code = 1
+                code = EXIT_IO
         if standalone_mode:
             sys.exit(code)
         return code
@@ -289,13 +295,14 @@ _COMPLETE = {
 }
 
 
-def _option(name: str, help_text: str, metavar: str, kinds: Sequence[str] = ()) -> Any:
+def _option(name: str, help_text: str, metavar: str, kinds: Sequence[str] = (), **extra: Any) -> Any:
     values = _COMPLETE.get(name) or (_static(kinds) if kinds else None)
     return typer.Option(
         f"--{name}",
         help=help_text + " Repeat for OR.",
         metavar=metavar,
         autocompletion=_completer(values) if values else None,
+        **extra,
     )
 
 
@@ -348,7 +355,7 @@ def events(
             vocab.EVENT_KINDS,
         ),
     ] = None,
-    year: Annotated[list[int] | None, _option("year", "Year of the event.", "Y")] = None,
+    year: Annotated[list[int] | None, _option("year", "Year of the event.", "Y", min=1, max=9999)] = None,
     host: Annotated[
         list[str] | None, _option("host", "Host organisation (id, name or acronym).", "ORG")
     ] = None,
