@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         pyc = "environment as is" if args.keep_env else "private pycache"
         print(f"{machine()}; {args.runs} runs each; {pyc}; bcc = {BCC}")
         ok = report(all_cases, args.markdown)
-        entries = list(cache.glob("catalog-*.json"))
+        entries = list(cache.glob("catalog-*"))
         if len(entries) != 1:
             print(
                 f"warning: {len(entries)} cache entries after the run: the cache key changed "

@@ -85,7 +85,7 @@ def measure(size: int, root: Path, scratch: Path, runs: int, cold_runs: int, kee
         result.cold_rss.append(rss)
         if code:
             result.failures.append(f"cold: exit {code}: {err}")
-    entries = list(cache.glob("catalog-*.json"))
+    entries = list(cache.glob("catalog-*"))
     result.cache_mb = sum(p.stat().st_size for p in entries) / 1e6
     for _ in range(runs):
         seconds, rss, code, err = timed(argv, env, scratch)
@@ -93,7 +93,7 @@ def measure(size: int, root: Path, scratch: Path, runs: int, cold_runs: int, kee
         result.warm_rss.append(rss)
         if code:
             result.failures.append(f"warm: exit {code}: {err}")
-    if len(list(cache.glob("catalog-*.json"))) != len(entries):
+    if len(list(cache.glob("catalog-*"))) != len(entries):
         result.failures.append(
             "the cache key changed during the warm runs (source edited?): warm times include rebuilds"
         )

@@ -318,8 +318,8 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
         # A JSON array, one record a line: indent= would force the pure-Python encoder (3x slower).
         if not records:
             return "[]\n"
-        ascii_only = not _utf_capable(sys.stdout)
-        return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=ascii_only) for r in records) + "\n]\n"
+        encode = json.JSONEncoder(ensure_ascii=not _utf_capable(sys.stdout)).encode  # one for all
+        return "[\n" + ",\n".join(map(encode, records)) + "\n]\n"
     if fmt == OutputFormat.jsonl:
         ascii_only = not _utf_capable(sys.stdout)
         return "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in records)
