@@ -606,6 +606,61 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     broken: set[str] = set()  # ids (and names) of records that exist but failed validation
     invalid: list[tuple[str, Record, str | None, str, Any, int]] = []  # those records, as read
     in_batches: set[str] = set()  # files read a batch at a time: their records have no nodes
+    def add(f: _File) -> None:
+        """Parse, validate and place one file's records (or one batch of a large file)."""
+        path = str(f.path)
+        data, node, parse_problems = _parse(f)
+        if parse_problems:
+            rescued = _repeated_keys(f)
+            if rescued is None:
+                problems.extend(parse_problems)
+                return
+            # Report every repeated key, then check the rest of the file (last value wins).
+            data, node, repeated = rescued
+            at = {(p.line, p.column) for p in repeated}
+            problems.extend(p for p in parse_problems if (p.line, p.column) not in at)
+            problems.extend(repeated)
+        if not isinstance(data, list):
+            line, col = _line_of(node, ())
+            got = type(data).__name__ if data is not None else "nothing"
+            problems.append(Problem(path, line, col, None, None,
+                                    f"expected a list of {f.collection} records, got a {got}"))
+            return
+        model = MODELS[f.collection]
+        for i, raw in enumerate(data):
+            rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+            try:
+                record = model.model_validate(raw).model_dump(mode="json")
+            except ValidationError as exc:
+                if rid is not None:
+                    broken.add(rid)  # it exists: references to it are not "unknown"
+                if isinstance(raw, dict):
+                    invalid.append((f.collection, raw, rid, path, node, i))
+                    if isinstance(raw.get("name"), str):
+                        broken.add(raw["name"])
+                for err in exc.errors():
+                    loc = (i, *err["loc"])
+                    line, col = _line_of(node, loc)
+                    message = _pydantic_message(dict(err), f.collection)
+                    if tuple(err["loc"]) == ("sources",) and err["type"] in ("missing", "too_short"):
+                        message = ("record cites no source; add one, e.g. "
+                                   "sources: [{source: SOURCE-ID, at: 'para 2'}]")
+                    field_name = _field_name(err["loc"]) or None
+                    problems.append(Problem(path, line, col, rid, field_name, message))
+                continue
+            rec_line, _ = _line_of(node, (i,))
+            if record["id"] in places:
+                other_path, other_node = places[record["id"]]
+                other_line = origins[record["id"]][1]
+                problems.append(Problem(path, rec_line, None, record["id"], "id",
+                                        f"duplicate id; first defined at {other_path}:{other_line} "
+                                        "(ids are unique across the catalogue and its overlays; "
+                                        "rename one)"))
+                continue
+            places[record["id"]] = (path, (node, i))
+            origins[record["id"]] = (path, rec_line)
+            collections[f.collection].append(record)
+
     gc_was_enabled = gc.isenabled()
     gc.disable()  # large loads make the cyclic GC super-linear; nothing here builds cycles
     try:
@@ -618,57 +673,8 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             ):
                 in_batches.add(path)
                 continue
-            data, node, parse_problems = _parse(f)
-            if parse_problems:
-                rescued = _repeated_keys(f)
-                if rescued is None:
-                    problems.extend(parse_problems)
-                    continue
-                # Report every repeated key, then check the rest of the file (last value wins).
-                data, node, repeated = rescued
-                at = {(p.line, p.column) for p in repeated}
-                problems.extend(p for p in parse_problems if (p.line, p.column) not in at)
-                problems.extend(repeated)
-            if not isinstance(data, list):
-                line, col = _line_of(node, ())
-                got = type(data).__name__ if data is not None else "nothing"
-                problems.append(Problem(path, line, col, None, None,
-                                        f"expected a list of {f.collection} records, got a {got}"))
-                continue
-            model = MODELS[f.collection]
-            for i, raw in enumerate(data):
-                rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-                try:
-                    record = model.model_validate(raw).model_dump(mode="json")
-                except ValidationError as exc:
-                    if rid is not None:
-                        broken.add(rid)  # it exists: references to it are not "unknown"
-                    if isinstance(raw, dict):
-                        invalid.append((f.collection, raw, rid, path, node, i))
-                        if isinstance(raw.get("name"), str):
-                            broken.add(raw["name"])
-                    for err in exc.errors():
-                        loc = (i, *err["loc"])
-                        line, col = _line_of(node, loc)
-                        message = _pydantic_message(dict(err), f.collection)
-                        if tuple(err["loc"]) == ("sources",) and err["type"] in ("missing", "too_short"):
-                            message = ("record cites no source; add one, e.g. "
-                                       "sources: [{source: SOURCE-ID, at: 'para 2'}]")
-                        field_name = _field_name(err["loc"]) or None
-                        problems.append(Problem(path, line, col, rid, field_name, message))
-                    continue
-                rec_line, _ = _line_of(node, (i,))
-                if record["id"] in places:
-                    other_path, other_node = places[record["id"]]
-                    other_line = origins[record["id"]][1]
-                    problems.append(Problem(path, rec_line, None, record["id"], "id",
-                                            f"duplicate id; first defined at {other_path}:{other_line} "
-                                            "(ids are unique across the catalogue and its overlays; "
-                                            "rename one)"))
-                    continue
-                places[record["id"]] = (path, (node, i))
-                origins[record["id"]] = (path, rec_line)
-                collections[f.collection].append(record)
+            for part in _parts(f):
+                add(part)
         shared = {f.collection for f in files if str(f.path) in in_batches}  # done batch by batch
         for name, records in collections.items():
             if name not in shared:
@@ -695,6 +701,21 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
 # lets through whole.
 BATCH_MIN_BYTES = 1 << 20
 BATCH_RECORDS = 2000
+
+
+def _parts(f: _File) -> Iterator[_File]:
+    """The file whole, or, when it is large, its batches as files of their own.
+
+    Each batch is preceded by as many newlines as the lines before it, so the
+    parser's line numbers are the file's: messages stay exact while no single
+    parse holds more than a batch (and the per-parse node cap keeps holding).
+    """
+    parts = _batches(f) if len(f.data) > BATCH_MIN_BYTES else None
+    if parts is None:
+        yield f
+        return
+    for begin, end, lines_before, _count in parts:
+        yield _File(f.collection, f.path, b"\n" * lines_before + f.data[begin:end])
 
 
 def _batches(f: _File) -> list[tuple[int, int, int, int]] | None:

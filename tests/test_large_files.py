@@ -1,0 +1,60 @@
+"""Large files are read in batches; a problem deep inside one is still reported at its exact line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bali_corruption_cli import catalog
+from conftest import DATA, Run
+
+RECORD = """
+- id: synthetic-practice-{n}
+  title: Synthetic practice number {n} for the batch reader
+  summary: >-
+    A generated practice, long enough that a few thousand of them make a file
+    of more than one mebibyte, which bcc then reads a batch at a time.
+  sectors: [{sector}]
+  themes: [transparency]
+  stages: [recruitment]
+  origin_event: regional-conference-2023
+  sources:
+    - {{source: rso-conference-article-2023, at: "para 1"}}
+"""
+
+
+def _catalogue(tmp_path: Path, bad_at: int | None, count: int = 3000) -> tuple[Path, int | None]:
+    for f in DATA.glob("*.yaml"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    practices = tmp_path / "practices.yaml"
+    text = practices.read_text(encoding="utf-8")
+    chunks = [RECORD.format(n=n, sector="privat" if n == bad_at else "private") for n in range(count)]
+    text += "".join(chunks)
+    practices.write_text(text, encoding="utf-8")
+    assert practices.stat().st_size > 1024 * 1024  # large enough to be read in batches
+    line = None
+    if bad_at is not None:
+        line = next(n for n, t in enumerate(text.splitlines(), 1) if "[privat]" in t)
+    return tmp_path, line
+
+
+def test_large_valid_file_loads(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    directory, _ = _catalogue(tmp_path, None)
+    ids = bcc("--data-dir", str(directory), "practices", "--theme", "transparency", "--json").ids()
+    assert len([i for i in ids if i.startswith("synthetic-practice-")]) == 3000
+
+
+def test_problem_deep_in_a_large_file_has_its_exact_line(
+    bcc: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the cap on values per parse below this file's total (as a 100k-record
+    # file is above the real cap), only batch-by-batch reading can find the problem.
+    monkeypatch.setattr(catalog, "MAX_NODES", 50_000)
+    directory, line = _catalogue(tmp_path, bad_at=2900)
+    run = bcc("validate", str(directory))
+    assert run.exit_code == 3
+    assert f"practices.yaml:{line}:" in run.stdout
+    assert "record 'synthetic-practice-2900'" in run.stdout and "did you mean 'private'" in run.stdout
+    assert "values" not in run.stdout  # not mistaken for an oversized document
