@@ -24,7 +24,9 @@ main()
 
 def _run(module: str) -> subprocess.CompletedProcess[str]:
     code = EARLY_CTRL_C.format(module=module)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_ctrl_c_during_imports_is_quiet() -> None:

@@ -414,8 +414,10 @@ def test_broken_cache_is_ignored(data: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"BCC_CACHE_DIR": str(cache)}
     first = run("--data-dir", str(data), "quotes", "--json", env=env)
-    for entry in cache.glob("catalog-*.json"):
-        entry.write_bytes(b'{"format": 1, "collections": [1, 2')  # truncated
+    entries = list(cache.glob("catalog-*"))
+    assert entries, "the first run wrote no cache entry"
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # truncated
     again = run("--data-dir", str(data), "quotes", "--json", env=env)
     assert again.code == 0 and again.out == first.out
 

@@ -74,9 +74,7 @@ class Catalog:
     @property
     def index(self) -> dict[str, tuple[str, Record]]:
         if self._index is None:
-            self._index = {
-                rec["id"]: (name, rec) for name, recs in self.collections.items() for rec in recs
-            }
+            self._index = {rec["id"]: (name, rec) for name, recs in self.collections.items() for rec in recs}
         return self._index
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
@@ -177,16 +175,20 @@ def _read_files(dirs: Sequence[Path]) -> tuple[list[_File], list[Problem]]:
                 problems.append(Problem(str(directory), None, None, None, None, f"{what} is not a directory"))
                 continue
         except OSError as exc:  # e.g. a parent directory that cannot be searched
-            problems.append(Problem(str(directory), None, None, None, None,
-                                    f"cannot read {what}: {exc.strerror or exc}"))
+            problems.append(
+                Problem(str(directory), None, None, None, None, f"cannot read {what}: {exc.strerror or exc}")
+            )
             continue
         for name, (filename, _columns) in layout.COLLECTIONS.items():
             path = directory / filename
             try:
                 if not path.exists():
                     if n == 0:
-                        problems.append(Problem(str(path), None, None, None, None,
-                                                f"missing collection file for '{name}'"))
+                        problems.append(
+                            Problem(
+                                str(path), None, None, None, None, f"missing collection file for '{name}'"
+                            )
+                        )
                     continue
                 files.append(_File(name, path, _read_data_file(path)))
             except _Unreadable as exc:
@@ -194,8 +196,9 @@ def _read_files(dirs: Sequence[Path]) -> tuple[list[_File], list[Problem]]:
             except IsADirectoryError:
                 problems.append(Problem(str(path), None, None, None, None, "is a directory, not a file"))
             except OSError as exc:
-                problems.append(Problem(str(path), None, None, None, None,
-                                        f"cannot read: {exc.strerror or exc}"))
+                problems.append(
+                    Problem(str(path), None, None, None, None, f"cannot read: {exc.strerror or exc}")
+                )
     return files, problems
 
 
@@ -329,7 +332,11 @@ def load(data_dir: Path | None = None, overlays: Sequence[Path] = ()) -> Catalog
     errors = [p for p in problems if p.severity == "error"]
     if errors or catalog is None:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s); run 'bcc validate' to list them)" if len(errors) > 1 else ""
+        more = (
+            f" (and {len(errors) - 1} more problem(s); run 'bcc validate' to list them)"
+            if len(errors) > 1
+            else ""
+        )
         raise DataError(f"invalid data: {first}{more}", details="\n".join(str(p) for p in errors[1:]))
     return catalog
 
@@ -348,9 +355,15 @@ def check(
         return None, problems
     names = ", ".join(filename for filename, _columns in layout.COLLECTIONS.values())
     empty = [
-        Problem(str(d), None, None, None, None,
-                f"overlay directory holds none of the collection files ({names}); it adds nothing",
-                severity="warning")
+        Problem(
+            str(d),
+            None,
+            None,
+            None,
+            None,
+            f"overlay directory holds none of the collection files ({names}); it adds nothing",
+            severity="warning",
+        )
         for d in overlays
         if not any(f.path.parent == d for f in files)
     ]
@@ -432,12 +445,19 @@ def _check_shape(node: Any, path: str) -> Problem | None:
         current, depth = stack.pop()
         mark = current.start_mark
         if id(current) in seen:
-            return Problem(path, mark.line + 1, mark.column + 1, None, None,
-                           "anchors and aliases are not allowed in catalogue files")
+            return Problem(
+                path,
+                mark.line + 1,
+                mark.column + 1,
+                None,
+                None,
+                "anchors and aliases are not allowed in catalogue files",
+            )
         seen.add(id(current))
         if depth > MAX_DEPTH:
-            return Problem(path, mark.line + 1, mark.column + 1, None, None,
-                           f"nested more than {MAX_DEPTH} levels deep")
+            return Problem(
+                path, mark.line + 1, mark.column + 1, None, None, f"nested more than {MAX_DEPTH} levels deep"
+            )
         if isinstance(current.value, list):
             for child in current.value:
                 if isinstance(child, tuple):
@@ -468,8 +488,14 @@ def _too_many_nodes(text: str, path: str) -> Problem | None:
                 if count > MAX_NODES:
                     mark = event.start_mark
                     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-                    return Problem(path, line, column, None, None,
-                                   f"more than {MAX_NODES:,} values in one file; split it")
+                    return Problem(
+                        path,
+                        line,
+                        column,
+                        None,
+                        None,
+                        f"more than {MAX_NODES:,} values in one file; split it",
+                    )
     except (yaml.YAMLError, RecursionError):
         return None  # the parse proper reports it, with its place
     return None
@@ -490,8 +516,20 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         for n, line_text in enumerate(text.splitlines(), 1):
             stripped = line_text.lstrip(" ")
             if stripped.startswith("\t"):
-                return None, None, [Problem(path, n, len(line_text) - len(stripped) + 1, None, None,
-                                            "tab used for indentation; YAML indents with spaces")]
+                return (
+                    None,
+                    None,
+                    [
+                        Problem(
+                            path,
+                            n,
+                            len(line_text) - len(stripped) + 1,
+                            None,
+                            None,
+                            "tab used for indentation; YAML indents with spaces",
+                        )
+                    ],
+                )
     if len(f.data) > _COUNT_NODES_OVER_BYTES:
         too_many = _too_many_nodes(text, path)
         if too_many is not None:
@@ -499,8 +537,12 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
     loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
-                            and node.tag == "tag:yaml.org,2002:null"):
+        if node is None or (
+            isinstance(node, yaml.ScalarNode)
+            and node.value == ""
+            and not node.style
+            and node.tag == "tag:yaml.org,2002:null"
+        ):
             return [], None, []  # no document, or an empty one ("---" alone): an empty collection
         shape = _check_shape(node, path)
         if shape is not None:
@@ -508,15 +550,30 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         data = loader.construct_document(node)
         return data, node, []
     except _RepeatedKey as exc:
-        return None, None, [Problem(path, exc.again.line + 1, exc.again.column + 1, None, exc.key,
-                                    f"key repeated in one mapping (first at line {exc.first.line + 1})")]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    path,
+                    exc.again.line + 1,
+                    exc.again.column + 1,
+                    None,
+                    exc.key,
+                    f"key repeated in one mapping (first at line {exc.first.line + 1})",
+                )
+            ],
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
         if mark is None:
             return None, None, [Problem(path, None, None, None, None, f"invalid YAML: {what}")]
-        return None, None, [Problem(path, mark.line + 1, mark.column + 1, None, None,
-                                    f"invalid YAML: {what}")]
+        return (
+            None,
+            None,
+            [Problem(path, mark.line + 1, mark.column + 1, None, None, f"invalid YAML: {what}")],
+        )
     except yaml.YAMLError as exc:
         return None, None, [Problem(path, None, None, None, None, f"invalid YAML: {exc}")]
     except RecursionError:
@@ -606,6 +663,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     broken: set[str] = set()  # ids (and names) of records that exist but failed validation
     invalid: list[tuple[str, Record, str | None, str, Any, int]] = []  # those records, as read
     in_batches: set[str] = set()  # files read a batch at a time: their records have no nodes
+
     def add(f: _File) -> None:
         """Parse, validate and place one file's records (or one batch of a large file)."""
         path = str(f.path)
@@ -623,8 +681,11 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         if not isinstance(data, list):
             line, col = _line_of(node, ())
             got = type(data).__name__ if data is not None else "nothing"
-            problems.append(Problem(path, line, col, None, None,
-                                    f"expected a list of {f.collection} records, got a {got}"))
+            problems.append(
+                Problem(
+                    path, line, col, None, None, f"expected a list of {f.collection} records, got a {got}"
+                )
+            )
             return
         model = MODELS[f.collection]
         for i, raw in enumerate(data):
@@ -643,19 +704,29 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                     line, col = _line_of(node, loc)
                     message = _pydantic_message(dict(err), f.collection)
                     if tuple(err["loc"]) == ("sources",) and err["type"] in ("missing", "too_short"):
-                        message = ("record cites no source; add one, e.g. "
-                                   "sources: [{source: SOURCE-ID, at: 'para 2'}]")
+                        message = (
+                            "record cites no source; add one, e.g. "
+                            "sources: [{source: SOURCE-ID, at: 'para 2'}]"
+                        )
                     field_name = _field_name(err["loc"]) or None
                     problems.append(Problem(path, line, col, rid, field_name, message))
                 continue
             rec_line, _ = _line_of(node, (i,))
             if record["id"] in places:
-                other_path, other_node = places[record["id"]]
+                other_path, _other = places[record["id"]]
                 other_line = origins[record["id"]][1]
-                problems.append(Problem(path, rec_line, None, record["id"], "id",
-                                        f"duplicate id; first defined at {other_path}:{other_line} "
-                                        "(ids are unique across the catalogue and its overlays; "
-                                        "rename one)"))
+                problems.append(
+                    Problem(
+                        path,
+                        rec_line,
+                        None,
+                        record["id"],
+                        "id",
+                        f"duplicate id; first defined at {other_path}:{other_line} "
+                        "(ids are unique across the catalogue and its overlays; "
+                        "rename one)",
+                    )
+                )
                 continue
             places[record["id"]] = (path, (node, i))
             origins[record["id"]] = (path, rec_line)
@@ -876,10 +947,17 @@ def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
                         key = key_node.value
                         if key in seen:
                             mark = key_node.start_mark
-                            problems.append(Problem(
-                                path, mark.line + 1, mark.column + 1, rid, key,
-                                f"key repeated in one mapping (first at line {seen[key].line + 1}); keep one",
-                            ))
+                            problems.append(
+                                Problem(
+                                    path,
+                                    mark.line + 1,
+                                    mark.column + 1,
+                                    rid,
+                                    key,
+                                    "key repeated in one mapping "
+                                    f"(first at line {seen[key].line + 1}); keep one",
+                                )
+                            )
                         else:
                             seen[key] = key_node.start_mark
                     stack.append((value_node, rid))
@@ -890,8 +968,15 @@ def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
         data = loader.construct_document(node)
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         return data, node, problems
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError, LookupError, AttributeError,
-            ArithmeticError):
+    except (
+        yaml.YAMLError,
+        RecursionError,
+        ValueError,
+        TypeError,
+        LookupError,
+        AttributeError,
+        ArithmeticError,
+    ):
         return None  # e.g. 2020-02-30: PyYAML raises ValueError; _parse has reported it
     finally:
         loader.dispose()
@@ -928,8 +1013,11 @@ def _integrity(
             (rec, rec["id"], places[rec["id"]][0], *places[rec["id"]][1])
             for rec in catalog.records(ref.collection)
         ]
-        checked += [(raw, rid, path, node, index)
-                    for name, raw, rid, path, node, index in invalid if name == ref.collection]
+        checked += [
+            (raw, rid, path, node, index)
+            for name, raw, rid, path, node, index in invalid
+            if name == ref.collection
+        ]
         for rec, rid, path, node, index in checked:
             for loc, value in layout.locate(rec, ref.path):
                 if not isinstance(value, str):
@@ -942,22 +1030,38 @@ def _integrity(
                 hint = vocab.closest(value, targets)
                 did = f" (did you mean '{hint}'?)" if hint else ""
                 what = "name" if ref.by == "name" else "id"
-                problems.append(Problem(path, line, col, rid, _field_name(loc),
-                                        f"unknown {ref.target} {what} {value!r}{did}"))
+                problems.append(
+                    Problem(
+                        path, line, col, rid, _field_name(loc), f"unknown {ref.target} {what} {value!r}{did}"
+                    )
+                )
 
-    roles = {(role["event"], role["role"], s["id"]) for s in catalog.records("stakeholders") for role in s["roles"]}
+    roles = {
+        (role["event"], role["role"], s["id"]) for s in catalog.records("stakeholders") for role in s["roles"]
+    }
     for event in catalog.records("events"):
         for kind, role in (("hosts", "host"), ("funders", "funder")):
             for n, org in enumerate(event[kind]):
                 if org in ids["stakeholders"] and (event["id"], role, org) not in roles:
                     path, line, col = where(event["id"], (kind, n))
-                    problems.append(Problem(path, line, col, event["id"], f"{kind}[{n}]",
-                                            f"stakeholder '{org}' has no '{role}' role for this event"))
+                    problems.append(
+                        Problem(
+                            path,
+                            line,
+                            col,
+                            event["id"],
+                            f"{kind}[{n}]",
+                            f"stakeholder '{org}' has no '{role}' role for this event",
+                        )
+                    )
         start, end = event["start_date"], event["end_date"]
         if start and end and end < start:
             path, line, col = where(event["id"], ("end_date",))
-            problems.append(Problem(path, line, col, event["id"], "end_date",
-                                    f"end date {end} is before start date {start}"))
+            problems.append(
+                Problem(
+                    path, line, col, event["id"], "end_date", f"end date {end} is before start date {start}"
+                )
+            )
     for stakeholder in catalog.records("stakeholders"):
         for n, role in enumerate(stakeholder["roles"]):
             event_id = role["event"]
@@ -966,12 +1070,23 @@ def _integrity(
                 assert found is not None
                 if stakeholder["id"] not in found[1][role["role"] + "s"]:
                     path, line, col = where(stakeholder["id"], ("roles", n))
-                    problems.append(Problem(path, line, col, stakeholder["id"], f"roles[{n}]",
-                                            f"event '{event_id}' does not list '{stakeholder['id']}' "
-                                            f"among its {role['role']}s"))
+                    problems.append(
+                        Problem(
+                            path,
+                            line,
+                            col,
+                            stakeholder["id"],
+                            f"roles[{n}]",
+                            f"event '{event_id}' does not list '{stakeholder['id']}' "
+                            f"among its {role['role']}s",
+                        )
+                    )
     for source in catalog.records("sources"):
         if source["id"] not in cited:
             path, line, col = where(source["id"], ())
-            problems.append(Problem(path, line, col, source["id"], None,
-                                    "source is cited by no record", severity="warning"))
+            problems.append(
+                Problem(
+                    path, line, col, source["id"], None, "source is cited by no record", severity="warning"
+                )
+            )
     return problems

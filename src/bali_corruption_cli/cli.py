@@ -27,7 +27,6 @@ from bali_corruption_cli.errors import (
 from bali_corruption_cli.render import ColorMode, OutputFormat
 
 
-
 class BccGroup(TyperGroup):
     """Runs the app and translates every failure into a message and an exit code."""
 

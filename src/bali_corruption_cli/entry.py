@@ -5,11 +5,11 @@ default SIGINT action ends the process like any Unix tool, without a
 traceback; ``BccGroup.main`` then turns Ctrl-C into "interrupted", exit 130.
 """
 
-import _signal  # the C module: no Python code runs before the handler is set
+import _signal  # type: ignore[import-not-found]  # C module: no Python code runs first
 
 
 def main() -> None:
-    try:
+    try:  # noqa: SIM105 - contextlib would be more Python code before the handler is set
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     except (ValueError, OSError):  # not the main thread, or no signals here
         pass

@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bali_corruption_cli import layout
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -36,7 +36,7 @@ class OutputFormat(str, Enum):
     markdown = "markdown"
 
 
-class ColorMode(str, Enum):
+class ColorMode(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
@@ -344,7 +344,10 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
         if not records:
             return "[]\n"
         return yaml.dump(  # non-ASCII escaped where stdout cannot encode it, so it round-trips
-            list(records), Dumper=dumper, allow_unicode=_utf_capable(sys.stdout), sort_keys=False,
+            list(records),
+            Dumper=dumper,
+            allow_unicode=_utf_capable(sys.stdout),
+            sort_keys=False,
             width=1_000_000,
         )
     if fmt == OutputFormat.markdown:
