@@ -15,4 +15,19 @@ def main() -> None:
         pass
     from bali_corruption_cli.cli import main as run
 
-    run()
+    try:
+        run()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    # Everything is written; skip the interpreter's teardown, which would free a
+    # large catalogue object by object (about 0.2 s at 100,000 records).
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
