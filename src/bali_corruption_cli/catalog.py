@@ -472,6 +472,8 @@ def _check_shape(node: Any, path: str) -> Problem | None:
 # would need gigabytes.  Files over a mebibyte (which can hold a million nodes) are
 # first counted, streaming, and refused past MAX_NODES.
 MAX_NODES = 1_000_000
+# What PyYAML's constructors raise on values they cannot build (e.g. 2023-02-30, !!int abc).
+_CONSTRUCT_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError)
 _COUNT_NODES_OVER_BYTES = 1024 * 1024
 
 
@@ -578,7 +580,7 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         return None, None, [Problem(path, None, None, None, None, f"invalid YAML: {exc}")]
     except RecursionError:
         return None, None, [Problem(path, None, None, None, None, "document nested too deeply")]
-    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:  # from PyYAML
+    except _CONSTRUCT_ERRORS as exc:  # from PyYAML
         return None, None, [Problem(path, None, None, None, None, f"invalid YAML: {exc}")]
     finally:
         loader.dispose()
@@ -870,16 +872,7 @@ def _add_batched(
             if _check_shape(node, path) is not None:
                 return False
             data = loader.construct_document(node)
-        except (
-            yaml.YAMLError,
-            _RepeatedKey,
-            RecursionError,
-            ValueError,
-            TypeError,
-            LookupError,
-            AttributeError,
-            ArithmeticError,
-        ):
+        except (yaml.YAMLError, _RepeatedKey, RecursionError, *_CONSTRUCT_ERRORS):
             return False
         finally:
             loader.dispose()
@@ -968,15 +961,7 @@ def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
         data = loader.construct_document(node)
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         return data, node, problems
-    except (
-        yaml.YAMLError,
-        RecursionError,
-        ValueError,
-        TypeError,
-        LookupError,
-        AttributeError,
-        ArithmeticError,
-    ):
+    except (yaml.YAMLError, RecursionError, *_CONSTRUCT_ERRORS):
         return None  # e.g. 2020-02-30: PyYAML raises ValueError; _parse has reported it
     finally:
         loader.dispose()

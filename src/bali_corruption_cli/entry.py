@@ -24,10 +24,9 @@ def main() -> None:
     # large catalogue object by object (about 0.2 s at 100,000 records).
     import os
     import sys
+    from contextlib import suppress
 
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with suppress(OSError, ValueError, AttributeError):
             stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
     os._exit(code)
