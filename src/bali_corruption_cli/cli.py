@@ -615,6 +615,17 @@ def _machine(fmt: OutputFormat | None, as_json: bool) -> OutputFormat | None:
     return None if chosen == OutputFormat.table else chosen
 
 
+def _wrote_document(document: Any, fmt: OutputFormat | None, as_json: bool, command: str) -> bool:
+    """Write a nested document (show, summary) as JSON or YAML if asked; False for the terminal view."""
+    machine = _machine(fmt, as_json)
+    if machine is None:
+        return False
+    if machine not in (OutputFormat.json, OutputFormat.yaml):
+        raise UsageError(f"{command} prints one nested document: use --json or --format yaml")
+    render.write(render.document_as(document, machine))
+    return True
+
+
 @app.command("search")
 def search_command(
     ctx: typer.Context,
@@ -687,11 +698,7 @@ def show(
     from bali_corruption_cli import explore
 
     view = explore.show(_catalog(ctx), record_id)
-    machine = _machine(fmt, as_json)
-    if machine is not None:
-        if machine not in (OutputFormat.json, OutputFormat.yaml):
-            raise UsageError("show prints one nested record: use --json or --format yaml")
-        render.write(render.document_as(view, machine))
+    if _wrote_document(view, fmt, as_json, "show"):
         return
     from bali_corruption_cli import render_explore
 
@@ -714,11 +721,7 @@ def summary(
     from bali_corruption_cli import explore
 
     figures = explore.summary(_catalog(ctx))
-    machine = _machine(fmt, as_json)
-    if machine is not None:
-        if machine not in (OutputFormat.json, OutputFormat.yaml):
-            raise UsageError("summary is a nested document: use --json or --format yaml")
-        render.write(render.document_as(figures, machine))
+    if _wrote_document(figures, fmt, as_json, "summary"):
         return
     from bali_corruption_cli import render_explore
 
