@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bali_corruption_cli import layout
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console
 
 
 class OutputFormat(StrEnum):
@@ -277,10 +277,6 @@ def console(stderr: bool = False) -> Console:
 def _broken_pipe() -> None:
     """Rich would exit 1 when stdout is closed early; let bcc's entry point decide (141)."""
     raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
-
-
-def print_renderable(renderable: RenderableType) -> None:
-    console().print(renderable)
 
 
 # ---------------------------------------------------------------- records
