@@ -18,6 +18,18 @@ from conftest import DATA, ROOT, Run
 Bcc = Callable[..., Run]
 
 
+# A valid source that no record cites: a warning, never an error.
+UNCITED_SOURCE = """
+- id: nobody-cites-me
+  label: S99
+  title: An uncited source
+  publisher: Nobody
+  date: null
+  url: https://example.org/
+  kind: report
+"""
+
+
 def copy_data(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for filename, _columns in layout.COLLECTIONS.values():
@@ -139,15 +151,7 @@ def test_validate_reports_every_problem_with_its_line(bcc: Bcc, tmp_path: Path) 
     u = (
         append(
             data / "sources.yaml",
-            """
-- id: nobody-cites-me
-  label: S99
-  title: An uncited source
-  publisher: Nobody
-  date: null
-  url: https://example.org/
-  kind: report
-""",
+            UNCITED_SOURCE,
         )
         + 1
     )
@@ -239,15 +243,7 @@ def test_validate_warnings_only_exits_zero(bcc: Bcc, tmp_path: Path) -> None:
     line = (
         append(
             data / "sources.yaml",
-            """
-- id: nobody-cites-me
-  label: S99
-  title: An uncited source
-  publisher: Nobody
-  date: null
-  url: https://example.org/
-  kind: report
-""",
+            UNCITED_SOURCE,
         )
         + 1
     )
