@@ -665,18 +665,12 @@ def search_command(
     render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
 
 
-def _complete_id(ctx: typer.Context, incomplete: str) -> list[str]:
-    return [i for i in _completion_ids(ctx) if i.startswith(incomplete)]
+def _all_ids(cat: Catalog) -> list[str]:
+    return sorted(cat.index)
 
 
-def _completion_ids(ctx: typer.Context) -> list[str]:
-    try:
-        from bali_corruption_cli import catalog
-
-        root = ctx.find_root().params
-        return sorted(catalog.load(root.get("data_dir"), root.get("overlays") or ()).index)
-    except Exception:  # completion must never fail loudly
-        return []
+_all_ids.needs_catalog = True  # type: ignore[attr-defined]
+_complete_id = _completer(_all_ids)
 
 
 @app.command()
