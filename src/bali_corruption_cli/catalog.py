@@ -8,6 +8,7 @@ writes to a data directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -848,6 +849,258 @@ def _batches(f: _File) -> list[tuple[int, int, int, int]] | None:
     return out
 
 
+_TAG = "tag:yaml.org,2002:"
+_T_STR, _T_SEQ, _T_MAP, _T_NULL, _T_BOOL = (_TAG + t for t in ("str", "seq", "map", "null", "bool"))
+
+
+class _Slow(Exception):
+    """The fast reader met something it leaves to the full one (which then reports it exactly)."""
+
+
+def _fast_loader_class() -> Any:
+    """libyaml's parser with PyYAML's own resolver, minus its Python call for most strings.
+
+    Used only by the batch reader, whose nodes go to `_plain_data`, never to PyYAML's constructor.
+    """
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    scalar_node = yaml.ScalarNode
+    plain_str = _TAG + "str"
+
+    resolvers = base.yaml_implicit_resolvers
+    # A plain scalar whose first character starts no implicit type (int, bool, date...) is a
+    # string: the test BaseResolver.resolve makes, without its Python call for every value.
+    starts = frozenset(k for k in resolvers if k) if None not in resolvers else frozenset()
+    memo: dict[str, str] = {}
+
+    class FastLoader(base):  # type: ignore[misc]
+        if not base.yaml_path_resolvers:
+            # libyaml's composer calls these for every node; without path resolvers they do
+            # nothing, so any C callable taking the same arguments will do (~10% of composing).
+            descend_resolver = slice  # (current_node, current_index) -> a throwaway slice
+            ascend_resolver = tuple  # () -> ()
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is scalar_node and starts and not self.yaml_path_resolvers:
+                if not implicit[0] or (value and value[0] not in starts):
+                    return plain_str
+                # Without path resolvers a plain scalar's tag depends on its text alone:
+                # remember it for short, repeated ones (keys such as "title", "themes").
+                tag = memo.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(value) <= 32 and len(memo) < 4096:
+                        memo[value] = tag
+                return tag
+            return super().resolve(kind, value, implicit)
+
+    return FastLoader
+
+
+def _plain_data(loader: Any, root: Any, aliases: bool = True) -> Any:
+    """The Python data of a node tree, as PyYAML's safe constructor builds it, for the plain
+    cases only: str, int, float, bool, null, dates, lists and mappings with scalar keys.
+
+    Raises _Slow at anything else (an alias, nesting deeper than MAX_DEPTH, a repeated
+    key, another tag, a value its constructor refuses): the caller then reads the file
+    with the full loader, which reports the problem with its line.  Several times faster
+    than `_check_shape` + `construct_document`, which stay the reference.  ``aliases``:
+    whether the text could hold one (it has a "*"); if not, nodes need no tracking.
+    """
+    return _Plain(loader, aliases).build(root, 1)
+
+
+class _Plain:
+    """`_plain_data`'s walk (a class, not closures: a recursive closure is a reference
+    cycle, and the cyclic GC is off while a catalogue loads)."""
+
+    def __init__(self, loader: Any, aliases: bool) -> None:
+        import yaml
+
+        self.loader = loader
+        self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
+        self.mapping_node = yaml.MappingNode
+        self.others = {
+            _TAG + "int": loader.construct_yaml_int,
+            _TAG + "float": loader.construct_yaml_float,
+            _TAG + "timestamp": loader.construct_yaml_timestamp,
+        }
+        self.seen: set[int] | None = set() if aliases else None
+
+    def scalar(self, node: Any) -> Any:
+        tag = node.tag
+        if tag == _T_STR:
+            return node.value
+        if tag == _T_NULL:
+            return None
+        if tag == _T_BOOL:
+            return self.loader.construct_yaml_bool(node)
+        make = self.others.get(tag)
+        if make is None:
+            raise _Slow
+        try:
+            value = make(node)
+        except _CONSTRUCT_ERRORS as exc:
+            raise _Slow from exc
+        if type(value) is int and value.bit_length() > 64:
+            raise _Slow
+        return value
+
+    def build(self, node: Any, depth: int) -> Any:
+        # Depth as _check_shape counts it: the root is 1, a child (key or value) one more.
+        seen, scalar_node = self.seen, self.scalar_node
+        if seen is not None:  # an alias is the node it names, met a second time
+            if id(node) in seen:
+                raise _Slow
+            seen.add(id(node))
+        kind = type(node)
+        if kind is scalar_node:
+            return self.scalar(node)
+        if depth >= MAX_DEPTH and node.value:
+            raise _Slow  # its children would be nested too deep
+        if kind is self.mapping_node and node.tag == _T_MAP:
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not scalar_node:
+                    raise _Slow
+                if seen is not None:
+                    if id(key_node) in seen:
+                        raise _Slow
+                    seen.add(id(key_node))
+                # "<<" (merge) and "=" keys have other tags: scalar() raises _Slow
+                key = key_node.value if key_node.tag == _T_STR else self.scalar(key_node)
+                if key in out:
+                    raise _Slow
+                if seen is None and type(value_node) is scalar_node and value_node.tag == _T_STR:
+                    out[key] = value_node.value
+                else:
+                    out[key] = self.build(value_node, depth + 1)
+            return out
+        if kind is self.sequence_node and node.tag == _T_SEQ:
+            if seen is None:
+                return [
+                    child.value
+                    if type(child) is scalar_node and child.tag == _T_STR
+                    else self.build(child, depth + 1)
+                    for child in node.value
+                ]
+            return [self.build(child, depth + 1) for child in node.value]
+        raise _Slow
+
+
+def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
+    """(records, lines) of some batches of a large file; None at the first problem of any kind."""
+    import yaml
+    from pydantic import ValidationError
+
+    loader_class = _fast_loader_class()
+    validate = model.model_validate
+    records: list[Record] = []
+    lines: list[int] = []
+    canon: dict[str, str] = {}
+    for begin, end, offset, count in parts:
+        try:
+            chunk = f.data[begin:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        loader = loader_class(chunk)
+        try:
+            node = loader.get_single_node()
+            if not isinstance(node, yaml.SequenceNode) or len(node.value) != count:
+                return None
+            data = _plain_data(loader, node, aliases="*" in chunk)
+        except (yaml.YAMLError, _Slow, RecursionError):
+            return None
+        finally:
+            loader.dispose()
+        for item, raw in zip(node.value, data, strict=True):
+            try:
+                records.append(validate(raw).model_dump(mode="json"))
+            except ValidationError:
+                return None
+            lines.append(offset + item.start_mark.line + 1)
+        del node, data
+        _share_strings(records[-count:], canon)  # while they are built: the peak is here
+    return records, lines
+
+
+def workers() -> int:
+    """Processes that read a large file's batches: BCC_WORKERS, else up to 4 of the CPUs
+    this process may use, on Linux (where fork is cheap and safe here); 1 elsewhere."""
+    raw = os.environ.get("BCC_WORKERS", "").strip()
+    if raw.isdigit() and int(raw) > 0:
+        wanted = int(raw)
+    else:
+        try:
+            wanted = min(4, len(os.sched_getaffinity(0)))
+        except (AttributeError, OSError):
+            wanted = 1
+    return wanted if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
+
+
+def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
+    """`_read_batches` with the batches shared among forked processes (parsing YAML is most
+    of a cold load). Each child sends its (records, lines) back through a pipe as marshal;
+    a child that fails for any reason other than the data is redone here."""
+    import marshal
+
+    count = min(workers(), len(parts) // 2)
+    if count < 2:
+        return _read_batches(f, parts, model)
+    sizes = [end - begin for begin, end, _lines, _n in parts]
+    total = sum(sizes)
+    shares: list[list[tuple[int, int, int, int]]] = [[] for _ in range(count)]
+    done = 0
+    for part, size in zip(parts, sizes, strict=True):
+        shares[min(count - 1, done * count // total)].append(part)
+        done += size
+    children: list[tuple[int, int, list[tuple[int, int, int, int]]]] = []
+    try:
+        for share in shares[1:]:
+            r, w = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(r)
+                os.close(w)
+                shares[0].extend(share)  # no process to spare: read it here
+                continue
+            if pid == 0:  # the child: read its share, send it, and leave without any clean-up
+                code = 1
+                try:
+                    os.close(r)
+                    for _pid, other, _share in children:
+                        os.close(other)
+                    payload = marshal.dumps(_read_batches(f, share, model))
+                    with open(w, "wb") as out:
+                        out.write(payload)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(w)
+            children.append((pid, r, share))
+        result = _read_batches(f, shares[0], model)
+        for _pid, r, share in children:
+            with open(r, "rb", closefd=False) as fh:
+                payload = fh.read()
+            try:
+                theirs = marshal.loads(payload)
+            except (EOFError, ValueError, TypeError):
+                theirs = _read_batches(f, share, model)  # the child died: do its share here
+            if result is None or theirs is None:
+                return None
+            result[0].extend(theirs[0])
+            result[1].extend(theirs[1])
+            del payload, theirs
+        return result
+    finally:
+        for pid, r, _share in children:
+            os.close(r)  # a child still writing gets EPIPE and ends
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
 def _add_batched(
     f: _File,
     model: Any,
@@ -855,57 +1108,26 @@ def _add_batched(
     origins: dict[str, tuple[str, int | None]],
     places: dict[str, tuple[str, Any]],
 ) -> bool:
-    """Add a large file's records, read in batches, keeping only their lines.
+    """Add a large file's records, read in batches (in parallel), keeping only their lines.
 
     False, with nothing added, at the first problem of any kind: the whole-file
     path then reports it exactly.
     """
-    import yaml
-    from pydantic import ValidationError
-
     parts = _batches(f)
     if parts is None:
         return False
+    result = _read_batches_parallel(f, parts, model)
+    if result is None:
+        return False
+    records, lines = result
+    ids = [record["id"] for record in records]
+    if len(set(ids)) != len(ids) or not places.keys().isdisjoint(ids):
+        return False
     path = str(f.path)
-    loader_class = _loader_class()
-    records: list[Record] = []
-    lines: list[int] = []
-    seen: set[str] = set()
-    canon: dict[str, str] = {}
-    for begin, end, offset, count in parts:
-        try:
-            chunk = f.data[begin:end].decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        loader = loader_class(chunk)
-        try:
-            node = loader.get_single_node()
-            if not isinstance(node, yaml.SequenceNode) or len(node.value) != count:
-                return False
-            if _check_shape(node, path) is not None:
-                return False
-            data = loader.construct_document(node)
-        except (yaml.YAMLError, _RepeatedKey, RecursionError, *_CONSTRUCT_ERRORS):
-            return False
-        finally:
-            loader.dispose()
-        for item, raw in zip(node.value, data, strict=True):
-            try:
-                record = model.model_validate(raw).model_dump(mode="json")
-            except ValidationError:
-                return False
-            rid = record["id"]
-            if rid in places or rid in seen:
-                return False
-            seen.add(rid)
-            records.append(record)
-            lines.append(offset + item.start_mark.line + 1)
-        del node, data
-        _share_strings(records[-count:], canon)  # while they are built: the peak is here
     start = len(collections[f.collection])
-    for i, (record, line) in enumerate(zip(records, lines, strict=True)):
-        places[record["id"]] = (path, (None, start + i))
-        origins[record["id"]] = (path, line)
+    for i, (rid, line) in enumerate(zip(ids, lines, strict=True)):
+        places[rid] = (path, (None, start + i))
+        origins[rid] = (path, line)
     collections[f.collection].extend(records)
     return True
 
@@ -980,6 +1202,30 @@ def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
         loader.dispose()
 
 
+def _place(places: dict[str, tuple[str, Any]], rid: str) -> tuple[str, Any, int]:
+    path, (node, index) = places[rid]
+    return path, node, index
+
+
+def _strings_at(records: Sequence[Any], path: str) -> set[str]:
+    """Every string at ``path`` (as `layout.locate` reads it) in any of ``records``."""
+    current: list[Any] = list(records)
+    for part in path.split("."):
+        many = part.endswith("[]")
+        key = part[:-2] if many else part
+        found: list[Any] = []
+        for item in current:
+            value = item.get(key) if type(item) is dict else None
+            if value is None:
+                continue
+            if many and type(value) is list:
+                found.extend(value)
+            else:
+                found.append(value)
+        current = found
+    return {value for value in current if type(value) is str}
+
+
 def _integrity(
     catalog: Catalog,
     places: dict[str, tuple[str, Any]],
@@ -1007,15 +1253,17 @@ def _integrity(
 
     for ref in layout.REFERENCES:
         targets = ids[ref.target] if ref.by == "id" else names[ref.target]
+        records = catalog.records(ref.collection)
+        raws = [entry for entry in invalid if entry[0] == ref.collection]
+        values = _strings_at([*records, *(entry[1] for entry in raws)], ref.path)
+        if ref.target == "sources":
+            cited.update(values)
+        if values <= targets or not values - targets - broken:
+            continue  # the usual case: every reference resolves, no record need be walked
         checked: list[tuple[Record, str | None, str, Any, int]] = [
-            (rec, rec["id"], places[rec["id"]][0], *places[rec["id"]][1])
-            for rec in catalog.records(ref.collection)
+            (rec, rec["id"], *_place(places, rec["id"])) for rec in records
         ]
-        checked += [
-            (raw, rid, path, node, index)
-            for name, raw, rid, path, node, index in invalid
-            if name == ref.collection
-        ]
+        checked += [(raw, rid, path, node, index) for _name, raw, rid, path, node, index in raws]
         for rec, rid, path, node, index in checked:
             for loc, value in layout.locate(rec, ref.path):
                 if not isinstance(value, str):
