@@ -819,9 +819,14 @@ def _batches(f: _File) -> list[tuple[int, int, int, int]] | None:
 
     data = f.data
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # its first line is then checked as the head
-    if b"\t" in data or re.compile(rb"^(?:[^-# \r\n]|---|-[^ \r\n])", re.M).search(data, bom):
+    # A line may start only with "- " (or a lone "-"), a space, "#" or its end ("---" is out).
+    # The patterns start with a literal "\n", which re finds fast (re.M "^": 8x slower);
+    # the first line is checked on its own.
+    bad = rb"(?:[^-# \r\n]|-[^ \r\n])"
+    if b"\t" in data or re.compile(bad).match(data, bom) or re.compile(rb"\n" + bad).search(data, bom):
         return None
-    starts = [m.start() for m in re.compile(rb"^-(?= |\r?$)", re.M).finditer(data, bom)]
+    first = [bom] if re.compile(rb"-(?= |\r?\n|\r?$)").match(data, bom) else []
+    starts = first + [m.start() + 1 for m in re.compile(rb"\n-(?= |\r?\n|\r?$)").finditer(data, bom)]
     try:
         head = data[: starts[0]].decode("utf-8-sig").splitlines() if starts else []
     except UnicodeDecodeError:
