@@ -1,6 +1,6 @@
 """The batch reader of large files: same data as PyYAML's full loader, in one process or several.
 
-* `_plain_data` (nodes -> data) either gives exactly what `construct_document`
+* `_plain_events` (libyaml events -> data) either gives exactly what `construct_document`
   gives, types included, or declines (`_Slow`), for any YAML text.
 * `_batches` splits a file as the plain reference below (re.M patterns) does.
 * Reading with BCC_WORKERS=1 or 2 gives the same records and lines; a worker
@@ -44,39 +44,39 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _full(text: str) -> tuple[bool, Any]:
-    """(accepted, data) by the reference reader: the strict loader behind every message."""
+def _full(text: str) -> tuple[bool, Any, list[int]]:
+    """(accepted, data, item lines) by the reference: the strict loader behind every message."""
     loader = catalog._loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None or catalog._check_shape(node, "x") is not None:
-            return False, None
-        return True, loader.construct_document(node)
+            return False, None, []
+        lines = [item.start_mark.line for item in node.value] if isinstance(node.value, list) else []
+        return True, loader.construct_document(node), lines
     except (yaml.YAMLError, catalog._RepeatedKey, RecursionError, *catalog._CONSTRUCT_ERRORS):
-        return False, None
+        return False, None, []
     finally:
         loader.dispose()
 
 
-def _fast(text: str) -> tuple[bool, Any]:
+def _fast(text: str) -> tuple[bool, Any, list[int]]:
     loader = catalog._fast_loader_class()(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return False, None
-        return True, catalog._plain_data(loader, node, aliases="*" in text)
+        data, lines = catalog._plain_events(loader, {})
+        return True, data, lines
     except (yaml.YAMLError, catalog._Slow, RecursionError):
-        return False, None
+        return False, None, []
     finally:
         loader.dispose()
 
 
 def _agree(text: str) -> None:
-    fast_ok, fast = _fast(text)
-    full_ok, full = _full(text)
+    fast_ok, fast, fast_lines = _fast(text)
+    full_ok, full, full_lines = _full(text)
     if fast_ok:  # declining is always allowed: the full reader then decides
         assert full_ok, f"fast reader accepted what the full one refuses: {text!r}"
         assert _same(fast, full), (text, fast, full)
+        assert fast_lines == full_lines, text
 
 
 TRICKY = [
@@ -115,19 +115,23 @@ def test_fast_reader_agrees_on_tricky_yaml(text: str) -> None:
 
 
 def test_fast_reader_reads_the_plain_cases_itself() -> None:
-    ok, data = _fast("- {id: x, n: 3, flag: true, none: ~, day: 2023-05-30, list: [a, 'b']}")
-    assert ok and _same(
-        data,
-        [
-            {
-                "id": "x",
-                "n": 3,
-                "flag": True,
-                "none": None,
-                "day": datetime.date(2023, 5, 30),
-                "list": ["a", "b"],
-            }
-        ],
+    ok, data, lines = _fast("- {id: x, n: 3, flag: true, none: ~, day: 2023-05-30, list: [a, 'b']}")
+    assert (
+        ok
+        and lines == [0]
+        and _same(
+            data,
+            [
+                {
+                    "id": "x",
+                    "n": 3,
+                    "flag": True,
+                    "none": None,
+                    "day": datetime.date(2023, 5, 30),
+                    "list": ["a", "b"],
+                }
+            ],
+        )
     )
     for declined in ("- &a x\n- *a", "- {a: 1, a: 2}", "- {<<: {x: 1}}", "- !!set {a}", "- 2020-02-30"):
         assert _fast(declined)[0] is False, declined

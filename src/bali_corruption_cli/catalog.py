@@ -863,31 +863,20 @@ class _Slow(Exception):
 
 
 def _fast_loader_class() -> Any:
-    """libyaml's parser with PyYAML's own resolver, minus its Python call for most strings.
-
-    Used only by the batch reader, whose nodes go to `_plain_data`, never to PyYAML's constructor.
-    """
+    """libyaml's parser with PyYAML's own resolver, remembering the tags of short plain
+    scalars and answering "str" at once for most others (for `_plain_events`)."""
     import yaml
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     scalar_node = yaml.ScalarNode
     plain_str = _TAG + "str"
 
-    resolvers = base.yaml_implicit_resolvers
-    # A plain scalar whose first character starts no implicit type (int, bool, date...) is a
-    # string: the test BaseResolver.resolve makes, without its Python call for every value.
-    starts = frozenset(k for k in resolvers if k) if None not in resolvers else frozenset()
+    starts = _implicit_starts(base)
     memo: dict[str, str] = {}
 
     class FastLoader(base):  # type: ignore[misc]
-        if not base.yaml_path_resolvers:
-            # libyaml's composer calls these for every node; without path resolvers they do
-            # nothing, so any C callable taking the same arguments will do (~10% of composing).
-            descend_resolver = slice  # (current_node, current_index) -> a throwaway slice
-            ascend_resolver = tuple  # () -> ()
-
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is scalar_node and starts and not self.yaml_path_resolvers:
+            if kind is scalar_node and starts is not None:
                 if not implicit[0] or (value and value[0] not in starts):
                     return plain_str
                 # Without path resolvers a plain scalar's tag depends on its text alone:
@@ -903,95 +892,134 @@ def _fast_loader_class() -> Any:
     return FastLoader
 
 
-def _plain_data(loader: Any, root: Any, aliases: bool = True) -> Any:
-    """The Python data of a node tree, as PyYAML's safe constructor builds it, for the plain
-    cases only: str, int, float, bool, null, dates, lists and mappings with scalar keys.
+def _plain_events(loader: Any, canon: dict[str, str]) -> tuple[list[Any], list[int]]:
+    """A block sequence's items, built straight from libyaml's events, and their lines.
 
-    Raises _Slow at anything else (an alias, nesting deeper than MAX_DEPTH, a repeated
-    key, another tag, a value its constructor refuses): the caller then reads the file
-    with the full loader, which reports the problem with its line.  Several times faster
-    than `_check_shape` + `construct_document`, which stay the reference.  ``aliases``:
-    whether the text could hold one (it has a "*"); if not, nodes need no tracking.
+    The data is what PyYAML's full loader builds (`_check_shape` + the strict
+    constructor: tests/test_fast_reader.py holds them to it), for the plain cases
+    only: untagged str, int, float, bool, null and dates, lists, and mappings with
+    scalar keys.  Anything else raises _Slow (an anchor or alias, an explicit tag,
+    a complex or repeated key, nesting deeper than MAX_DEPTH, a value its
+    constructor refuses, a second document): the caller then reads the file with
+    the full loader, which reports any problem with its line.  Skipping PyYAML's
+    node tree saves about a quarter of the reading time (no node, no resolver call
+    for most strings).  Equal strings of up to 64 characters become one object
+    (``canon``, as `_share_strings` does).
     """
-    return _Plain(loader, aliases).build(root, 1)
+    import yaml
 
+    get = loader.get_event
+    share = canon.setdefault
+    scalar_event = yaml.ScalarEvent
+    mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    resolve = loader.resolve
+    starts = _implicit_starts(loader)
+    fast = starts is not None
+    constructors = {
+        _T_BOOL: loader.construct_yaml_bool,
+        _TAG + "int": loader.construct_yaml_int,
+        _TAG + "float": loader.construct_yaml_float,
+        _TAG + "timestamp": loader.construct_yaml_timestamp,
+    }
+    no_key = _NO_KEY
 
-class _Plain:
-    """`_plain_data`'s walk (a class, not closures: a recursive closure is a reference
-    cycle, and the cyclic GC is off while a catalogue loads)."""
-
-    def __init__(self, loader: Any, aliases: bool) -> None:
-        import yaml
-
-        self.loader = loader
-        self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
-        self.mapping_node = yaml.MappingNode
-        self.others = {
-            _TAG + "int": loader.construct_yaml_int,
-            _TAG + "float": loader.construct_yaml_float,
-            _TAG + "timestamp": loader.construct_yaml_timestamp,
-        }
-        self.seen: set[int] | None = set() if aliases else None
-
-    def scalar(self, node: Any) -> Any:
-        tag = node.tag
-        if tag == _T_STR:
-            return node.value
-        if tag == _T_NULL:
-            return None
-        if tag == _T_BOOL:
-            return self.loader.construct_yaml_bool(node)
-        make = self.others.get(tag)
-        if make is None:
+    def expect(kind: Any) -> Any:
+        event = get()
+        if type(event) is not kind:
             raise _Slow
-        try:
-            value = make(node)
-        except _CONSTRUCT_ERRORS as exc:
-            raise _Slow from exc
-        if type(value) is int and value.bit_length() > 64:
-            raise _Slow
-        return value
+        return event
 
-    def build(self, node: Any, depth: int) -> Any:
-        # Depth as _check_shape counts it: the root is 1, a child (key or value) one more.
-        seen, scalar_node = self.seen, self.scalar_node
-        if seen is not None:  # an alias is the node it names, met a second time
-            if id(node) in seen:
-                raise _Slow
-            seen.add(id(node))
-        kind = type(node)
-        if kind is scalar_node:
-            return self.scalar(node)
-        if depth >= MAX_DEPTH and node.value:
-            raise _Slow  # its children would be nested too deep
-        if kind is self.mapping_node and node.tag == _T_MAP:
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not scalar_node:
-                    raise _Slow
-                if seen is not None:
-                    if id(key_node) in seen:
-                        raise _Slow
-                    seen.add(id(key_node))
-                # "<<" (merge) and "=" keys have other tags: scalar() raises _Slow
-                key = key_node.value if key_node.tag == _T_STR else self.scalar(key_node)
-                if key in out:
-                    raise _Slow
-                if seen is None and type(value_node) is scalar_node and value_node.tag == _T_STR:
-                    out[key] = value_node.value
-                else:
-                    out[key] = self.build(value_node, depth + 1)
-            return out
-        if kind is self.sequence_node and node.tag == _T_SEQ:
-            if seen is None:
-                return [
-                    child.value
-                    if type(child) is scalar_node and child.tag == _T_STR
-                    else self.build(child, depth + 1)
-                    for child in node.value
-                ]
-            return [self.build(child, depth + 1) for child in node.value]
+    expect(yaml.StreamStartEvent)
+    expect(yaml.DocumentStartEvent)
+    first = expect(sequence_start)
+    if first.anchor is not None or first.tag not in (None, "!"):
         raise _Slow
+    root: list[Any] = []
+    lines: list[int] = []
+    stack: list[Any] = [root]
+    top: Any = root
+    is_map = False
+    key: Any = no_key
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is scalar_event:
+            value = event.value
+            tag = event.tag
+            if event.anchor is not None or len(stack) >= MAX_DEPTH or tag not in (None, "!"):
+                raise _Slow
+            implicit = event.implicit
+            if fast and (not implicit[0] or (value and value[0] not in starts)):  # type: ignore[operator]
+                tag = _T_STR  # what the resolver would answer, without calling it
+            else:
+                tag = resolve(yaml.ScalarNode, value, implicit)
+            if tag == _T_STR:
+                if len(value) <= 64:
+                    value = share(value, value)
+            elif tag == _T_NULL:
+                value = None
+            else:
+                make = constructors.get(tag)
+                if make is None:
+                    raise _Slow  # "<<" (merge), "=" (value) and the like
+                node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+                try:
+                    value = make(node)
+                except _CONSTRUCT_ERRORS as exc:
+                    raise _Slow from exc
+                if type(value) is int and value.bit_length() > 64:
+                    raise _Slow
+            if is_map:
+                if key is no_key:
+                    if value in top:
+                        raise _Slow  # a repeated key: the full loader reports it
+                    key = value
+                    continue
+                top[key] = value
+                key = no_key
+            else:
+                if top is root:
+                    lines.append(event.start_mark.line)
+                top.append(value)
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag not in (None, "!") or len(stack) >= MAX_DEPTH:
+                raise _Slow
+            new: Any = {} if kind is mapping_start else []
+            if is_map:
+                if key is no_key:
+                    raise _Slow  # a mapping or list as a key
+                top[key] = new
+            else:
+                if top is root:
+                    lines.append(event.start_mark.line)
+                top.append(new)
+            stack.append(new)
+            top, is_map, key = new, kind is mapping_start, no_key
+        elif kind in ends:
+            if top is root:
+                break
+            stack.pop()
+            top = stack[-1]
+            is_map, key = type(top) is dict, no_key
+        else:
+            raise _Slow  # an alias
+    expect(yaml.DocumentEndEvent)
+    expect(yaml.StreamEndEvent)
+    return root, lines
+
+
+_NO_KEY = object()
+
+
+def _implicit_starts(loader: Any) -> frozenset[str] | None:
+    """First characters of plain scalars that an implicit resolver may claim (int, bool, date...):
+    any other plain scalar, and any quoted or block one, is a string (BaseResolver.resolve).
+    None (always ask the resolver) if one claims any first character, or paths are resolved."""
+    resolvers = loader.yaml_implicit_resolvers
+    if None in resolvers or loader.yaml_path_resolvers:
+        return None
+    return frozenset(k for k in resolvers if k)
 
 
 def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
@@ -1000,7 +1028,9 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
     from pydantic import ValidationError
 
     loader_class = _fast_loader_class()
-    validate = model.model_validate
+    # model_validate(raw).model_dump(mode="json") without its Python wrappers (~5 us a record)
+    validate = model.__pydantic_validator__.validate_python
+    dump = model.__pydantic_serializer__.to_python
     records: list[Record] = []
     lines: list[int] = []
     canon: dict[str, str] = {}
@@ -1011,22 +1041,22 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
             return None
         loader = loader_class(chunk)
         try:
-            node = loader.get_single_node()
-            if not isinstance(node, yaml.SequenceNode) or len(node.value) != count:
-                return None
-            data = _plain_data(loader, node, aliases="*" in chunk)
+            data, item_lines = _plain_events(loader, canon)
         except (yaml.YAMLError, _Slow, RecursionError):
             return None
         finally:
             loader.dispose()
-        for item, raw in zip(node.value, data, strict=True):
+        if len(data) != count:
+            return None
+        for raw, line in zip(data, item_lines, strict=True):
             try:
-                records.append(validate(raw).model_dump(mode="json"))
+                records.append(dump(validate(raw), mode="json"))
             except ValidationError:
                 return None
-            lines.append(offset + item.start_mark.line + 1)
-        del node, data
-        _share_strings(records[-count:], canon)  # while they are built: the peak is here
+            lines.append(offset + line + 1)
+        del data
+    # Equal short strings were made one object as they were read (Pydantic keeps them):
+    # no _share_strings walk needed (it cost ~9 us a record).
     return records, lines
 
 
