@@ -59,3 +59,28 @@ def test_a_value_orjson_refuses_is_still_written(
 def test_empty_outputs() -> None:
     assert render.records_as([], render.OutputFormat.json, ["id"]) == "[]\n"
     assert render.records_as([], render.OutputFormat.jsonl, ["id"]) == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_raw_utf8_writing_matches_the_text_path(monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    """emit_records writes orjson's bytes straight to stdout's buffer when it can: the same text."""
+    records = [
+        {"id": "a", "text": "Vi\u1ec7t Nam \u201cquoted\u201d"},
+        {"id": "b", "text": "x\ny", "n": [1, None]},
+    ]
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="utf-8"))
+    render.emit_records(records, render.OutputFormat(fmt), ["id", "text"], "quotes")
+    sys.stdout.flush()
+    written = raw.getvalue().decode("utf-8")
+    assert written == render.records_as(records, render.OutputFormat(fmt), ["id", "text"])
+    assert "Vi\u1ec7t" in written
+
+
+def test_a_record_orjson_refuses_goes_through_the_text_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [{"id": "a", "text": "lone \ud800 surrogate"}]
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="utf-8", errors="surrogatepass"))
+    render.emit_records(records, render.OutputFormat.json, ["id", "text"], "quotes")
+    sys.stdout.flush()
+    assert json.loads(raw.getvalue().decode("utf-8", "surrogatepass")) == records

@@ -308,6 +308,38 @@ def records_table(
     return table
 
 
+def _write_utf8_json(records: Sequence[dict[str, Any]], fmt: OutputFormat) -> bool:
+    """`records_as` for JSON and JSON lines, written as orjson's UTF-8 bytes straight to
+    stdout's binary buffer: no 14 MB str to decode and encode again for 25,000 records.
+
+    False (nothing written) unless stdout is UTF-8 text over a binary buffer on a
+    system whose newline is "\n", orjson is there and takes every record.
+    """
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None) or ""
+    if buffer is None or os.linesep != "\n":
+        return False
+    try:
+        if codecs.lookup(encoding).name != "utf-8":
+            return False
+        import orjson
+    except (LookupError, ImportError):
+        return False
+    between = b",\n" if fmt == OutputFormat.json else b"\n"
+    try:
+        body = between.join(map(orjson.dumps, records))
+    except orjson.JSONEncodeError:
+        return False
+    stream.flush()
+    if fmt == OutputFormat.json:
+        buffer.write(b"[\n" + body + b"\n]\n")
+    else:
+        buffer.write(body + b"\n")
+    buffer.flush()
+    return True
+
+
 def _json_lines(records: Sequence[dict[str, Any]], between: str) -> str:
     """Records as compact JSON, one a line, joined by ``between``.
 
@@ -396,6 +428,8 @@ def emit_records(
     collection: str,
 ) -> None:
     """Write records to stdout: a table for people, or a machine format."""
+    if fmt in (OutputFormat.json, OutputFormat.jsonl) and records and _write_utf8_json(records, fmt):
+        return
     if fmt != OutputFormat.table:
         write(records_as(records, fmt, columns))
         return
