@@ -174,7 +174,7 @@ def _read_data_file(path: Path, contents: bool = True) -> tuple[bytes, int, str]
             raise _Unreadable(too_large)
         digest = _digest_of(info.st_size)
         if not contents:
-            buffer = bytearray(1 << 20)
+            buffer = bytearray(min(1 << 20, info.st_size + 1))
             view = memoryview(buffer)
             size = 0
             while n := os.readv(fd, [buffer]):

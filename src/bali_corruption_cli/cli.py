@@ -818,7 +818,57 @@ def cite(
 # Commands that live in their own modules register themselves on ``app``.
 from bali_corruption_cli import cli_maintain  # noqa: E402, F401
 
+# The root options that take a value: the word after them is no command.
+ROOT_VALUE_OPTIONS = frozenset({"--data-dir", "--color", "--with"})
+
+
+def _command_word(words: Sequence[str]) -> str | None:
+    """The first word after the root options (the command, if it names one)."""
+    it = iter(words)
+    for word in it:
+        if word == "--":
+            return next(it, None)
+        if word in ROOT_VALUE_OPTIONS:
+            next(it, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _words() -> list[str]:
+    """The words bcc is run with; for shell completion, those before the one completed."""
+    if "_BCC_COMPLETE" not in os.environ:
+        return sys.argv[1:]
+    try:  # as Click reads them (split roughly: only an exact command name prunes)
+        return os.environ["COMP_WORDS"].split()[1 : int(os.environ["COMP_CWORD"])]
+    except (KeyError, ValueError):
+        return []
+
+
+def only_invoked(words: Sequence[str]) -> None:
+    """Keep in ``app`` only the command the words invoke, when they name one.
+
+    Typer turns every command's parameters into Click objects at each start
+    (~15 ms for 19 commands, 1x `python -c pass`); one is enough to run it. Its
+    usage errors, help and completions are the same. Anything else (no command,
+    a typo, the root's own --help) keeps them all.
+    """
+    from typer.main import get_command_name
+
+    name = _command_word(words)
+    if name is None:
+        return
+    commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or get_command_name(c.callback.__name__)) == name  # type: ignore[union-attr]
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if commands or groups:
+        app.registered_commands, app.registered_groups = commands, groups
+
 
 def main() -> None:
     """Console-script entry point."""
+    only_invoked(_words())
     app()
