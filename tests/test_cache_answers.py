@@ -1,0 +1,147 @@
+"""Answers straight from the cache (format 3): the same bytes as the records' own path.
+
+* `practices ... --json` / `--format jsonl` from the cache's JSON and indexes give
+  exactly what the YAML path gives (no cache), for any combination of filters;
+* they decode no practice, and a list command decodes only its collection;
+* a cache whose sections are corrupt (its header intact) is noticed when read:
+  the answer comes from the YAML, right, and the entry is written again.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from bali_corruption_cli import cache, catalog, vocab
+from bali_corruption_cli.cli import app
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate import generate
+
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("generated") / "data"
+    generate(1500, directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A cache directory holding the generated catalogue's entry."""
+    where = str(tmp_path_factory.mktemp("warm-cache"))
+    result = CliRunner().invoke(app, ["--data-dir", str(generated), "stages"], env={"BCC_CACHE_DIR": where})
+    assert result.exit_code == 0, result.stderr
+    yield where
+
+
+def _run(args: list[str], cache_dir: str) -> Any:
+    return CliRunner().invoke(app, args, env={"BCC_CACHE_DIR": cache_dir})
+
+
+def _spy_decoding(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    decoded: list[str] = []
+    real = cache.Reader.records
+
+    def records(self: cache.Reader, name: str) -> Any:
+        decoded.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(cache.Reader, "records", records)
+    return decoded
+
+
+STAGES = ["recruitment", "fraudulent-documents", "land-border-entry", "transport", "airport-entry"]
+filters = st.lists(
+    st.one_of(
+        st.tuples(st.just("--sector"), st.sampled_from(list(vocab.SECTORS))),
+        st.tuples(st.just("--theme"), st.sampled_from(list(vocab.THEMES))),
+        st.tuples(st.just("--stage"), st.sampled_from(STAGES)),
+        st.tuples(st.just("--event"), st.sampled_from(["regional-conference-2023", "roundtable-viet-nam"])),
+    ),
+    max_size=4,
+)
+
+
+@settings(SETTINGS, max_examples=20)
+@given(filters, st.sampled_from([["--json"], ["--format", "jsonl"]]))
+def test_answers_from_the_cache_are_the_yamls(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch, chosen: list[tuple[str, str]], fmt: list[str]
+) -> None:
+    args = ["--data-dir", str(generated), "practices", *[w for pair in chosen for w in pair], *fmt]
+    from_yaml = _run(args, "")
+    with monkeypatch.context() as patch:
+        decoded = _spy_decoding(patch)
+        from_cache = _run(args, warm)
+        assert "practices" not in decoded  # answered from the JSON and the indexes
+    assert from_cache.exit_code == from_yaml.exit_code == 0, from_cache.stderr
+    assert from_cache.stdout_bytes == from_yaml.stdout_bytes
+    assert from_cache.stderr == from_yaml.stderr == ""
+
+
+def test_other_outputs_decode_the_records(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["--data-dir", str(generated), "practices", "--sector", "private"]
+    for extra in (["--json", "--fields", "id,title"], ["--json", "--search", "border"], ["--format", "csv"]):
+        decoded = _spy_decoding(monkeypatch)
+        from_cache, from_yaml = _run([*base, *extra], warm), _run([*base, *extra], "")
+        assert from_cache.stdout_bytes == from_yaml.stdout_bytes and from_cache.exit_code == 0
+        assert "practices" in decoded
+        monkeypatch.undo()
+
+
+def test_a_list_command_decodes_only_its_collection(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decoded = _spy_decoding(monkeypatch)
+    assert _run(["--data-dir", str(generated), "stages", "--json"], warm).exit_code == 0
+    assert decoded == ["stages"]
+
+
+def _corrupt_first_section(entry: Path) -> None:
+    """Garbage over the first bytes (the first marshal chunk); the header stays valid."""
+    data = bytearray(entry.read_bytes())
+    data[:64] = b"\xff" * 64
+    entry.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("args", [["countries", "--json"], ["summary", "--json"], ["show", "viet-nam"]])
+def test_a_corrupt_section_is_noticed_and_mended(generated: Path, tmp_path: Path, args: list[str]) -> None:
+    where = str(tmp_path / "cache")
+    full = ["--data-dir", str(generated), *args]
+    expected = _run(full, "")
+    assert _run(full, where).stdout_bytes == expected.stdout_bytes
+    (entry,) = Path(where).glob("catalog-*")
+    _corrupt_first_section(entry)
+    assert cache.Reader(entry).sections  # the header still reads
+    mended = _run(full, where)
+    assert mended.exit_code == 0 and mended.stdout_bytes == expected.stdout_bytes
+    assert mended.stderr == ""
+    (entry,) = Path(where).glob("catalog-*")
+    reader = cache.Reader(entry)
+    assert len(reader.records("countries")) == len(
+        catalog.check(generated, cache=False)[0].records("countries")
+    )  # type: ignore[union-attr]
+
+
+def test_offsets_out_of_range_are_corrupt(generated: Path, tmp_path: Path) -> None:
+    where = tmp_path / "cache"
+    assert _run(["--data-dir", str(generated), "stages"], str(where)).exit_code == 0
+    (entry,) = where.glob("catalog-*")
+    reader = cache.Reader(entry)
+    section = reader.sections["practices"]
+    (start, length), offsets = section["json"][:2], section["json"][2]
+    section["json"] = ((start, length + 10**9), offsets)  # a header that lies
+    with pytest.raises(cache.Corrupt):
+        reader.select_json("practices", {"sectors": {"private"}})
