@@ -34,23 +34,28 @@ class Corrupt(Exception):
     """The cache file is not what its header says: read the YAML instead."""
 
 
-def _postings(records: Sequence[Record], field: str) -> dict[str, list[int]] | None:
-    """value -> numbers of the records whose field is that string or a list holding it
-    (as `query.matches` tests them); None when the field is not vocabulary-like."""
-    postings: dict[str, list[int]] = {}
+def _postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict[str, list[int]]]:
+    """For each vocabulary-like field: value -> numbers of the records whose field is that
+    string or a list holding it (as `query.matches` tests them).  A field with more than
+    INDEX_MAX_VALUES distinct strings, or none in its first 1,000 records, is left out."""
+    found: dict[str, dict[str, list[int]]] = {field: {} for field in fields}
     for number, record in enumerate(records):
-        value = record.get(field)
-        values = value if type(value) is list else (value,)
-        for item in values:
-            if type(item) is str:
-                numbers = postings.get(item)
-                if numbers is None:
-                    if len(postings) >= INDEX_MAX_VALUES:
-                        return None
-                    postings[item] = [number]
-                elif numbers[-1] != number:
-                    numbers.append(number)
-    return postings
+        if number == 1000:
+            found = {field: postings for field, postings in found.items() if postings}
+        for field in list(found):
+            value = record.get(field)
+            postings = found[field]
+            for item in value if type(value) is list else (value,):
+                if type(item) is str:
+                    numbers = postings.get(item)
+                    if numbers is None:
+                        if len(postings) >= INDEX_MAX_VALUES:
+                            del found[field]
+                            break
+                        postings[item] = [number]
+                    elif numbers[-1] != number:
+                        numbers.append(number)
+    return found
 
 
 def write(
@@ -84,21 +89,24 @@ def write(
         for start in range(0, len(records), CHUNK):
             section["chunks"].append(put(marshal.dumps(list(records[start : start + CHUNK]))))
         if dumps is not None:
+            # Each record's JSON straight to the file (never all of it in memory).
+            offsets = array("Q", [0])
+            start = at
             try:
-                encoded = [dumps(record) for record in records]
-            except refused:
-                encoded = None  # e.g. a lone surrogate: the JSON path is not used for this collection
-            if encoded is not None:
-                offsets = array("Q", [0])
-                for piece in encoded:
+                for record in records:
+                    piece = dumps(record)
+                    fh.write(piece)
                     offsets.append(offsets[-1] + len(piece))
-                section["json"] = (*put(b"".join(encoded)), put(offsets.tobytes()))
-                del encoded
-                index = {}
-                for field in fields.get(name, ()):
-                    postings = _postings(records, field)
-                    if postings is not None:
-                        index[field] = {v: array("I", n).tobytes() for v, n in postings.items()}
+                json_ok = True
+            except refused:  # e.g. a lone surrogate: no JSON answers for this collection
+                json_ok = False
+            at = start + offsets[-1]  # what was written stays (unused if refused)
+            if json_ok:
+                section["json"] = (start, offsets[-1], put(offsets.tobytes()))
+                index = {
+                    field: {value: array("I", numbers).tobytes() for value, numbers in postings.items()}
+                    for field, postings in _postings(records, fields.get(name, ())).items()
+                }
                 section["index"] = put(marshal.dumps(index))
         sections[name] = section
     head = marshal.dumps(

@@ -1182,9 +1182,14 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
     sizes = [end - begin for begin, end, _lines, _n in parts]
     total = sum(sizes)
     shares: list[list[tuple[int, int, int, int]]] = [[] for _ in range(count)]
+    # Contiguous shares by bytes; this process takes a little less (0.9 of a share):
+    # it also receives and merges the others' answers.
+    weight = 0.9 + (count - 1)
+    bounds = [(0.9 + k) / weight for k in range(count)]
     done = 0
     for part, size in zip(parts, sizes, strict=True):
-        shares[min(count - 1, done * count // total)].append(part)
+        middle = (done + size / 2) / total
+        shares[next((k for k, bound in enumerate(bounds) if middle < bound), count - 1)].append(part)
         done += size
     children: list[tuple[int, int, list[tuple[int, int, int, int]]]] = []
     received: set[int] = set()  # children whose answer was read whole
