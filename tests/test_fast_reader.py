@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog
-from conftest import DATA, Run
+from conftest import Run
+from test_large_files import _catalogue
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 
@@ -208,32 +209,10 @@ def test_batches_split_where_the_reference_does(lines: list[bytes]) -> None:
 
 # ---------------------------------------------------------------- workers
 
-RECORD = """
-- id: synthetic-practice-{n}
-  title: Synthetic practice {n}
-  summary: >-
-    A generated practice, long enough that a few thousand of them make a file
-    of more than one mebibyte, which bcc then reads a batch at a time.
-  sectors: [{sector}]
-  themes: [transparency]
-  stages: [recruitment]
-  origin_event: regional-conference-2023
-  sources:
-    - {{source: rso-conference-article-2023, at: "para {n}"}}
-"""
-
 
 def _large(directory: Path, bad_at: int | None = None, count: int = 5000) -> int | None:
-    for f in DATA.glob("*.yaml"):
-        (directory / f.name).write_bytes(f.read_bytes())
-    practices = directory / "practices.yaml"
-    text = practices.read_text(encoding="utf-8")
-    text += "".join(RECORD.format(n=n, sector="privat" if n == bad_at else "private") for n in range(count))
-    practices.write_text(text, encoding="utf-8")
-    assert practices.stat().st_size > catalog.BATCH_MIN_BYTES
-    if bad_at is None:
-        return None
-    return next(n for n, line in enumerate(text.splitlines(), 1) if "[privat]" in line)
+    """A copy of the shipped data with ``count`` more practices (one bad at ``bad_at``): its line."""
+    return _catalogue(directory, bad_at, count)[1]
 
 
 @pytest.fixture(autouse=True)
