@@ -30,6 +30,18 @@ INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is no
 Record = dict[str, Any]
 
 
+def _pread(fd: int, length: int, offset: int) -> bytes:
+    """``length`` bytes at ``offset`` (fewer at the end of the file); Windows has no os.pread."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, length, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover - Windows
+    chunks = []  # pragma: no cover
+    while length > 0 and (chunk := os.read(fd, length)):  # pragma: no cover
+        chunks.append(chunk)
+        length -= len(chunk)
+    return b"".join(chunks)  # pragma: no cover
+
+
 class Corrupt(Exception):
     """The cache file is not what its header says: read the YAML instead."""
 
@@ -126,10 +138,10 @@ class Reader:
             size = os.fstat(self.fd).st_size
             if size < 8:
                 raise Corrupt("too short")
-            head_size = int.from_bytes(os.pread(self.fd, 8, size - 8), "little")
+            head_size = int.from_bytes(_pread(self.fd, 8, size - 8), "little")
             if head_size > size - 8:
                 raise Corrupt("header size")
-            head = marshal.loads(os.pread(self.fd, head_size, size - 8 - head_size))
+            head = marshal.loads(_pread(self.fd, head_size, size - 8 - head_size))
             if (
                 type(head) is not dict
                 or head.get("format") != FORMAT
@@ -162,7 +174,7 @@ class Reader:
             start, length = where
             if start < 0 or length < 0 or start + length > self.limit:
                 raise Corrupt("section out of range")
-            data = os.pread(self.fd, length, start)
+            data = _pread(self.fd, length, start)
         except (TypeError, ValueError, OSError) as exc:
             raise Corrupt(str(exc)) from exc
         if len(data) != length:

@@ -233,7 +233,8 @@ def _read_data_file(path: Path, contents: bool = True) -> tuple[bytes, int, str]
             buffer = bytearray(min(1 << 20, info.st_size + 1))
             view = memoryview(buffer)
             size = 0
-            while n := os.readv(fd, [buffer]):
+            reader = os.fdopen(fd, "rb", buffering=0, closefd=False)  # readinto: no os.readv on Windows
+            while n := reader.readinto(buffer):
                 size += n
                 if size > MAX_FILE_BYTES:  # grew while read
                     raise _Unreadable(too_large)
