@@ -8,13 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from bali_corruption_cli import __version__, layout, query, render, vocab
-from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERNAL,
@@ -25,6 +24,9 @@ from bali_corruption_cli.errors import (
     UsageError,
 )
 from bali_corruption_cli.render import ColorMode, OutputFormat
+
+if TYPE_CHECKING:  # the loader is imported when a command loads the catalogue, not for --help
+    from bali_corruption_cli.catalog import Catalog, Record
 
 
 class BccGroup(TyperGroup):
@@ -187,10 +189,10 @@ def _root(
 # The catalogue last loaded, kept until the process ends: freed when a command
 # returned, 100,000 records took some 0.2 s to free object by object, after the
 # answer was written (the console script ends with os._exit, without that teardown).
-_loaded: list[Catalog] = []
+_loaded: "list[Catalog]" = []
 
 
-def _catalog(ctx: typer.Context) -> Catalog:
+def _catalog(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
 
     obj = ctx.find_root().obj or {}
@@ -234,9 +236,9 @@ def _format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
 
 
 def _emit(
-    catalog: Catalog,
+    catalog: "Catalog",
     collection: str,
-    records: list[Record],
+    records: "list[Record]",
     fmt: OutputFormat | None,
     as_json: bool,
     fields: str | None,
@@ -259,7 +261,7 @@ def _emit(
 
 
 def _emit_from_cache(
-    catalog: Catalog,
+    catalog: "Catalog",
     collection: str,
     conditions: dict[str, set[str]],
     fmt: OutputFormat | None,
@@ -306,7 +308,7 @@ def _static(choices: Sequence[str]) -> Any:
 
 
 def _from_catalog(collection: str, field: str = "id") -> Any:
-    def values(cat: Catalog) -> list[str]:
+    def values(cat: "Catalog") -> list[str]:
         return sorted(str(r[field]) for r in cat.records(collection))
 
     values.needs_catalog = True  # type: ignore[attr-defined]
@@ -706,7 +708,7 @@ def search_command(
     render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
 
 
-def _all_ids(cat: Catalog) -> list[str]:
+def _all_ids(cat: "Catalog") -> list[str]:
     return sorted(cat.index)
 
 

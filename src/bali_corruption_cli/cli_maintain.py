@@ -4,8 +4,6 @@ Options and output only; the work is done by :mod:`bali_corruption_cli.maintain`
 and :mod:`bali_corruption_cli.catalog`, imported inside the commands.
 """
 
-import json
-import shlex
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -96,6 +94,8 @@ def validate(
     if directory is not None and directory.is_dir():
         present = [f for f, _columns in layout.COLLECTIONS.values() if (directory / f).is_file()]
         if 0 < len(present) < len(layout.COLLECTIONS):
+            import shlex
+
             quoted = shlex.quote(str(directory))
             render.note(
                 f"{directory} holds only some collection files; "
@@ -143,6 +143,8 @@ def schema(
     if names is not None:
         render.write(maintain.schema_text(names[0]))
     else:
+        import json
+
         render.write(json.dumps(maintain.all_schemas(), indent=2, ensure_ascii=False) + "\n")
 
 
@@ -207,6 +209,8 @@ def data_init(
       bcc --data-dir my-catalogue validate
       export BCC_DATA_DIR=$PWD/my-catalogue
     """
+    import shlex
+
     from bali_corruption_cli import catalog, maintain
 
     written = maintain.init_catalogue(directory, catalog.shipped_data_dir(), force)
@@ -236,6 +240,8 @@ def data_path(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     resolved = data_dir.resolve()
     if as_json:
         doc = {"data_dir": str(resolved), "from": origin, "overlays": [str(p) for p in overlays]}
+        import json
+
         render.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         render.write("".join(f"{p}\n" for p in (resolved, *overlays)))

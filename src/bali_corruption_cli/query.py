@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli import vocab
-from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import UsageError
+
+if TYPE_CHECKING:  # the loader is imported only when a catalogue is loaded (not for --help)
+    from bali_corruption_cli.catalog import Catalog, Record
 
 
 @dataclass(frozen=True)

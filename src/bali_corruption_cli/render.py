@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import errno
-import json
 import os
 import re
 import sys
@@ -192,6 +191,8 @@ PROBLEM_KEYS = ("file", "line", "column", "id", "field", "message", "severity")
 def problems(items: Sequence[Any], as_json: bool = False) -> None:
     """Catalogue problems (``bcc validate``) on stdout: one line each, or a JSON list of objects."""
     if as_json:
+        import json
+
         rows = [{key: getattr(p, key) for key in PROBLEM_KEYS} for p in items]
         write(json.dumps(rows, ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n")
         return
@@ -219,6 +220,8 @@ def cell(value: Any) -> str:
             return f"{value['role']}{where}"
         if "wording" in value:
             return str(value["wording"])
+        import json
+
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return ", ".join(cell(v) for v in value)
@@ -232,6 +235,8 @@ def _flat(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return "; ".join(str(v) for v in value)
     if isinstance(value, (list, dict)):
+        import json
+
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
@@ -377,6 +382,8 @@ def _json_lines(records: Sequence[dict[str, Any]], between: str) -> str:
                 return between.encode().join(map(orjson.dumps, records)).decode()
             except (orjson.JSONEncodeError, UnicodeDecodeError):
                 pass
+    import json
+
     encode = json.JSONEncoder(ensure_ascii=ascii_only, separators=(",", ":")).encode
     return between.join(map(encode, records))
 
@@ -437,6 +444,8 @@ def document_as(document: Any, fmt: OutputFormat) -> str:
         dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         unicode = _utf_capable(sys.stdout)
         return str(yaml.dump(document, Dumper=dumper, allow_unicode=unicode, sort_keys=False, width=10**6))
+    import json
+
     return json.dumps(document, ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n"
 
 
