@@ -426,20 +426,34 @@ def check(
     """
     dirs = [active_data_dir(data_dir), *overlays]
     where = cache_dir() if cache else None
-    # With a cache the files are first only hashed (a hit needs no more); on a miss
-    # they are read again, whole, and the entry is named after the bytes parsed, so
-    # a file edited in between is never cached under its old digest.
-    files, problems = _read_files(dirs, contents=where is None)
-    cache_path = None
-    if where is not None and not problems:
-        cached = _read_cache(where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}", lambda: _rebuilt(dirs))
-        if cached is not None:
-            return cached, [*cached.warnings, *_empty_overlays(overlays, files)]
-        files, problems = _read_files(dirs)
-        cache_path = where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}"
+    if where is None:
+        return _from_yaml(dirs, overlays, None)
+    # With a cache the files are first only hashed: a hit needs no more.
+    files, problems = _read_files(dirs, contents=False)
+    if problems:
+        return None, problems
+    cached = _read_cache(
+        where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}",
+        lambda: _valid(*_from_yaml(dirs, overlays, where)),  # should a section prove corrupt
+    )
+    if cached is not None:
+        return cached, [*cached.warnings, *_empty_overlays(overlays, files)]
+    return _from_yaml(dirs, overlays, where)
+
+
+def _from_yaml(
+    dirs: Sequence[Path], overlays: Sequence[Path], where: Path | None
+) -> tuple[Catalog | None, list[Problem]]:
+    """Read, check and (if ``where``) cache the catalogue from its YAML files: after a
+    cache miss, or when a cache entry broke while read (it is then written again).
+
+    The entry is named after the bytes parsed here, so a file edited since the
+    digest that missed is never cached under its old digest."""
+    files, problems = _read_files(dirs)
     if problems:
         return None, problems
     empty = _empty_overlays(overlays, files)
+    cache_path = where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}" if where is not None else None
     from bali_corruption_cli import render
 
     # A big catalogue takes seconds to validate: after a second, say so on a terminal.
@@ -479,17 +493,6 @@ def _interrupts() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
     _stop_if_interrupted()
-
-
-def _rebuilt(dirs: Sequence[Path]) -> Catalog:
-    """The catalogue from the YAML, its cache entry written again (the old one broke)."""
-    files, problems = _read_files(dirs)
-    with _interrupts():
-        catalog, built = (None, problems) if problems else _build(files)
-    where = cache_dir()
-    if catalog is not None and where is not None and not [p for p in built if p.severity == "error"]:
-        _write_cache(where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}", catalog)
-    return _valid(catalog, built)
 
 
 # ---------------------------------------------------------------- YAML
