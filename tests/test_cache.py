@@ -97,3 +97,21 @@ def test_no_cache_reads_contents_once(data: Path, monkeypatch: pytest.MonkeyPatc
     catalog.load(data)
     assert builds == [1] and reads and all(reads)
     assert len(reads) == len(list(data.glob("*.yaml")))
+
+
+def test_an_open_cache_reader_leaves_quietly_at_interpreter_exit(data: Path, tmp_path: Path) -> None:
+    """A catalogue still holding its cache file when Python exits (a library user, the tests)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys; from pathlib import Path; from bali_corruption_cli import catalog\n"
+        "os.environ['BCC_CACHE_DIR'] = sys.argv[2]\n"
+        "catalog.load(Path(sys.argv[1]))\n"
+        "KEPT = catalog.load(Path(sys.argv[1]))  # from the cache: an open Reader, freed at exit\n"
+        "assert KEPT._reader is not None\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(data), str(tmp_path / "cache")], capture_output=True, text=True
+    )
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr

@@ -17,7 +17,6 @@ Any inconsistency raises `Corrupt`; the caller rebuilds from the YAML.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -159,11 +158,14 @@ class Reader:
             os.close(self.fd)
             raise
 
-    def __del__(self) -> None:
+    def __del__(self, _close: Any = os.close) -> None:
+        # At interpreter exit module globals may already be None: nothing but the default.
         fd, self.fd = getattr(self, "fd", -1), -1
         if fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            try:  # noqa: SIM105 - contextlib may be gone by then
+                _close(fd)
+            except OSError:  # pragma: no cover
+                pass
 
     @property
     def names(self) -> list[str]:
