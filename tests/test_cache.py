@@ -108,8 +108,10 @@ def test_an_open_cache_reader_leaves_quietly_at_interpreter_exit(data: Path, tmp
         "import os, sys; from pathlib import Path; from bali_corruption_cli import catalog\n"
         "os.environ['BCC_CACHE_DIR'] = sys.argv[2]\n"
         "catalog.load(Path(sys.argv[1]))\n"
-        "KEPT = catalog.load(Path(sys.argv[1]))  # from the cache: an open Reader, freed at exit\n"
-        "assert KEPT._reader is not None\n"
+        "kept = catalog.load(Path(sys.argv[1]))  # from the cache: an open Reader\n"
+        "assert kept._reader is not None\n"
+        # Freed while modules are torn down (as in a test run): when contextlib's names are gone.
+        "import contextlib; contextlib.KEPT = kept\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, str(data), str(tmp_path / "cache")], capture_output=True, text=True
