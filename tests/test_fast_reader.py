@@ -61,7 +61,7 @@ def _full(text: str) -> tuple[bool, Any, list[int]]:
 
 
 def _fast(text: str) -> tuple[bool, Any, list[int]]:
-    loader = catalog._fast_loader_class()(text)
+    loader = yaml.CSafeLoader(text)
     try:
         data, lines = catalog._plain_events(loader, {})
         return True, data, lines

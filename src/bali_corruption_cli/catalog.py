@@ -961,37 +961,9 @@ class _Slow(Exception):
     """The fast reader met something it leaves to the full one (which then reports it exactly)."""
 
 
-def _fast_loader_class() -> Any:
-    """libyaml's parser with PyYAML's own resolver, remembering the tags of short plain
-    scalars and answering "str" at once for most others (for `_plain_events`)."""
-    import yaml
-
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    scalar_node = yaml.ScalarNode
-    plain_str = _TAG + "str"
-
-    starts = _implicit_starts(base)
-    memo: dict[str, str] = {}
-
-    class FastLoader(base):  # type: ignore[misc]
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is scalar_node and starts is not None:
-                if not implicit[0] or (value and value[0] not in starts):
-                    return plain_str
-                # Without path resolvers a plain scalar's tag depends on its text alone:
-                # remember it for short, repeated ones (keys such as "title", "themes").
-                tag = memo.get(value)
-                if tag is None:
-                    tag = super().resolve(kind, value, implicit)
-                    if len(value) <= 32 and len(memo) < 4096:
-                        memo[value] = tag
-                return tag
-            return super().resolve(kind, value, implicit)
-
-    return FastLoader
-
-
-def _plain_events(loader: Any, canon: dict[str, str]) -> tuple[list[Any], list[int]]:
+def _plain_events(
+    loader: Any, canon: dict[str, str], tags: dict[str, str] | None = None
+) -> tuple[list[Any], list[int]]:
     """A block sequence's items, built straight from libyaml's events, and their lines.
 
     The data is what PyYAML's full loader builds (`_check_shape` + the strict
@@ -1003,7 +975,8 @@ def _plain_events(loader: Any, canon: dict[str, str]) -> tuple[list[Any], list[i
     the full loader, which reports any problem with its line.  Skipping PyYAML's
     node tree saves about a quarter of the reading time (no node, no resolver call
     for most strings).  Equal strings of up to 64 characters become one object
-    (``canon``, as `_share_strings` does).
+    (``canon``, as `_share_strings` does); ``tags`` remembers the resolver's answer for
+    short plain scalars it must be asked about (keys such as "title", "themes").
     """
     import yaml
 
@@ -1013,6 +986,7 @@ def _plain_events(loader: Any, canon: dict[str, str]) -> tuple[list[Any], list[i
     mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     resolve = loader.resolve
+    tags = {} if tags is None else tags
     starts = _implicit_starts(loader)
     fast = starts is not None
     constructors = {
@@ -1051,6 +1025,13 @@ def _plain_events(loader: Any, canon: dict[str, str]) -> tuple[list[Any], list[i
             implicit = event.implicit
             if fast and (not implicit[0] or (value and value[0] not in starts)):  # type: ignore[operator]
                 tag = _T_STR  # what the resolver would answer, without calling it
+            elif fast and len(value) <= 32:
+                # Without path resolvers a plain scalar's tag depends on its text alone.
+                tag = tags.get(value)
+                if tag is None:
+                    tag = resolve(yaml.ScalarNode, value, implicit)
+                    if len(tags) < 4096:
+                        tags[value] = tag
             else:
                 tag = resolve(yaml.ScalarNode, value, implicit)
             if tag == _T_STR:
@@ -1126,7 +1107,8 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
     import yaml
     from pydantic import ValidationError
 
-    loader_class = _fast_loader_class()
+    loader_class: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    tags: dict[str, str] = {}
     # model_validate(raw).model_dump(mode="json") without its Python wrappers (~5 us a record)
     validate = model.__pydantic_validator__.validate_python
     dump = model.__pydantic_serializer__.to_python
@@ -1141,7 +1123,7 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
             return None
         loader = loader_class(chunk)
         try:
-            data, item_lines = _plain_events(loader, canon)
+            data, item_lines = _plain_events(loader, canon, tags)
         except (yaml.YAMLError, _Slow, RecursionError):
             return None
         finally:
@@ -1233,7 +1215,7 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
                 theirs = marshal.loads(payload)
             except (EOFError, ValueError, TypeError):
                 theirs = _read_batches(f, share, model)  # the child died: do its share here
-            if result is None or theirs is None:
+            if theirs is None:
                 return None
             result[0].extend(theirs[0])
             result[1].extend(theirs[1])
