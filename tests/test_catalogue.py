@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog, layout
 from conftest import DATA, Run
@@ -232,3 +235,36 @@ def test_article_sector_roles(bcc: Callable[..., Run]) -> None:
     assert "central actors" in findings["governments-are-central-actors"]["text"]
     assert "crucial" in findings["private-sector-has-a-crucial-role"]["text"]
     assert "no-current-scale-without-corruption" in findings
+
+
+@functools.cache
+def _some_shipped_records() -> list[dict[str, Any]]:
+    shipped, _problems = catalog.check(DATA, cache=False)
+    assert shipped is not None
+    return [r for recs in shipped.collections.values() for r in recs]
+
+
+_values = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["source", "at", "x"]), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["sources", "stages", "event", "about", "x"]), _values, max_size=4),
+        max_size=4,
+    )
+)
+def test_strings_at_is_locate_without_locations(records: list[dict[str, Any]]) -> None:
+    """layout.strings_at (a whole collection at once) finds the strings layout.locate finds."""
+    real = _some_shipped_records()
+    for path in {ref.path for ref in layout.REFERENCES}:
+        for batch in (records, real):
+            expected = {v for r in batch for _loc, v in layout.locate(r, path) if isinstance(v, str)}
+            assert layout.strings_at(batch, path) == expected, path

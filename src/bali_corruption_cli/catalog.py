@@ -1339,25 +1339,6 @@ def _place(places: dict[str, tuple[str, Any]], rid: str) -> tuple[str, Any, int]
     return path, node, index
 
 
-def _strings_at(records: Sequence[Any], path: str) -> set[str]:
-    """Every string at ``path`` (as `layout.locate` reads it) in any of ``records``."""
-    current: list[Any] = list(records)
-    for part in path.split("."):
-        many = part.endswith("[]")
-        key = part[:-2] if many else part
-        found: list[Any] = []
-        for item in current:
-            value = item.get(key) if type(item) is dict else None
-            if value is None:
-                continue
-            if many and type(value) is list:
-                found.extend(value)
-            else:
-                found.append(value)
-        current = found
-    return {value for value in current if type(value) is str}
-
-
 def _integrity(
     catalog: Catalog,
     places: dict[str, tuple[str, Any]],
@@ -1387,7 +1368,7 @@ def _integrity(
         targets = ids[ref.target] if ref.by == "id" else names[ref.target]
         records = catalog.records(ref.collection)
         raws = [entry for entry in invalid if entry[0] == ref.collection]
-        values = _strings_at([*records, *(entry[1] for entry in raws)], ref.path)
+        values = layout.strings_at([*records, *(entry[1] for entry in raws)], ref.path)
         if ref.target == "sources":
             cited.update(values)
         if values <= targets or not values - targets - broken:

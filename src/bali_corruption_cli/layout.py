@@ -6,7 +6,7 @@ checks), the queries (following links) and the renderer (default columns).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,12 +91,15 @@ REFERENCES: tuple[Reference, ...] = (
 )
 
 
+def _steps(path: str) -> list[tuple[str, bool]]:
+    """ "sources[].source" -> [("sources", True), ("source", False)]: (key, a list of them)."""
+    return [(part[:-2], True) if part.endswith("[]") else (part, False) for part in path.split(".")]
+
+
 def locate(record: dict[str, Any], path: str) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Yield (location, value) for every non-null value at ``path`` in ``record``."""
     current: list[tuple[tuple[Any, ...], Any]] = [((), record)]
-    for part in path.split("."):
-        many = part.endswith("[]")
-        key = part[:-2] if many else part
+    for key, many in _steps(path):
         found: list[tuple[tuple[Any, ...], Any]] = []
         for loc, item in current:
             value = item.get(key) if isinstance(item, dict) else None
@@ -108,3 +111,21 @@ def locate(record: dict[str, Any], path: str) -> Iterator[tuple[tuple[Any, ...],
                 found.append(((*loc, key), value))
         current = found
     yield from current
+
+
+def strings_at(records: Iterable[Any], path: str) -> set[str]:
+    """Every string `locate` finds at ``path`` in any of ``records``, without locations:
+    checking a whole collection's references at once (100k records: ~0.05 s a path)."""
+    current: list[Any] = list(records)
+    for key, many in _steps(path):
+        found: list[Any] = []
+        for item in current:
+            value = item.get(key) if type(item) is dict else None
+            if value is None:
+                continue
+            if many and type(value) is list:
+                found.extend(value)
+            else:
+                found.append(value)
+        current = found
+    return {value for value in current if type(value) is str}
