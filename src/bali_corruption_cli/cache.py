@@ -96,7 +96,7 @@ def write(
 
     sections: dict[str, dict[str, Any]] = {}
     for name, records in collections.items():
-        section: dict[str, Any] = {"count": len(records), "chunks": [], "json": None, "index": None}
+        section: dict[str, Any] = dict(count=len(records), chunks=[], json=None, offsets=None, index=None)
         for start in range(0, len(records), CHUNK):
             section["chunks"].append(put(marshal.dumps(list(records[start : start + CHUNK]))))
         if dumps is not None:
@@ -113,7 +113,8 @@ def write(
                 json_ok = False
             at = start + offsets[-1]  # what was written stays (unused if refused)
             if json_ok:
-                section["json"] = (start, offsets[-1], put(offsets.tobytes()))
+                section["json"] = (start, offsets[-1])
+                section["offsets"] = put(offsets.tobytes())
                 index = {
                     field: {value: array("I", numbers).tobytes() for value, numbers in postings.items()}
                     for field, postings in _postings(records, fields.get(name, ())).items()
@@ -213,7 +214,7 @@ class Reader:
         import marshal
 
         section = self.sections.get(name)
-        if section is None or section.get("json") is None or section.get("index") is None:
+        if section is None or None in (section.get("json"), section.get("offsets"), section.get("index")):
             return None
         try:
             index = marshal.loads(self._read(section["index"]))
@@ -230,11 +231,11 @@ class Reader:
                         matching.update(memoryview(postings[value]).cast("I"))
                 chosen = matching if chosen is None else chosen & matching
             numbers: Sequence[int] = range(count) if chosen is None else sorted(chosen)
-            blob_at, offsets_at = section["json"][:2], section["json"][2]
-            offsets = memoryview(self._read(offsets_at)).cast("Q")
-            if len(offsets) != count + 1 or offsets[-1] != blob_at[1]:
+            start, length = section["json"]
+            offsets = memoryview(self._read(section["offsets"])).cast("Q")
+            if len(offsets) != count + 1 or offsets[-1] != length:
                 raise Corrupt("offsets")
-            return self._slices(blob_at[0], offsets, numbers)
+            return self._slices(start, offsets, numbers)
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
 
