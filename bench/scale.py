@@ -45,22 +45,37 @@ GOALS = {"warm": 1.0, "cold": 10.0, "peak": 300.0}  # seconds, seconds, MB at th
 
 
 @dataclass
+class Runs:
+    """Timed runs of one kind (cold or warm): seconds, largest process's peak, tree's peak."""
+
+    seconds: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+    tree: list[float] = field(default_factory=list)
+
+
+@dataclass
 class Result:
     size: int
     yaml_mb: float
     cache_mb: float = 0.0
-    cold: list[float] = field(default_factory=list)
-    cold_rss: list[float] = field(default_factory=list)
-    warm: list[float] = field(default_factory=list)
-    warm_rss: list[float] = field(default_factory=list)
-    cold_tree: list[float] = field(default_factory=list)
-    warm_tree: list[float] = field(default_factory=list)
+    cold: Runs = field(default_factory=Runs)
+    warm: Runs = field(default_factory=Runs)
     failures: list[str] = field(default_factory=list)
+
+    def run(self, kind: str, argv: list[str], env: dict[str, str], scratch: Path) -> None:
+        """One timed run of bcc, recorded as a ``kind`` ("cold" or "warm") one."""
+        seconds, rss, tree, code, err = timed(argv, env, scratch)
+        runs: Runs = getattr(self, kind)
+        runs.seconds.append(seconds)
+        runs.rss.append(rss)
+        runs.tree.append(tree)
+        if code:
+            self.failures.append(f"{kind}: exit {code}: {err}")
 
     @property
     def peak(self) -> float:
         """The larger of the largest process's peak and the sampled process tree's."""
-        return max(self.cold_tree + self.warm_tree + self.cold_rss + self.warm_rss)
+        return max(self.cold.tree + self.warm.tree + self.cold.rss + self.warm.rss)
 
 
 def tree_pss_mb(pid: int) -> float:
@@ -85,9 +100,9 @@ class TreeSampler(threading.Thread):
         self.pid, self.peak, self.done = pid, 0.0, threading.Event()
 
     def run(self) -> None:
-        while not self.done.is_set():
+        # The first sample after 250 ms: a run shorter than that has no tree figure ("-").
+        while not self.done.wait(0.25):
             self.peak = max(self.peak, tree_pss_mb(self.pid))
-            self.done.wait(0.25)
 
 
 def timed(argv: list[str], env: dict[str, str], scratch: Path) -> tuple[float, float, float, int, str]:
@@ -128,21 +143,11 @@ def measure(
     cache = Path(env["BCC_CACHE_DIR"])
     for _ in range(cold_runs):
         shutil.rmtree(cache, ignore_errors=True)
-        seconds, rss, tree, code, err = timed(argv, env, scratch)
-        result.cold.append(seconds)
-        result.cold_rss.append(rss)
-        result.cold_tree.append(tree)
-        if code:
-            result.failures.append(f"cold: exit {code}: {err}")
+        result.run("cold", argv, env, scratch)
     entries = list(cache.glob("catalog-*"))
     result.cache_mb = sum(p.stat().st_size for p in entries) / 1e6
     for _ in range(runs):
-        seconds, rss, tree, code, err = timed(argv, env, scratch)
-        result.warm.append(seconds)
-        result.warm_rss.append(rss)
-        result.warm_tree.append(tree)
-        if code:
-            result.failures.append(f"warm: exit {code}: {err}")
+        result.run("warm", argv, env, scratch)
     if len(list(cache.glob("catalog-*"))) != len(entries):
         result.failures.append(
             "the cache key changed during the warm runs (source edited?): warm times include rebuilds"
@@ -167,12 +172,12 @@ def report(results: list[Result], markdown: bool) -> bool:
             f"{r.size:,}",
             f"{r.yaml_mb:.1f}",
             f"{r.cache_mb:.1f}",
-            f"{statistics.median(r.cold):.2f}",
-            f"{max(r.cold_rss):.0f}",
-            f"{max(r.cold_tree):.0f}" if max(r.cold_tree) else "-",
-            f"{statistics.median(r.warm):.3f}",
-            f"{max(r.warm_rss):.0f}",
-            f"{max(r.warm_tree):.0f}" if max(r.warm_tree) else "-",
+            f"{statistics.median(r.cold.seconds):.2f}",
+            f"{max(r.cold.rss):.0f}",
+            f"{max(r.cold.tree):.0f}" if max(r.cold.tree) else "-",
+            f"{statistics.median(r.warm.seconds):.3f}",
+            f"{max(r.warm.rss):.0f}",
+            f"{max(r.warm.tree):.0f}" if max(r.warm.tree) else "-",
         )
         for r in results
     ]
@@ -188,8 +193,8 @@ def report(results: list[Result], markdown: bool) -> bool:
     print()
     for a, b in itertools.pairwise(results):
         extra = (b.size - a.size) / 1000
-        per_cold = (statistics.median(b.cold) - statistics.median(a.cold)) / extra
-        per_warm = (statistics.median(b.warm) - statistics.median(a.warm)) / extra
+        per_cold = (statistics.median(b.cold.seconds) - statistics.median(a.cold.seconds)) / extra
+        per_warm = (statistics.median(b.warm.seconds) - statistics.median(a.warm.seconds)) / extra
         per_rss = (b.peak - a.peak) / extra
         print(
             f"{a.size:>7,} -> {b.size:>7,}: per 1,000 more practices: cold +{per_cold * 1000:.0f} ms, "
@@ -201,8 +206,8 @@ def report(results: list[Result], markdown: bool) -> bool:
             print(f"warning: {r.size}: {failure}", file=sys.stderr)
     last = results[-1]
     checks = [
-        ("warm (repeated) query", statistics.median(last.warm), GOALS["warm"], "s"),
-        ("cold first query", statistics.median(last.cold), GOALS["cold"], "s"),
+        ("warm (repeated) query", statistics.median(last.warm.seconds), GOALS["warm"], "s"),
+        ("cold first query", statistics.median(last.cold.seconds), GOALS["cold"], "s"),
         ("peak memory", last.peak, GOALS["peak"], "MB"),
     ]
     ok = not any(r.failures for r in results)
