@@ -23,8 +23,6 @@ from bali_corruption_cli.errors import DataError
 if TYPE_CHECKING:
     import yaml
 
-CACHE_FORMAT = cache.FORMAT
-CACHE_SUFFIX = cache.SUFFIX
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 
@@ -310,7 +308,7 @@ def _cache_key(files: Sequence[_File]) -> str:
     """The cache entry's name: a digest of bcc's schema code and of every file's digest."""
     digest = _digest_of(0)
     # The cache is marshal data, whose format belongs to the Python version.
-    digest.update(f"bcc {__version__} cache {CACHE_FORMAT} {sys.version}\0".encode())
+    digest.update(f"bcc {__version__} cache {cache.FORMAT} {sys.version}\0".encode())
     here = Path(__file__).parent
     for module in _SCHEMA_MODULES:
         try:
@@ -320,6 +318,11 @@ def _cache_key(files: Sequence[_File]) -> str:
     for f in files:
         digest.update(f"{f.collection}\0{f.path}\0{f.size}\0{f.digest}\0".encode())
     return str(digest.hexdigest())
+
+
+def _entry(where: Path, files: Sequence[_File]) -> Path:
+    """The cache entry for these files in the cache directory ``where``."""
+    return where / f"catalog-{_cache_key(files)}{cache.SUFFIX}"
 
 
 def _read_cache(path: Path, rebuild: Callable[[], Catalog]) -> Catalog | None:
@@ -339,7 +342,7 @@ def _write_cache(path: Path, catalog: Catalog) -> None:
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=CACHE_SUFFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=cache.SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 cache.write(fh, catalog.collections, catalog.fields, [w.__dict__ for w in catalog.warnings])
@@ -433,7 +436,7 @@ def check(
     if problems:
         return None, problems
     cached = _read_cache(
-        where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}",
+        _entry(where, files),
         lambda: _valid(*_from_yaml(dirs, overlays, where)),  # should a section prove corrupt
     )
     if cached is not None:
@@ -453,7 +456,7 @@ def _from_yaml(
     if problems:
         return None, problems
     empty = _empty_overlays(overlays, files)
-    cache_path = where / f"catalog-{_cache_key(files)}{CACHE_SUFFIX}" if where is not None else None
+    cache_path = _entry(where, files) if where is not None else None
     from bali_corruption_cli import render
 
     # A big catalogue takes seconds to validate: after a second, say so on a terminal.
