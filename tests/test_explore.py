@@ -199,7 +199,7 @@ def test_cite_styles(bcc: Callable[..., Run], style: str) -> None:
     if style == "bibtex":
         assert run.stdout.startswith("@misc{rso-conference-article-2023,") and "year = {2023}" in run.stdout
     if style == "plain":
-        assert "1 December 2023" in run.stdout and "(at: paras 1-3)" in run.stdout
+        assert "1 December 2023" in run.stdout and "(at: para 1; para 2; para 3)" in run.stdout
 
 
 def test_cite_json_undated_and_errors(bcc: Callable[..., Run]) -> None:

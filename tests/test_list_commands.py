@@ -109,7 +109,7 @@ def test_other_filters(bcc: Callable[..., Run]) -> None:
         "case-studies-prosecution-and-judiciary"
     ]
     assert bcc("sources", "--kind", "report", "--json").ids() == ["corruption-facilitator-report-2021"]
-    assert bcc("countries", "--kind", "region", "--json").ids() == ["pacific-islands"]
+    assert bcc("countries", "--kind", "region", "--json").ids() == ["pacific-islands", "bali-process-region"]
     assert len(bcc("recommendations", "--json").ids()) == 7
 
 
@@ -128,7 +128,7 @@ def test_valid_value_without_match_is_empty_and_exit_0(bcc: Callable[..., Run]) 
         (["events", "--country", "Vietnamm"], "Viet Nam", "Pacific Islands"),
         (["events", "--kind", "roundtabel"], "national-roundtable", "report-launch"),
         (["stakeholders", "--kind", "persn"], "person", "organisation"),
-        (["practices", "--stage", "recruitmnt"], "recruitment", "transport"),
+        (["practices", "--stage", "recruitmnt"], "recruitment", "airport-entry"),
     ],
 )
 def test_unknown_value_is_usage_error_with_suggestion(
@@ -181,6 +181,7 @@ def test_json_keys_are_model_fields_and_lists_stay_lists(bcc: Callable[..., Run]
         "themes",
         "stages",
         "origin_event",
+        "basis",
         "sources",
     ]
     assert all(isinstance(r["sectors"], list) for r in rows)
@@ -232,8 +233,10 @@ def test_empty_result_in_every_machine_format(bcc: Callable[..., Run]) -> None:
                 "hosts",
                 "funders",
                 "series_position",
+                "builds_on",
                 "notes",
                 "caveats",
+                "basis",
                 "sources",
             ]
         )

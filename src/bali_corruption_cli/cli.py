@@ -541,7 +541,7 @@ def stages(
             raise UsageError("--chain draws a picture; it does not combine with --json, --format or --fields")
         from bali_corruption_cli import explore, render_explore
 
-        render_explore.draw_chain(explore.chain(cat))
+        render_explore.draw_chain(explore.chain(cat), explore.BASIS_LEGEND)
         return
     records = sorted(cat.records("stages"), key=lambda r: r["order"])
     _emit(cat, "stages", records, fmt, as_json, fields, search)
@@ -579,7 +579,7 @@ def quotes(
     speaker: Annotated[list[str] | None, _option("speaker", "Speaker (id or name).", "WHO")] = None,
     event: Annotated[list[str] | None, _option("event", "Event (id or title).", "E")] = None,
     kind: Annotated[
-        list[str] | None, _option("kind", "direct or paraphrase.", "K", vocab.QUOTE_KINDS)
+        list[str] | None, _option("kind", "direct, paraphrase or topic.", "K", vocab.QUOTE_KINDS)
     ] = None,
     search: SearchOpt = None,
     fmt: FormatOpt = None,
@@ -724,16 +724,34 @@ def show(
     ],
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    evidence: Annotated[
+        bool,
+        typer.Option("--evidence", help="Print only the record's citations, each with its verbatim excerpt."),
+    ] = False,
 ) -> None:
-    """Show one record whole, with its links both ways, its sources and caveats.
+    """Show one record whole, with its links both ways, its sources, caveats and basis.
 
     \b
     Examples:
       bcc show roundtable-philippines
       bcc show border-officer-screening-guidelines --json
+      bcc show protect-journalists --evidence
     """
     from bali_corruption_cli import explore
 
+    if evidence:
+        cat = _catalog(ctx)
+        rows = explore.evidence(cat, record_id)
+        machine = _machine(fmt, as_json)
+        if machine is not None:
+            render.write(render.records_as(rows, machine, ["via", "source", "label", "at", "excerpt"]))
+            return
+        from bali_corruption_cli import render_explore
+
+        collection, record = explore.lookup(cat, record_id)
+        title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
+        render_explore.draw_evidence(f"{title}  ({layout.SINGULAR[collection]} {record['id']})", rows)
+        return
     view = explore.show(_catalog(ctx), record_id)
     if _wrote_document(view, fmt, as_json, "show"):
         return

@@ -218,16 +218,78 @@ def links(catalog: Catalog, collection: str, record: Record) -> list[dict[str, A
         if ref.collection == collection:
             for loc, value in layout.locate(record, ref.path):
                 target = by_name.get(value, value) if ref.by == "name" else value
-                note = _role_note(record, loc)
+                note = _role_note(record, loc) or _basis_note(record, loc)
                 add("out", ref.path.replace("[]", ""), str(target), note)
         if ref.target == collection:
             wanted = record["name"] if ref.by == "name" else record["id"]
             for other in catalog.records(ref.collection):
                 for loc, value in layout.locate(other, ref.path):
                     if value == wanted:
-                        note = _role_note(other, loc)
+                        note = _role_note(other, loc) or _basis_note(other, loc)
                         add("in", f"{ref.collection}.{ref.path.replace('[]', '')}", other["id"], note)
     return out
+
+
+def _basis_note(record: Record, loc: tuple[Any, ...]) -> str | None:
+    """For a link whose field has a stated basis: "basis: source" or "basis: editorial"."""
+    basis = (record.get("basis") or {}).get(loc[0]) if loc else None
+    return f"basis: {basis['basis']}" if basis else None
+
+
+BASIS_MARKS = {"source": "[S]", "editorial": "[E]"}
+BASIS_LEGEND = (
+    "[S] a source states the link (bcc show ID --evidence);  "
+    "[E] editorial: our own classification, reason in bcc show ID;  "
+    "[?] basis not stated"
+)
+
+
+def basis_mark(record: Record, field: str) -> str:
+    """The marker of a record's ``field`` in pictures: [S], [E] or [?]."""
+    basis = (record.get("basis") or {}).get(field)
+    return BASIS_MARKS.get(basis["basis"], "[?]") if basis else "[?]"
+
+
+def _label(catalog: Catalog, source_id: str | None) -> str | None:
+    found = catalog.get(source_id) if source_id else None
+    return str(found[1].get("label")) if found and found[0] == "sources" else None
+
+
+def bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
+    """The basis of each of the record's links and classifications, one entry a field, with a line to show."""
+    out = []
+    for field, basis in (record.get("basis") or {}).items():
+        label = _label(catalog, basis.get("source"))
+        mark = BASIS_MARKS[basis["basis"]]
+        if basis["basis"] == "source":
+            line = f"{mark} {field}: stated by {label or basis['source']}, at: {basis['at']}"
+        else:
+            line = f"{mark} {field}: editorial; {basis['reason']}"
+        out.append({"field": field, **basis, "label": label, "line": line})
+    return out
+
+
+def evidence(catalog: Catalog, record_id: str) -> list[dict[str, Any]]:
+    """Every citation of a record (its sources, then the sourced bases) with its verbatim excerpt, if any."""
+    collection, record = lookup(catalog, record_id)
+    if collection == "sources":
+        return []
+    out = []
+    for citation in record.get("sources", []):
+        out.append({"via": "sources", **_citation(catalog, citation)})
+    for field, basis in (record.get("basis") or {}).items():
+        if basis["basis"] == "source":
+            out.append({"via": f"basis.{field}", **_citation(catalog, basis)})
+    return out
+
+
+def _citation(catalog: Catalog, citation: Record) -> dict[str, Any]:
+    return {
+        "source": citation["source"],
+        "label": _label(catalog, citation["source"]),
+        "at": citation["at"],
+        "excerpt": citation.get("excerpt"),
+    }
 
 
 def _role_note(record: Record, loc: tuple[Any, ...]) -> str | None:
@@ -245,7 +307,7 @@ def cited_sources(catalog: Catalog, collection: str, record: Record) -> list[dic
     for citation in record.get("sources", []):
         found = catalog.get(citation["source"])
         source = found[1] if found else {"id": citation["source"]}
-        out.append(dict(source, at=citation["at"]))
+        out.append(dict(source, at=citation["at"], excerpt=citation.get("excerpt")))
     return out
 
 
@@ -265,6 +327,7 @@ def show(catalog: Catalog, record_id: str) -> dict[str, Any]:
         "links": links(catalog, collection, record),
         "sources": cited_sources(catalog, collection, record),
         "caveats": caveats(record),
+        "basis": bases(catalog, record),
     }
 
 
@@ -411,8 +474,16 @@ def chain(catalog: Catalog) -> list[dict[str, Any]]:
         out.append(
             {
                 "stage": stage,
-                "practices": [p for p in catalog.records("practices") if stage["id"] in p["stages"]],
-                "findings": [f for f in catalog.records("findings") if stage["id"] in f["stages"]],
+                "practices": [
+                    dict(p, basis_mark=basis_mark(p, "stages"))
+                    for p in catalog.records("practices")
+                    if stage["id"] in p["stages"]
+                ],
+                "findings": [
+                    dict(f, basis_mark=basis_mark(f, "stages"))
+                    for f in catalog.records("findings")
+                    if stage["id"] in f["stages"]
+                ],
             }
         )
     return out
@@ -445,16 +516,30 @@ def _date(source: Record, pattern: str, missing: str) -> str:
     return pattern.format(y=y, month=_MONTHS[m - 1], d=d)
 
 
+def _cited_title(source: Record) -> str:
+    """The title as cited: a reconstructed one gives way to a description in square brackets (APA 7, 9.29)."""
+    if source.get("title_reconstructed") and source.get("description"):
+        return f"[{' '.join(source['description'].split())}]"
+    return " ".join(source["title"].split())
+
+
+def _reconstructed_note(source: Record) -> str | None:
+    if not source.get("title_reconstructed"):
+        return None
+    return f"Title not known; rebuilt from the web address as: {' '.join(source['title'].split())}"
+
+
 def _apa(source: Record) -> str:
     when = _date(source, "{y}, {month} {d}", "n.d.")
-    title = " ".join(source["title"].split())
-    return f"{source['publisher']}. ({when}). {title}. {source['url']}"
+    return f"{source['publisher']}. ({when}). {_cited_title(source)}. {source['url']}"
 
 
 def _plain(source: Record, at: str | None) -> str:
     when = _date(source, "{d} {month} {y}", "undated")
     where = f" (at: {at})" if at else ""
-    return f"{' '.join(source['title'].split())}. {source['publisher']}, {when}. {source['url']}{where}"
+    note = _reconstructed_note(source)
+    rebuilt = f" ({note[0].lower()}{note[1:]})" if note else ""
+    return f"{_cited_title(source)}{rebuilt}. {source['publisher']}, {when}. {source['url']}{where}"
 
 
 def _bibtex(source: Record) -> str:
@@ -463,7 +548,7 @@ def _bibtex(source: Record) -> str:
         return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
     kind = "techreport" if source["kind"] == "report" else "misc"
-    fields = [f"  title = {{{esc(source['title'])}}}"]
+    fields = [f"  title = {{{esc(_cited_title(source))}}}"]
     if kind == "techreport":
         fields.append(f"  institution = {{{esc(source['publisher'])}}}")
     else:
@@ -473,8 +558,9 @@ def _bibtex(source: Record) -> str:
         fields.append(f"  year = {{{y}}}")
         fields.append(f"  month = {_MONTHS[int(m) - 1][:3].lower()}")
     fields.append(f"  url = {{{source['url']}}}")
-    if source.get("date_note"):
-        fields.append(f"  note = {{{esc(source['date_note'])}}}")
+    notes = [n for n in (_reconstructed_note(source), source.get("date_note")) if n]
+    if notes:
+        fields.append(f"  note = {{{esc('. '.join(n.rstrip('.') for n in notes) + '.')}}}")
     return f"@{kind}{{{source['id']},\n" + ",\n".join(fields) + "\n}"
 
 
@@ -482,12 +568,17 @@ def cite(catalog: Catalog, record_id: str, style: str) -> list[dict[str, Any]]:
     """Ready citations of the source(s) behind a record, one per source."""
     collection, record = lookup(catalog, record_id)
     out = []
+    cited = [s for s in cited_sources(catalog, collection, record) if "title" in s]
+    places: dict[str, list[str]] = {}
+    for source in cited:  # one citation a source, naming every place in it that the record cites
+        if source.get("at") and source["at"] not in places.setdefault(source["id"], []):
+            places[source["id"]].append(source["at"])
     seen: set[str] = set()
-    for source in cited_sources(catalog, collection, record):
-        if source["id"] in seen or "title" not in source:
+    for source in cited:
+        if source["id"] in seen:
             continue
         seen.add(source["id"])
-        at = source.get("at")
+        at = "; ".join(places.get(source["id"], [])) or None
         if style == "apa":
             text = _apa(source)
         elif style == "bibtex":

@@ -52,7 +52,8 @@ TITLE_FIELD: dict[str, str] = {name: "title" for name in COLLECTIONS} | {
 class Reference:
     """A field of ``collection`` whose values must be ids (or names) in ``target``.
 
-    ``path`` is a dotted path; a ``[]`` suffix walks into each item of a list.
+    ``path`` is a dotted path; a ``[]`` suffix walks into each item of a list,
+    and a ``*`` step into each value of a mapping (``basis.*.source``).
     ``by`` is the field of the target that the value matches ("id" or "name").
     """
 
@@ -65,6 +66,7 @@ class Reference:
 REFERENCES: tuple[Reference, ...] = (
     Reference("countries", "sources[].source", "sources"),
     Reference("stakeholders", "sources[].source", "sources"),
+    Reference("stakeholders", "basis.*.source", "sources"),
     Reference("stakeholders", "organisation", "stakeholders"),
     Reference("stakeholders", "country", "countries", by="name"),
     Reference("stakeholders", "roles[].event", "events"),
@@ -75,17 +77,23 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("events", "funders[]", "stakeholders"),
     Reference("events", "participants[].source", "sources"),
     Reference("events", "series_position[].source", "sources"),
+    Reference("events", "builds_on[]", "events"),
+    Reference("events", "basis.*.source", "sources"),
     Reference("stages", "sources[].source", "sources"),
+    Reference("stages", "basis.*.source", "sources"),
     Reference("practices", "sources[].source", "sources"),
+    Reference("practices", "basis.*.source", "sources"),
     Reference("practices", "stages[]", "stages"),
     Reference("practices", "origin_event", "events"),
     Reference("recommendations", "sources[].source", "sources"),
+    Reference("recommendations", "basis.*.source", "sources"),
     Reference("recommendations", "made_by", "stakeholders"),
     Reference("recommendations", "event", "events"),
     Reference("quotes", "sources[].source", "sources"),
     Reference("quotes", "speaker", "stakeholders"),
     Reference("quotes", "event", "events"),
     Reference("findings", "sources[].source", "sources"),
+    Reference("findings", "basis.*.source", "sources"),
     Reference("findings", "stages[]", "stages"),
     Reference("findings", "about", "events"),
 )
@@ -102,6 +110,10 @@ def locate(record: dict[str, Any], path: str) -> Iterator[tuple[tuple[Any, ...],
     for key, many in _steps(path):
         found: list[tuple[tuple[Any, ...], Any]] = []
         for loc, item in current:
+            if key == "*":
+                if isinstance(item, dict):
+                    found.extend(((*loc, k), v) for k, v in item.items() if v is not None)
+                continue
             value = item.get(key) if isinstance(item, dict) else None
             if value is None:
                 continue
@@ -120,6 +132,10 @@ def strings_at(records: Iterable[Any], path: str) -> set[str]:
     for key, many in _steps(path):
         found: list[Any] = []
         for item in current:
+            if key == "*":
+                if type(item) is dict:
+                    found.extend(v for v in item.values() if v is not None)
+                continue
             value = item.get(key) if type(item) is dict else None
             if value is None:
                 continue

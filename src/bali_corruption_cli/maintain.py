@@ -367,8 +367,24 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
             _Column("seq", "INTEGER"),
             _Column("source_id", "TEXT", "sources"),
             _Column("at", "TEXT"),
+            _Column("excerpt", "TEXT"),
         ],
         ["record_id", "seq"],
+        [],
+    )
+    bases = _Table(
+        "basis",
+        [
+            _Column("record_id", "TEXT", "records"),
+            _Column("collection", "TEXT"),
+            _Column("field", "TEXT"),
+            _Column("basis", "TEXT"),
+            _Column("source_id", "TEXT", "sources"),
+            _Column("at", "TEXT"),
+            _Column("excerpt", "TEXT"),
+            _Column("reason", "TEXT"),
+        ],
+        ["record_id", "field"],
         [],
     )
     links: list[_Table] = []
@@ -381,16 +397,33 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
         owner = f"{singular}_id"
         records = catalog.records(name)
         columns: list[_Column] = []
+        based = set(props.get("basis", {}).get("propertyNames", {}).get("enum", []))
         for field in catalog.fields[name]:
             prop = _resolve(props[field], defs)
             target = refs.get((name, field))
             columns.append(_Column(field, _sql_type(prop), target, field))
+            if field == "basis":
+                bases.rows.extend(
+                    (
+                        rec["id"],
+                        name,
+                        key,
+                        b["basis"],
+                        b.get("source"),
+                        b.get("at"),
+                        b.get("excerpt"),
+                        b.get("reason"),
+                    )
+                    for rec in records
+                    for key, b in (rec.get("basis") or {}).items()
+                )
+                continue
             if prop.get("type") != "array":
                 continue
             items = _resolve(prop.get("items", {}), defs)
             if field == "sources":
                 citations.rows.extend(
-                    (rec["id"], name, n, c["source"], c["at"])
+                    (rec["id"], name, n, c["source"], c["at"], c.get("excerpt"))
                     for rec in records
                     for n, c in enumerate(rec["sources"])
                 )
@@ -409,14 +442,23 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
             else:
                 item_target = refs.get((name, f"{field}[]"))
                 col = f"{layout.SINGULAR[item_target]}_id" if item_target else _singular(field)
+                if col == owner:  # a link within one collection, e.g. event_builds_on
+                    col = f"{field}_{col}"
                 link_cols.append(_Column(col, _sql_type(items), item_target))
                 rows = [
                     (rec["id"], n, _text(v)) for rec in records for n, v in enumerate(rec.get(field) or [])
                 ]
+                if field in based:  # the link's basis, 'source' or 'editorial' (details in table basis)
+                    link_cols.append(_Column("basis", "TEXT"))
+                    rows = [
+                        (*row, ((rec.get("basis") or {}).get(field) or {}).get("basis"))
+                        for rec in records
+                        for row in [(rec["id"], n, _text(v)) for n, v in enumerate(rec.get(field) or [])]
+                    ]
             links.append(_Table(f"{singular}_{field}", link_cols, [owner, "seq"], rows))
         rows = [tuple(_text(rec.get(c.name)) for c in columns) for rec in records]
         tables.append(_Table(name, columns, ["id"], rows))
-    return [*tables, citations, *links]
+    return [*tables, citations, bases, *links]
 
 
 def _q(name: str) -> str:

@@ -7,9 +7,9 @@ validate are exactly the values the filters accept.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bali_corruption_cli import vocab
 
@@ -29,6 +29,7 @@ SourceKind = Literal[vocab.SOURCE_KINDS]  # type: ignore[valid-type]
 RecommendationKind = Literal[vocab.RECOMMENDATION_KINDS]  # type: ignore[valid-type]
 QuoteKind = Literal[vocab.QUOTE_KINDS]  # type: ignore[valid-type]
 CountryKind = Literal[vocab.COUNTRY_KINDS]  # type: ignore[valid-type]
+BasisKind = Literal[vocab.BASIS_KINDS]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -42,9 +43,40 @@ class Citation(Strict):
 
     source: Id
     at: Text = Field(description="Section or paragraph of the source, e.g. 'para 4'.")
+    excerpt: Text | None = Field(
+        default=None,
+        description="The supporting sentence, verbatim (required for citations of the article, S1).",
+    )
 
 
 Sources = Annotated[list[Citation], Field(min_length=1, description="Where the record's facts come from.")]
+
+
+class Basis(Strict):
+    """Why a link or classification holds: a source says so (cited), or it is our own (with a reason)."""
+
+    basis: BasisKind = Field(description="'source': a source states it; 'editorial': our own classification.")
+    source: Id | None = Field(default=None, description="With basis 'source': the source that states it.")
+    at: Text | None = Field(default=None, description="With basis 'source': where in the source.")
+    excerpt: Text | None = Field(default=None, description="The supporting sentence, verbatim.")
+    reason: Text | None = Field(default=None, description="With basis 'editorial': why, in one line.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Basis:
+        if self.basis == "source" and (self.source is None or self.at is None):
+            raise ValueError("basis 'source' needs 'source' and 'at' (its citation)")
+        if self.basis == "editorial" and self.reason is None:
+            raise ValueError("basis 'editorial' needs a one-line 'reason'")
+        return self
+
+
+def _basis_field(*fields: str) -> Any:
+    return Field(
+        default_factory=dict,
+        description="The basis of each link or classification of the record, keyed by field: "
+        + ", ".join(fields)
+        + ".",
+    )
 
 
 class Record(Strict):
@@ -61,9 +93,23 @@ class Source(Strict):
     publisher: Text
     date: dt.date | None
     date_note: Text | None = None
+    title_reconstructed: bool = Field(
+        default=False,
+        description="True when no source gives the real title and 'title' was rebuilt from the web address.",
+    )
+    description: Text | None = Field(
+        default=None,
+        description="A description of the work, cited in square brackets in place of a reconstructed title.",
+    )
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
     kind: SourceKind
     notes: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _described(self) -> Source:
+        if self.title_reconstructed and self.description is None:
+            raise ValueError("a reconstructed title needs a 'description' to cite in its place")
+        return self
 
 
 class Country(Record):
@@ -74,6 +120,7 @@ class Country(Record):
     iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None
     iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None
     aliases: list[Text] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
     sources: Sources
 
 
@@ -98,6 +145,7 @@ class Stakeholder(Record):
     position: Text | None = None
     roles: list[StakeholderRole] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["sector", "kind"], Basis] = _basis_field("sector", "kind")
     sources: Sources
 
 
@@ -136,8 +184,12 @@ class Event(Record):
     hosts: list[Id] = Field(default_factory=list)
     funders: list[Id] = Field(default_factory=list)
     series_position: list[SeriesPosition] = Field(default_factory=list)
+    builds_on: list[Id] = Field(
+        default_factory=list, description="Events whose discussions this event built upon."
+    )
     notes: list[Text] = Field(default_factory=list)
     caveats: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["builds_on", "kind"], Basis] = _basis_field("builds_on", "kind")
     sources: Sources
 
 
@@ -147,6 +199,7 @@ class Stage(Record):
     title: Text
     order: int = Field(ge=1)
     description: Text
+    basis: dict[Literal["order"], Basis] = _basis_field("order")
     sources: Sources
 
 
@@ -159,6 +212,9 @@ class Practice(Record):
     themes: list[Theme] = Field(default_factory=list)
     stages: list[Id] = Field(default_factory=list)
     origin_event: Id | None
+    basis: dict[Literal["stages", "sectors", "themes", "origin_event"], Basis] = _basis_field(
+        "stages", "sectors", "themes", "origin_event"
+    )
     sources: Sources
 
 
@@ -171,6 +227,7 @@ class Recommendation(Record):
     made_by: Id | None
     event: Id | None
     themes: list[Theme] = Field(default_factory=list)
+    basis: dict[Literal["themes", "made_by"], Basis] = _basis_field("themes", "made_by")
     sources: Sources
 
 
@@ -191,6 +248,8 @@ class Finding(Record):
     text: Text
     stages: list[Id] = Field(default_factory=list)
     about: Id | None
+    caveats: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["stages", "about"], Basis] = _basis_field("stages", "about")
     sources: Sources
 
 

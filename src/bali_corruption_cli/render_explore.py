@@ -64,7 +64,7 @@ def draw_show(view: dict[str, Any]) -> None:
     fields.add_column("field", style="bold", no_wrap=True)
     fields.add_column("value", overflow="fold")
     for key, value in record.items():
-        if key == "sources":
+        if key in ("sources", "basis"):  # shown below, under Sources and Basis
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             value = [cell(v) for v in value]
@@ -78,6 +78,10 @@ def draw_show(view: dict[str, Any]) -> None:
         out.print(Text("Caveats", style="bold yellow"))
         for caveat in view["caveats"]:
             out.print(Text("  ! " + visible(caveat)))
+    if view.get("basis"):
+        out.print(Text("Basis", style="bold"))
+        for basis in view["basis"]:
+            out.print(Text("  " + visible(basis["line"])))
     if view["links"]:
         links = Table(box=box.SIMPLE_HEAD, title="Links", title_justify="left", title_style="bold")
         links.add_column("way")
@@ -194,7 +198,7 @@ def draw_timeline(rows: Sequence[dict[str, Any]]) -> None:
     console().print(table)
 
 
-def draw_chain(links: Sequence[dict[str, Any]]) -> None:
+def draw_chain(links: Sequence[dict[str, Any]], legend: str = "") -> None:
     from rich.text import Text
     from rich.tree import Tree
 
@@ -206,15 +210,37 @@ def draw_chain(links: Sequence[dict[str, Any]]) -> None:
         label.append("  " + visible(stage["description"]), style="dim")
         branch = tree.add(label)
         for p in item["practices"]:
-            branch.add(Text(f"practice  {visible(p['id'])}: {visible(p['title'])}"))
+            branch.add(Text(f"practice  {visible(p['id'])}: {visible(p['title'])} {p.get('basis_mark', '')}"))
         for f in item["findings"]:
-            branch.add(Text(f"finding   {visible(f['id'])}: {visible(f['title'])}"))
+            branch.add(Text(f"finding   {visible(f['id'])}: {visible(f['title'])} {f.get('basis_mark', '')}"))
         if not item["practices"] and not item["findings"]:
             branch.add(Text("no practice in the catalogue addresses this stage", style="dim"))
     console().print(tree)
+    if legend:
+        console().print(Text(visible(legend), style="dim"))
 
 
 def draw_citations(cites: Sequence[dict[str, Any]]) -> None:
     from bali_corruption_cli.render import write
 
     write("\n\n".join(c["citation"] for c in cites) + ("\n" if cites else ""))
+
+
+def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Each citation of a record, then its verbatim excerpt (or why there is none)."""
+    from rich.text import Text
+
+    out = console()
+    out.print(Text(visible(title), style="bold"))
+    if not rows:
+        out.print(Text("  no citations: a source record is its own evidence", style="dim"))
+    for row in rows:
+        label = row["label"] or row["source"]
+        head = Text(visible(f"{label}  {row['source']}, at: {row['at']}"), style="cyan")
+        if row["via"] != "sources":
+            head.append(visible(f"  (for {row['via']})"), style="dim")
+        out.print(head)
+        if row["excerpt"]:
+            out.print(Text("  " + visible(" ".join(row["excerpt"].split()))))
+        else:
+            out.print(Text("  (no verbatim excerpt recorded for this citation)", style="dim"))

@@ -120,9 +120,13 @@ RECOMMENDATION_KIND_ALIASES: Mapping[str, str] = {
     "opening remarks": "call",
 }
 
-QUOTE_KINDS: tuple[str, ...] = ("direct", "paraphrase")
+# "topic": the source names only what the speaker spoke about, not what was said.
+QUOTE_KINDS: tuple[str, ...] = ("direct", "paraphrase", "topic")
 
 COUNTRY_KINDS: tuple[str, ...] = ("country", "region")
+
+# The basis of a link or classification: a source states it, or it is our own.
+BASIS_KINDS: tuple[str, ...] = ("source", "editorial")
 
 _SPACES = re.compile(r"[\s_\-‐-―]+")
 
