@@ -1,0 +1,423 @@
+"""Where every fact comes from: the basis of links and classifications, verbatim excerpts of the
+article, reconstructed titles, and the fidelity fixes of issue 14 — all through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, ROOT, Run
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+ARTICLE = SEEDS / "000_9fa5260ce04a23a8.txt"
+S1 = "rso-conference-article-2023"
+CHECK = ROOT / "scripts" / "check_excerpts"
+
+# The fields whose links or classifications must state their basis when they are not empty.
+BASED = {
+    "practices": ("stages", "sectors", "themes", "origin_event"),
+    "findings": ("stages", "about"),
+    "recommendations": ("themes", "made_by"),
+    "stakeholders": ("sector",),
+    "stages": ("order",),
+    "events": ("builds_on",),
+}
+
+
+def by_id(run: Run) -> dict[str, Any]:
+    return {r["id"]: r for r in run.json()}
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def exported(bcc: Callable[..., Run], tmp_path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The whole catalogue, as ``bcc export --format json`` writes it."""
+    path = tmp_path / "catalogue.json"
+    run = bcc("export", "--format", "json", str(path))
+    assert run.exit_code == 0, run.stderr
+    document: dict[str, list[dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_excerpts(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(CHECK), *args],
+        capture_output=True,
+        text=True,
+        env={"BCC_CACHE_DIR": "", "PATH": ""},
+        check=False,
+    )
+
+
+# ---------------------------------------------------------------- basis
+
+
+@pytest.mark.parametrize("collection", sorted(BASED))
+def test_every_link_and_classification_states_its_basis(bcc: Callable[..., Run], collection: str) -> None:
+    sources = set(bcc("sources", "--json").ids())
+    for record in bcc(collection, "--json").json():
+        for field in BASED[collection]:
+            if record[field] in (None, [], ""):
+                continue
+            basis = record["basis"].get(field)
+            assert basis is not None, (record["id"], field)
+            if basis["basis"] == "source":
+                assert basis["source"] in sources and basis["at"], (record["id"], field)
+            else:
+                assert basis["basis"] == "editorial" and basis["reason"], (record["id"], field)
+
+
+def test_practice_stage_links_are_editorial(bcc: Callable[..., Run]) -> None:
+    for practice in bcc("practices", "--json").json():
+        if practice["stages"]:
+            assert practice["basis"]["stages"]["basis"] == "editorial", practice["id"]
+            assert "our classification" in practice["basis"]["stages"]["reason"].lower()
+
+
+def test_show_has_a_basis_line_and_link_notes(bcc: Callable[..., Run]) -> None:
+    view = bcc("show", "border-officer-screening-guidelines", "--json").json()
+    lines = {b["field"]: b["line"] for b in view["basis"]}
+    assert lines["stages"].startswith("[E] stages: editorial; ")
+    assert lines["origin_event"].startswith("[S] origin_event: stated by S4")
+    notes = {(link["field"], link["id"]): link.get("note") for link in view["links"]}
+    assert notes[("stages", "airport-entry")] == "basis: editorial"
+    human = bcc("show", "border-officer-screening-guidelines", env={"COLUMNS": "200"})
+    assert human.exit_code == 0
+    assert "Basis" in human.stdout and "[E] stages: editorial;" in human.stdout
+    # a stage's page shows the basis of the links that point at it
+    stage = bcc("show", "recruitment", "--json").json()
+    assert any(
+        link["id"] == "corruption-at-every-stage" and link.get("note") == "basis: source"
+        for link in stage["links"]
+    )
+
+
+def test_stages_picture_marks_each_link_with_a_legend(bcc: Callable[..., Run]) -> None:
+    run = bcc("stages", "--chain", env={"COLUMNS": "250"})
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    practice = next(line for line in lines if "harmonise-trafficking-and-corruption-laws" in line)
+    assert practice.rstrip().endswith("[E]")
+    finding = next(line for line in lines if "corruption-at-every-stage" in line)
+    assert finding.rstrip().endswith("[S]")
+    legend = " ".join(" ".join(lines[-3:]).split())
+    assert "[S] a source states the link" in legend and "[E] editorial" in legend
+
+
+def test_basis_in_csv_and_sqlite(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(bcc("practices", "-f", "csv").stdout)))
+    row = next(r for r in rows if r["id"] == "regular-labour-migration-routes")
+    assert json.loads(row["basis"])["stages"]["basis"] == "editorial"
+    db = tmp_path / "bcc.db"
+    assert bcc("export", "--format", "sqlite", str(db)).exit_code == 0
+    con = sqlite3.connect(db)
+    try:
+        basis = con.execute(
+            "SELECT basis, reason FROM basis WHERE record_id = ? AND field = 'stages'",
+            ("regular-labour-migration-routes",),
+        ).fetchone()
+        assert basis[0] == "editorial" and basis[1]
+        link = con.execute(
+            "SELECT basis FROM practice_stages WHERE practice_id = 'border-officer-screening-guidelines'"
+        ).fetchall()
+        assert link == [("editorial",), ("editorial",)]
+        excerpt = con.execute(
+            "SELECT excerpt FROM citations WHERE record_id = 'protect-journalists' AND source_id = ?", (S1,)
+        ).fetchone()[0]
+        assert excerpt.startswith("The media specifically has an important role")
+        built = con.execute(
+            "SELECT builds_on_event_id FROM event_builds_on WHERE event_id = 'regional-conference-2023'"
+        ).fetchall()
+        assert len(built) == 7
+    finally:
+        con.close()
+
+
+def test_editorial_basis_without_reason_is_a_data_error(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "practices.yaml"
+    text = path.read_text(encoding="utf-8")
+    bad = text.replace(
+        '      basis: editorial\n      reason: "Our own thematic grouping: no source names themes."\n',
+        "      basis: editorial\n",
+        1,
+    )
+    assert bad != text
+    path.write_text(bad, encoding="utf-8")
+    run = bcc("--data-dir", str(data), "practices", "--json")
+    assert run.exit_code == 3 and run.stdout == ""
+    assert "practices.yaml:" in run.stderr and "reason" in run.stderr
+
+
+# ---------------------------------------------------------------- reconstructed titles
+
+
+def test_reconstructed_titles_are_marked(bcc: Callable[..., Run]) -> None:
+    sources = by_id(bcc("sources", "--json"))
+    rebuilt = {sid for sid, s in sources.items() if s["title_reconstructed"]}
+    assert {sources[s]["label"] for s in rebuilt} == {"S2", "S3", "S4", "S5", "S7"}
+    assert all(sources[s]["description"] for s in rebuilt)
+
+
+def test_cite_gives_a_bracketed_description_for_a_reconstructed_title(bcc: Callable[..., Run]) -> None:
+    apa = bcc("cite", "unodc-conference-story-2023").stdout
+    assert "(2023, November 30). [UNODC story on the 2023 regional conference" in apa
+    assert "Anti-corruption and human trafficking." not in apa
+    bib = bcc("cite", "unodc-conference-story-2023", "--style", "bibtex").stdout
+    assert "title = {[UNODC story" in bib
+    assert (
+        "note = {Title not known; rebuilt from the web address as: Anti-corruption and human trafficking"
+        in bib
+    )
+    plain = bcc("cite", "bp-thailand-roundtable-2023", "--style", "plain").stdout
+    assert plain.startswith("[Bali Process news item") and "rebuilt from the web address" in plain
+    # a real title is cited as it is
+    article = bcc("cite", S1).stdout
+    assert "(2023, December 1). RSO and UNODC regional conference brings together" in article
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def test_every_article_citation_has_an_excerpt(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    collections = exported(bcc, tmp_path)
+    cited = 0
+    for records in collections.values():
+        for record in records:
+            for citation in record.get("sources", []):
+                if citation["source"] == S1:
+                    cited += 1
+                    assert citation.get("excerpt"), record["id"]
+    assert cited >= 60
+
+
+@pytest.mark.skipif(
+    not ARTICLE.exists(), reason="the article is not beside the repository (../shared/seeds/)"
+)
+def test_excerpts_are_in_the_article_word_for_word(bcc: Callable[..., Run]) -> None:
+    article = flat(ARTICLE.read_text(encoding="utf-8"))
+    for record_id in ("protect-journalists", "regional-conference-2023", "corruption-at-every-stage"):
+        rows = bcc("show", record_id, "--evidence", "--json").json()
+        excerpts = [r["excerpt"] for r in rows if r["source"] == S1]
+        assert excerpts, record_id
+        for excerpt in excerpts:
+            assert flat(excerpt) in article, (record_id, excerpt)
+
+
+def test_show_evidence_prints_each_citation_with_its_excerpt(bcc: Callable[..., Run]) -> None:
+    rows = bcc("show", "protect-journalists", "--evidence", "--json").json()
+    assert [r["via"] for r in rows] == ["sources", "basis.sectors", "basis.origin_event"]
+    assert rows[0]["label"] == "S1" and rows[0]["excerpt"].startswith("The media specifically")
+    human = bcc("show", "protect-journalists", "--evidence", env={"COLUMNS": "300"})
+    assert human.exit_code == 0 and human.stderr == ""
+    assert "S1  rso-conference-article-2023, at: Civil Society, Media, and Academia, para 2" in human.stdout
+    assert "Stronger protections for journalists are therefore imperative" in human.stdout
+    other = bcc("show", "roundtable-philippines", "--evidence", env={"COLUMNS": "300"})
+    assert "no verbatim excerpt recorded" in other.stdout
+    missing = bcc("show", "no-such-record", "--evidence")
+    assert missing.exit_code == 1 and missing.stdout == ""
+
+
+def test_check_excerpts_passes_on_the_shipped_data() -> None:
+    run = check_excerpts()
+    assert run.returncode == 0, run.stderr
+    if ARTICLE.exists():
+        assert "found word for word" in run.stdout
+    else:
+        assert "skipped" in run.stderr
+
+
+def test_check_excerpts_skips_and_says_so_without_the_article(tmp_path: Path) -> None:
+    run = check_excerpts("--seeds", str(tmp_path))
+    assert run.returncode == 0 and "skipped" in run.stderr and run.stdout == ""
+
+
+@pytest.mark.skipif(
+    not ARTICLE.exists(), reason="the article is not beside the repository (../shared/seeds/)"
+)
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("The media specifically has an important role", "The media has an important role", "not found"),
+        (
+            "      excerpt: >-\n        The media specifically",
+            "      note: >-\n        The media specifically",
+            "",
+        ),
+    ],
+)
+def test_check_excerpts_fails_on_a_changed_or_missing_excerpt(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "practices.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    run = check_excerpts("--data-dir", str(data), "--seeds", str(SEEDS))
+    if expected:
+        assert run.returncode == 1 and "protect-journalists" in run.stderr and expected in run.stderr
+    else:  # an unknown key: the catalogue itself is invalid
+        assert run.returncode == 3 and "note" in run.stderr
+
+
+@pytest.mark.skipif(
+    not ARTICLE.exists(), reason="the article is not beside the repository (../shared/seeds/)"
+)
+def test_check_excerpts_fails_when_an_article_citation_has_none(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "practices.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = (
+        "    - source: rso-conference-article-2023\n"
+        '      at: "Civil Society, Media, and Academia, para 2"\n'
+        "      excerpt: >-\n"
+        "        Information sharing between media, civil society, and government can also\n"
+        "        support anti-corruption legislation and practices.\n"
+    )
+    assert old in text
+    new = (
+        '    - source: rso-conference-article-2023\n      at: "Civil Society, Media, and Academia, para 2"\n'
+    )
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    run = check_excerpts("--data-dir", str(data), "--seeds", str(SEEDS))
+    assert run.returncode == 1
+    assert "media-civil-society-government-information-sharing: sources[0].excerpt: missing" in run.stderr
+    assert "1 problem(s)" in run.stderr
+
+
+# ---------------------------------------------------------------- fidelity fixes
+
+
+def test_no_transport_stage(bcc: Callable[..., Run]) -> None:
+    stages = bcc("stages", "--json").json()
+    assert "transport" not in [s["id"] for s in stages]
+    assert [s["order"] for s in stages] == list(range(1, len(stages) + 1))
+    assert bcc("show", "transport").exit_code == 1
+
+
+def test_border_guidelines_not_linked_to_land_borders(bcc: Callable[..., Run]) -> None:
+    practice = by_id(bcc("practices", "--json"))["border-officer-screening-guidelines"]
+    assert practice["stages"] == ["maritime-border-entry", "airport-entry"]
+    assert "no land border" in practice["basis"]["stages"]["reason"]
+    assert bcc("practices", "--stage", "land-border-entry", "--json").json() == []
+
+
+def test_hundred_delegates_without_qualifier(bcc: Callable[..., Run]) -> None:
+    conference = by_id(bcc("events", "--json"))["regional-conference-2023"]
+    article = next(p for p in conference["participants"] if p["source"] == S1)
+    assert (article["count"], article["qualifier"]) == (100, None)
+    assert article["wording"].startswith("100 delegates")
+
+
+def test_report_authors_have_no_invented_position(bcc: Callable[..., Run]) -> None:
+    people = by_id(bcc("stakeholders", "--json"))
+    for pid in ("joseph-lelliott", "andreas-schloenhardt"):
+        assert people[pid]["position"] is None
+        assert [r["role"] for r in people[pid]["roles"]] == ["author"]
+
+
+def test_miller_is_not_a_speaker_at_the_report_launch(bcc: Callable[..., Run]) -> None:
+    assert bcc("stakeholders", "--role", "speaker", "--event", "report-launch-2021", "--json").json() == []
+    quote = by_id(bcc("quotes", "--json"))["miller-bribery-pervasive"]
+    assert quote["sources"][0]["source"] == "unodc-report-release-2021"
+
+
+def test_hosts_read_from_web_addresses_are_said_to_be(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    events = by_id(bcc("events", "--json"))
+    for eid, label in (("roundtable-thailand", "S3"), ("roundtable-philippines", "S4")):
+        assert any(f"{label}'s web address" in c for c in events[eid]["caveats"]), eid
+    people = by_id(bcc("stakeholders", "--json"))
+    notes = [r.get("note") or "" for r in people["unodc"]["roles"] if r["event"] == "roundtable-philippines"]
+    assert notes and "web address" in notes[0]
+    text = " ".join(strings(exported(bcc, tmp_path)))
+    assert "'s headline" not in text and "headline names" not in text
+
+
+def test_empowering_legislation_in_the_speakers_words(bcc: Callable[..., Run]) -> None:
+    rec = by_id(bcc("recommendations", "--json"))["legislation-criminalising-corruption"]
+    phrase = "empowering legislation to actively criminalise corruption"
+    assert (
+        phrase in flat(rec["text"])
+        and rec["title"] == "Empowering legislation to actively criminalise corruption"
+    )
+    if ARTICLE.exists():
+        assert phrase in flat(ARTICLE.read_text(encoding="utf-8"))
+
+
+def test_under_researched_not_attributed_to_miller(bcc: Callable[..., Run]) -> None:
+    quote = by_id(bcc("quotes", "--json"))["miller-bribery-pervasive"]
+    assert "under-researched" not in quote["text"]
+    finding = by_id(bcc("findings", "--json"))["extent-under-researched"]
+    assert any("Rebecca Miller" in c for c in finding["caveats"])
+    assert "Miller" not in finding["sources"][0]["at"]
+    view = bcc("show", "extent-under-researched", "--json").json()
+    assert view["caveats"] == finding["caveats"]
+
+
+def test_jones_record_only_names_his_topic(bcc: Callable[..., Run]) -> None:
+    assert bcc("quotes", "--kind", "topic", "--json").ids() == ["jones-corruption-and-organised-crime"]
+    assert "jones-corruption-and-organised-crime" not in bcc("quotes", "--kind", "paraphrase", "--json").ids()
+
+
+def test_no_internal_file_names_in_the_data(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    for text in strings(exported(bcc, tmp_path)):
+        assert "FACTS" not in text and ".yaml" not in text, text
+
+
+def test_conference_builds_on_the_roundtables(bcc: Callable[..., Run]) -> None:
+    events = by_id(bcc("events", "--json"))
+    conference = events["regional-conference-2023"]
+    roundtables = sorted(e for e, r in events.items() if r["kind"] == "national-roundtable")
+    assert sorted(conference["builds_on"]) == roundtables
+    assert conference["basis"]["builds_on"]["basis"] == "source"
+    links = bcc("show", "roundtable-sri-lanka", "--json").json()["links"]
+    assert {"direction": "in", "field": "events.builds_on", "id": "regional-conference-2023"}.items() <= next(
+        link for link in links if link["field"] == "events.builds_on"
+    ).items()
+
+
+def test_civil_society_media_academia_finding(bcc: Callable[..., Run]) -> None:
+    findings = by_id(bcc("findings", "--json"))
+    finding = findings["civil-society-media-academia-shape-narratives"]
+    assert finding["about"] == "regional-conference-2023"
+    assert finding["sources"][0]["excerpt"].startswith(
+        "Civil society, media, and academia play a critical role"
+    )
+    hits = bcc("search", "shaping narratives", "--type", "finding", "--json").json()
+    assert hits and hits[0]["id"] == "civil-society-media-academia-shape-narratives"
+
+
+def test_bali_process_region_and_member_states_are_records(bcc: Callable[..., Run]) -> None:
+    region = by_id(bcc("countries", "--json"))["bali-process-region"]
+    assert region["kind"] == "region" and region["iso2"] is None
+    assert any("No source lists" in n for n in region["notes"])
+    members = by_id(bcc("stakeholders", "--json"))["bali-process-member-states"]
+    assert members["kind"] == "group" and members["roles"] == []
+    assert "Bali Process Member States" in members["sources"][0]["excerpt"]
