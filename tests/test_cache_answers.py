@@ -61,7 +61,13 @@ def _spy_decoding(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return decoded
 
 
-STAGES = ["recruitment", "fraudulent-documents", "land-border-entry", "maritime-border-entry", "airport-entry"]
+STAGES = [
+    "recruitment",
+    "fraudulent-documents",
+    "land-border-entry",
+    "maritime-border-entry",
+    "airport-entry",
+]
 filters = st.lists(
     st.one_of(
         st.tuples(st.just("--sector"), st.sampled_from(list(vocab.SECTORS))),

@@ -48,7 +48,7 @@ def _fields(collection: str, record: Record) -> Iterable[tuple[str, float, str]]
     """(field, weight, text) for every string in the record."""
     title_field = layout.TITLE_FIELD[collection]
     for key, value in record.items():
-        if key == "sources":
+        if key in ("sources", "basis"):  # citations and reasons: evidence, not the record's own text
             continue
         if key == title_field:
             weight = _TITLE_WEIGHT
