@@ -265,7 +265,7 @@ def field_lines(
     )
     below = None if size is None else size - len(indent) - 2
     # Too narrow beside the label, or a word that fits only below it: the value goes below.
-    if room is not None and below is not None and (room < 16 or widest > room >= 0 and widest <= below):
+    if room is not None and below is not None and (room < 16 or (widest > room >= 0 and widest <= below)):
         yield styled_head.rstrip(" ")
         inner = indent + "  "
         for line in wrap(value, None if size is None else max(1, size - len(inner)), prose, style.utf):
