@@ -700,12 +700,18 @@ def _machine(fmt: OutputFormat | None, as_json: bool) -> OutputFormat | None:
 
 
 def _wrote_document(document: Any, fmt: OutputFormat | None, as_json: bool, command: str) -> bool:
-    """Write a nested document (show, summary) as JSON or YAML if asked; False for the terminal view."""
+    """Write a nested document (show, summary) as JSON, YAML or Markdown if asked; False for
+    the terminal view."""
     machine = _machine(fmt, as_json)
     if machine is None:
         return False
+    if machine == OutputFormat.markdown:
+        from bali_corruption_cli import render_markdown
+
+        render.write(getattr(render_markdown, command)(document))
+        return True
     if machine not in (OutputFormat.json, OutputFormat.yaml):
-        raise UsageError(f"{command} prints one nested document: use --json or --format yaml")
+        raise UsageError(f"{command} prints one document: use --json, --format yaml or --format markdown")
     render.write(render.document_as(document, machine))
     return True
 
@@ -830,6 +836,8 @@ def count_command(
     chosen = _format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
+    if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
+        rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
     render.emit_records(rows, chosen, columns, f"values of {name}.{by}")
 
 

@@ -232,11 +232,12 @@ def cell(value: Any) -> str:
 
 
 def _flat(value: Any) -> str:
-    """A CSV/TSV cell: lists of scalars joined with '; ', structures as JSON."""
+    """A CSV/TSV cell that reads back exactly: lists and structures as JSON (as sqlite-utils
+    writes them), booleans as true/false, null as an empty cell."""
     if value is None:
         return ""
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, (list, dict)):
         import json
 
@@ -387,14 +388,9 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
             width=1_000_000,
         )
     if fmt == OutputFormat.markdown:
+        from bali_corruption_cli import render_markdown
 
-        def md(value: Any) -> str:
-            text = visible(cell(value).replace("\r", " ").replace("\n", " "))  # read on terminals too
-            return text.replace("\\", "\\\\").replace("|", "\\|")
-
-        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(md(r.get(c)) for c in columns) + " |" for r in records]
-        return "\n".join(lines) + "\n"
+        return render_markdown.records_table(records, columns)
     raise ValueError(fmt)  # pragma: no cover - table is drawn, not serialised
 
 

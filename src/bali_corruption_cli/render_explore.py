@@ -80,17 +80,11 @@ def show_lines(view: dict[str, Any], size: int | None, style: tables.Style) -> l
         for caveat in view["caveats"]:
             lines += _para(caveat, size, "  ! ", rest="    ")
     if view["links"]:
-        rows = [
-            {
-                "way": _arrow() if link["direction"] == "out" else _arrow()[::-1].replace(">", "<"),
-                "via": link["field"] + (f" ({link['note']})" if link.get("note") else ""),
-                "type": link["type"],
-                "id": link["id"],
-                "title": link["title"],
-            }
-            for link in view["links"]
-        ]
-        lines += ["", *human_records(rows, ["way", "via", "type", "id", "title"], "Links", size)]
+        lines += ["", style.bold("Links")]
+        for link in view["links"]:
+            way = _arrow() if link["direction"] == "out" else ("←" if _arrow() == "→" else "<-")
+            via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
+            lines += _para(f"{way} {via}  {link['id']}: {link['title']}", size, "  ", rest="      ")
     lines += ["", style.bold("Sources")]
     for n, source in enumerate(view["sources"], 1):
         lines += _source_lines(n, source, size, style)
@@ -148,13 +142,11 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
     ]
     title = f"National roundtables ({series['listed']} listed)"
     lines += human_records(rows, ["country", "city", "date", "position"], title, size)
-    if series["count_disputed"]:
-        lines.append("")
+    if series["count_statements"]:
+        heading = "The sources disagree on the series" if series["count_disputed"] else "Caveats"
+        lines += ["", style.warn(style.bold(heading))]
         for statement in series["count_statements"]:
-            lines += [
-                style.warn(line)
-                for line in _para(f"The sources disagree: {statement}", size, "  ! ", rest="    ")
-            ]
+            lines += [style.warn(line) for line in _para(statement, size, "  ! ", rest="    ")]
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),
