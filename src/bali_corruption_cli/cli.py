@@ -23,7 +23,7 @@ from bali_corruption_cli.errors import (
     BccError,
     UsageError,
 )
-from bali_corruption_cli.render import ColorMode, OutputFormat
+from bali_corruption_cli.render import ColorMode, DocumentFormat, OutputFormat
 from bali_corruption_cli.screen import Layout
 
 if TYPE_CHECKING:  # the loader is imported when a command loads the catalogue, not for --help
@@ -228,6 +228,15 @@ FormatOpt = Annotated[
         "-f",
         case_sensitive=False,
         help="Output format (default: table).",
+    ),
+]
+DocFormatOpt = Annotated[
+    DocumentFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format (default: the terminal view); markdown is a pasteable briefing.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array (same as --format json).")]
@@ -693,13 +702,13 @@ def countries(
 # ---------------------------------------------------------------- exploring
 
 
-def _machine(fmt: OutputFormat | None, as_json: bool) -> OutputFormat | None:
+def _machine(fmt: OutputFormat | DocumentFormat | None, as_json: bool) -> OutputFormat | None:
     """The machine format asked for, or None for the terminal view."""
-    chosen = _format(fmt, as_json)
+    chosen = _format(None if fmt is None else OutputFormat(fmt.value), as_json)
     return None if chosen == OutputFormat.table else chosen
 
 
-def _wrote_document(document: Any, fmt: OutputFormat | None, as_json: bool, command: str) -> bool:
+def _wrote_document(document: Any, fmt: DocumentFormat | None, as_json: bool, command: str) -> bool:
     """Write a nested document (show, summary) as JSON, YAML or Markdown if asked; False for
     the terminal view."""
     machine = _machine(fmt, as_json)
@@ -769,7 +778,7 @@ def show(
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
     ],
-    fmt: FormatOpt = None,
+    fmt: DocFormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one record whole, with its links both ways, its sources and caveats.
@@ -792,7 +801,7 @@ def show(
 @app.command()
 def summary(
     ctx: typer.Context,
-    fmt: FormatOpt = None,
+    fmt: DocFormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """One screen that says what this is: conference, roundtables, practices, stages, sources.

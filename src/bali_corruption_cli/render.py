@@ -35,6 +35,15 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class DocumentFormat(StrEnum):
+    """The formats of one nested document (``show``, ``summary``)."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
 class ColorMode(StrEnum):
     auto = "auto"
     always = "always"
@@ -436,8 +445,11 @@ def emit_records(
     noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
     lines = human_records(records, columns, f"{len(records)} {noun}", screen.width(document))
     if hidden and screen.on_terminal():
+        from bali_corruption_cli import tables
+
         style = screen.style()
-        lines += ["", style.dim(f"Not shown: {', '.join(hidden)} (use --wide or --fields)")]
+        hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"
+        lines += ["", *(style.dim(line) for line in tables.wrap(hint, screen.width(), prose=False))]
     screen.show(lines)
 
 

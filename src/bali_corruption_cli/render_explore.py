@@ -21,7 +21,7 @@ def _para(
 ) -> list[str]:
     """``text`` wrapped at ``size``, the first line after ``indent``, the others after ``rest``."""
     rest = indent if rest is None else rest
-    room = None if size is None else max(10, size - tables.width(indent))
+    room = None if size is None else max(10, size - max(tables.width(indent), tables.width(rest)))
     lines = tables.wrap(_shown(text), room, prose, _utf_capable(sys.stdout))
     return [((indent if n == 0 else rest) + line).rstrip(" ") for n, line in enumerate(lines)]
 
@@ -109,7 +109,8 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
     if source.get("at"):
         lines += _para(f"at: {source['at']}", size, pad)
     if source.get("url"):
-        lines.append(pad + style.key(_shown(str(source["url"]))))
+        url = _shown(str(source["url"]))
+        lines.append(pad + (style.link(url) if url == source["url"] else style.key(url)))
     return lines
 
 
@@ -212,18 +213,23 @@ def chain_lines(links: Sequence[dict[str, Any]], size: int | None, style: tables
         head = _para(f"{stage['order']}. {stage['title']}", size, lead, rest=under)
         lines += [style.bold(line) for line in head]
         lines += [style.dim(line) for line in _para(stage["description"], size, under + "    ")]
-        children = [f"practice  {p['id']}: {p['title']}" for p in item["practices"]]
-        children += [f"finding   {f['id']}: {f['title']}" for f in item["findings"]]
+        children = [("practice", p["id"], p["title"]) for p in item["practices"]]
+        children += [("finding", f["id"], f["title"]) for f in item["findings"]]
         if not children:
-            children = ["no practice in the catalogue addresses this stage"]
-        for c, child in enumerate(children):
+            lines += [
+                style.dim(line)
+                for line in _para(
+                    "no practice in the catalogue addresses this stage",
+                    size,
+                    under + elbow,
+                    rest=under + "    ",
+                )
+            ]
+        for c, (kind, rid, title) in enumerate(children):
             end = c == len(children) - 1
-            lines += _para(
-                child,
-                size,
-                under + (elbow if end else tee),
-                rest=under + ("    " if end else pipe) + "          ",
-            )
+            branch, trunk = under + (elbow if end else tee), under + ("    " if end else pipe)
+            lines += _para(f"{kind} {rid}", size, branch, prose=False, rest=trunk + "  ")
+            lines += _para(title, size, trunk + "  ")
     return lines
 
 

@@ -55,6 +55,9 @@ _URL = re.compile(r"^[(\[<\"']?[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # An identifier (``regulate-financial-institutions``, ``2023-11-21``), perhaps with punctuation after it.
 _ID = re.compile(r"[(\[]?[a-z0-9]+(?:[-_.][a-z0-9]+)+[)\]:,;.]*")
 
+# An address that may become a terminal hyperlink: http(s), printable ASCII, no spaces or escapes.
+_SAFE_URL = re.compile(r"https?://[!#-~]+")
+
 BREAK_MARK = {True: "↩", False: "\\"}
 
 
@@ -220,6 +223,13 @@ class Style:
 
     def warn(self, text: str) -> str:
         return self(text, "33")
+
+    def link(self, url: str) -> str:
+        """A source's web address: an OSC 8 hyperlink on a colour terminal when it is a plain
+        http(s) address (nothing else is ever made a link), else the text as it is."""
+        if not self.color or not _SAFE_URL.fullmatch(url):
+            return self.key(url)
+        return f"\x1b]8;;{url}\x1b\\{self.key(url)}\x1b]8;;\x1b\\"
 
 
 KEY_FIELDS = frozenset({"id"})
