@@ -234,7 +234,7 @@ def test_piped_summary_is_laid_out_at_80_without_columns() -> None:
 @pytest.mark.parametrize("command", [["events"], ["summary"], ["stages", "--chain"], ["timeline"]])
 def test_odd_columns_still_print(columns: str, command: list[str]) -> None:
     result = run(*command, env={"COLUMNS": columns})
-    assert result.code == 0 and "RSO" in result.out or "Recruitment" in result.out
+    assert result.code == 0 and ("RSO" in result.out or "Recruitment" in result.out)
 
 
 @pytest.mark.skipif(not POSIX_PTY, reason="Linux pseudo-terminals")
@@ -407,3 +407,11 @@ def test_golden_tables(name: str, width: int) -> None:
         path.parent.mkdir(exist_ok=True)
         path.write_text(out, encoding="utf-8")
     assert out == path.read_text(encoding="utf-8")
+
+
+def test_readme_shows_a_real_80_column_table() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ bcc events --country Thailand\n", 1)[1].split("\n```", 1)[0]
+    table = block.split("\nNot shown:", 1)[0].rstrip("\n") + "\n"
+    assert table == run("events", "--country", "Thailand", env={"COLUMNS": "80"}).out
+    assert max(len(line) for line in block.splitlines()) <= 80

@@ -163,14 +163,9 @@ def plan(columns: Sequence[Column], size: int | None) -> list[int] | None:
     spare = size - gaps - sum(widths)
     if spare < 0:
         return None
-    # Prose first gets a readable width, then short columns their natural width;
-    # prose shares what is left.
-    spare = _share(columns, widths, spare, [n for n, c in enumerate(columns) if c.prose], PROSE_COMFORT)
-    for n, c in enumerate(columns):
-        if not c.prose:
-            more = min(spare, c.natural - widths[n])
-            widths[n] += more
-            spare -= more
+    # Short columns grow towards their natural width and prose towards a readable one,
+    # in proportion to what each lacks; prose shares what is left.
+    spare = _share(columns, widths, spare, list(range(len(columns))), PROSE_COMFORT)
     _share(columns, widths, spare, [n for n, c in enumerate(columns) if c.prose], None)
     return widths
 
@@ -179,10 +174,12 @@ def _share(
     columns: Sequence[Column], widths: list[int], spare: int, among: list[int], cap: int | None
 ) -> int:
     """Give ``spare`` cells to the columns ``among``, in proportion to what each lacks of its
-    natural width (or of ``cap``); returns what is left."""
+    natural width (for prose: of ``cap``, when given); returns what is left."""
 
     def goal(n: int) -> int:
-        return columns[n].natural if cap is None else min(columns[n].natural, max(cap, widths[n]))
+        if cap is None or not columns[n].prose:
+            return columns[n].natural
+        return min(columns[n].natural, max(cap, widths[n]))
 
     wanting = [n for n in among if goal(n) > widths[n]]
     while spare > 0 and wanting:
