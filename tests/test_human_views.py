@@ -163,7 +163,7 @@ def test_piped_views_keep_every_word(view: str, width: int, expectations: dict[s
 # ---------------------------------------------------------------- on a real terminal
 
 
-def run_on_terminal(*args: str, columns: int, rows: int = 500, **env: str) -> str:
+def run_on_terminal(*args: str, columns: int, rows: int = 500, raw: bool = False, **env: str) -> str:
     """bcc as a process whose stdin and stdout are a pseudo-terminal of the given size."""
     import fcntl
     import pty
@@ -197,7 +197,8 @@ def run_on_terminal(*args: str, columns: int, rows: int = 500, **env: str) -> st
     err = proc.stderr.read() if proc.stderr else b""
     assert proc.wait(timeout=60) == 0, err
     assert b"Traceback" not in err
-    return plain(b"".join(chunks).decode("utf-8"))
+    text = b"".join(chunks).decode("utf-8")
+    return text if raw else plain(text)
 
 
 @pytest.mark.skipif(not POSIX_PTY, reason="Linux pseudo-terminals")
@@ -306,6 +307,16 @@ def test_addresses_are_never_folded() -> None:
     out = run("show", "regional-conference-2023", env={"COLUMNS": "40"}).out
     for source in view["sources"]:
         assert any(line.strip() == source["url"] for line in out.splitlines())
+
+
+@pytest.mark.skipif(not POSIX_PTY, reason="Linux pseudo-terminals")
+def test_source_addresses_are_hyperlinks_on_a_terminal_only(tmp_path: Path) -> None:
+    view = json.loads(run("show", "regional-conference-2023", "--json").out)
+    out = run_on_terminal("show", "regional-conference-2023", columns=100, raw=True, BCC_PAGER="")
+    links = re.findall(r"\x1b\]8;;([^\x1b]*)\x1b\\", out)
+    assert [u for u in links if u] == [s["url"] for s in view["sources"]]
+    piped = run("--color", "always", "show", "regional-conference-2023").out
+    assert "\x1b]8;" not in piped  # colour forced into a pipe: still no hyperlinks
 
 
 def test_invisible_characters_are_escaped(tmp_path: Path) -> None:

@@ -470,8 +470,9 @@ def human_records(
         if widths is None and chosen == screen.Layout.table:
             widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
     as_table = [] if widths is None else list(tables.table_lines(measured, widths, rows, style))
-    if widths is not None and chosen == screen.Layout.table:
-        return lines + as_table
+    unwrapped = widths is not None and all(w >= c.natural for w, c in zip(widths, measured, strict=True))
+    if widths is not None and (chosen == screen.Layout.table or unwrapped):
+        return lines + as_table  # a table with nothing wrapped is never taller than records
     as_records = list(tables.record_lines(columns, rows, size, style))
     # auto: the table when it fits and is no taller than the records would be (tall thin
     # columns read worse than blocks)

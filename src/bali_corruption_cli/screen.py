@@ -104,7 +104,8 @@ def colour() -> bool:
 def style() -> tables.Style:
     from bali_corruption_cli.render import _utf_capable
 
-    return tables.Style(color=colour(), utf=_utf_capable(sys.stdout))
+    color = colour()
+    return tables.Style(color=color, utf=_utf_capable(sys.stdout), links=color and on_terminal())
 
 
 def _pager_command() -> list[str] | None:

@@ -203,6 +203,7 @@ class Style:
 
     color: bool
     utf: bool = True
+    links: bool = False  # OSC 8 hyperlinks: only on a colour terminal, never into a pipe
 
     def __call__(self, text: str, code: str) -> str:
         if not self.color or not text:
@@ -224,7 +225,7 @@ class Style:
     def link(self, url: str) -> str:
         """A source's web address: an OSC 8 hyperlink on a colour terminal when it is a plain
         http(s) address (nothing else is ever made a link), else the text as it is."""
-        if not self.color or not _SAFE_URL.fullmatch(url):
+        if not (self.color and self.links) or not _SAFE_URL.fullmatch(url):
             return self.key(url)
         return f"\x1b]8;;{url}\x1b\\{self.key(url)}\x1b]8;;\x1b\\"
 
