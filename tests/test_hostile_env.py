@@ -22,6 +22,7 @@ from conftest_hostile import (
     copy_data,
     quote,
     run,
+    run_in_pty,
     run_process,
     subprocess_env,
 )
@@ -320,39 +321,6 @@ def test_absurd_terminal_widths(columns: str) -> None:
 # ---------------------------------------------------------------- colour and terminals
 
 
-def _run_in_pty(*args: str, env: dict[str, str]) -> bytes:
-    """bcc with a pseudo-terminal as stdout (so Rich sees a terminal), 100 columns wide."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bali_corruption_cli", *args],
-        env=env,
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    err = proc.stderr.read() if proc.stderr else b""
-    assert proc.wait(timeout=60) == 0, err
-    assert b"Traceback" not in err
-    return b"".join(chunks)
-
-
 pty_only = pytest.mark.skipif(not POSIX or sys.platform == "darwin", reason="Linux pseudo-terminals")
 # No pager: a pager draws on the terminal itself (these tests read what bcc writes).
 TERMINAL = {"TERM": "xterm-256color", "COLUMNS": "100", "BCC_PAGER": ""}
@@ -361,7 +329,7 @@ TERMINAL = {"TERM": "xterm-256color", "COLUMNS": "100", "BCC_PAGER": ""}
 @pty_only
 def test_pty_harness_sees_a_terminal() -> None:
     """Without NO_COLOR, a terminal gets colour: so the checks below are not vacuous."""
-    out = _run_in_pty("events", env=subprocess_env(**TERMINAL))
+    out = run_in_pty("events", env=subprocess_env(**TERMINAL))
     assert b"\x1b[" in out and b"regional-conference-2023" in out
 
 
@@ -377,7 +345,7 @@ def test_pty_harness_sees_a_terminal() -> None:
     ],
 )
 def test_no_escape_sequences_on_a_terminal(extra: dict[str, str], args: list[str]) -> None:
-    out = _run_in_pty(*args, env=subprocess_env(**{**TERMINAL, **extra}))
+    out = run_in_pty(*args, env=subprocess_env(**{**TERMINAL, **extra}))
     assert b"RSO" in out
     assert b"\x1b" not in out
 

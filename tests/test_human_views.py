@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,7 +22,7 @@ import yaml
 from bali_corruption_cli import query
 from bali_corruption_cli.layout import COLLECTIONS
 from bali_corruption_cli.render import cell
-from conftest_hostile import add_records, copy_data, quote, run, subprocess_env
+from conftest_hostile import add_records, copy_data, quote, run, run_in_pty, subprocess_env
 
 WIDTHS = [40, 60, 80, 100, 120, 200]
 GOLDEN = Path(__file__).parent / "golden"
@@ -165,39 +164,11 @@ def test_piped_views_keep_every_word(view: str, width: int, expectations: dict[s
 
 def run_on_terminal(*args: str, columns: int, rows: int = 500, raw: bool = False, **env: str) -> str:
     """bcc as a process whose stdin and stdout are a pseudo-terminal of the given size."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     environment = subprocess_env(TERM="xterm-256color", **env)
     environment.pop("COLUMNS", None)
     environment.pop("LINES", None)
     environment.update(env)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bali_corruption_cli", *args],
-        env=environment,
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    err = proc.stderr.read() if proc.stderr else b""
-    assert proc.wait(timeout=60) == 0, err
-    assert b"Traceback" not in err
-    text = b"".join(chunks).decode("utf-8")
+    text = run_in_pty(*args, env=environment, columns=columns, rows=rows).decode("utf-8")
     return text if raw else plain(text)
 
 

@@ -481,6 +481,19 @@ def human_records(
     return lines + as_records
 
 
+def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary's roundtable table for people (terminal and Markdown)."""
+    return [
+        {
+            "country": r["country"],
+            "city": r["city"] or "unknown",
+            "date": r["start_date"] or (f"{r['month_day']} (year unknown)" if r["month_day"] else "unknown"),
+            "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
+        }
+        for r in series["roundtables"]
+    ]
+
+
 def _shown(text: str) -> str:
     """A cell as printed: made visible, with tabs shown as escapes (they would break columns)."""
     return visible(text).replace("\t", "\\t")

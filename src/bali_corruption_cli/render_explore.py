@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from bali_corruption_cli import layout, screen, tables
-from bali_corruption_cli.render import _shown, _utf_capable, cell, human_records
+from bali_corruption_cli.render import _shown, _utf_capable, cell, human_records, roundtable_rows
 
 
 def _para(
@@ -132,15 +132,7 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
             lines += _para(f"Delegates: {p['wording']} [{p['source']}]", size, "  ", rest="    ")
         lines.append("")
     series = fig["roundtable_series"]
-    rows = [
-        {
-            "country": r["country"],
-            "city": r["city"] or "unknown",
-            "date": r["start_date"] or (f"{r['month_day']} (year unknown)" if r["month_day"] else "unknown"),
-            "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
-        }
-        for r in series["roundtables"]
-    ]
+    rows = roundtable_rows(series)
     title = f"National roundtables ({series['listed']} listed)"
     lines += human_records(rows, ["country", "city", "date", "position"], title, size)
     if series["count_statements"]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bali_corruption_cli import layout
-from bali_corruption_cli.render import cell, visible
+from bali_corruption_cli.render import cell, roundtable_rows, visible
 
 # Inline punctuation that Markdown (CommonMark and GitHub's) reads as markup.
 _PUNCTUATION = re.compile(r"([\\`*_\[|~])")  # "[" escaped: no link or image can open
@@ -123,15 +123,7 @@ def summary(fig: dict[str, Any]) -> str:
             lines.append(f"- **Caveat**: {escape(caveat)}")
     series = fig["roundtable_series"]
     lines += ["", f"## National roundtables ({series['listed']} listed)", ""]
-    rows = [
-        {
-            "country": r["country"],
-            "city": r["city"] or "unknown",
-            "date": r["start_date"] or (f"{r['month_day']} (year unknown)" if r["month_day"] else "unknown"),
-            "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
-        }
-        for r in series["roundtables"]
-    ]
+    rows = roundtable_rows(series)
     lines.append(records_table(rows, ["country", "city", "date", "position"]).rstrip("\n"))
     if series["count_statements"]:
         lines += ["", "The sources disagree on the series:" if series["count_disputed"] else "Caveats:", ""]
