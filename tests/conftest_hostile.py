@@ -100,6 +100,40 @@ def run_process(
     return proc
 
 
+def run_in_pty(*args: str, env: dict[str, str], columns: int = 100, rows: int = 50) -> bytes:
+    """bcc with a pseudo-terminal of ``columns`` x ``rows`` as stdin and stdout; what it wrote.
+    Exit 0 and no traceback are checked."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bali_corruption_cli", *args],
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    err = proc.stderr.read() if proc.stderr else b""
+    assert proc.wait(timeout=60) == 0, err
+    assert b"Traceback" not in err
+    return b"".join(chunks)
+
+
 def copy_data(tmp_path: Path, name: str = "data") -> Path:
     target = tmp_path / name
     shutil.copytree(DATA, target)

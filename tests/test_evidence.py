@@ -119,10 +119,14 @@ def test_stages_picture_marks_each_link_with_a_legend(bcc: Callable[..., Run]) -
     run = bcc("stages", "--chain", env={"COLUMNS": "250"})
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    practice = next(line for line in lines if "harmonise-trafficking-and-corruption-laws" in line)
-    assert practice.rstrip().endswith("[E]")
-    finding = next(line for line in lines if "corruption-at-every-stage" in line)
-    assert finding.rstrip().endswith("[S]")
+    for rid, mark in (
+        ("harmonise-trafficking-and-corruption-laws", "[E]"),
+        ("corruption-at-every-stage", "[S]"),
+    ):
+        at = next(n for n, line in enumerate(lines) if rid in line.split())
+        # the mark closes the entry: the title follows the id, on the same line or the next
+        entry = " ".join(lines[at : at + 2])
+        assert entry.rstrip().endswith(mark), entry
     legend = " ".join(" ".join(lines[-3:]).split())
     assert "[S] a source states the link" in legend and "[E] editorial" in legend
 

@@ -173,7 +173,7 @@ def test_show_json_keeps_the_exact_text(hostile: Path) -> None:
 
 def test_markdown_shows_controls_escaped(hostile: Path) -> None:
     """Markdown is read on terminals too: controls escaped (the backslash itself escaped for Markdown)."""
-    out = bcc_on(hostile, "quotes", "--format", "markdown").out
+    out = bcc_on(hostile, "quotes", "--format", "markdown", "--fields", "id,speaker,event,kind,text").out
     assert_nothing_raw(out)
     assert "\\\\x1b]0;pwned\\\\x07" in out
     (row,) = [line for line in out.splitlines() if line.startswith("| hostile-text |")]

@@ -23,7 +23,8 @@ from bali_corruption_cli.errors import (
     BccError,
     UsageError,
 )
-from bali_corruption_cli.render import ColorMode, OutputFormat
+from bali_corruption_cli.render import ColorMode, DocumentFormat, OutputFormat
+from bali_corruption_cli.screen import Layout
 
 if TYPE_CHECKING:  # the loader is imported when a command loads the catalogue, not for --help
     from bali_corruption_cli.catalog import Catalog, Record
@@ -57,7 +58,7 @@ class BccGroup(TyperGroup):
             # Typer's main() is not used: it would turn Ctrl-C into a silent exit
             # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
             self._main_shell_completion(extra, prog_name, complete_var)
-            argv = sys.argv[1:] if args is None else list(args)
+            argv = global_options_first(sys.argv[1:] if args is None else list(args))
             with self.make_context(prog_name, argv, **extra) as ctx:
                 result = self.invoke(ctx)
             code = result if isinstance(result, int) else 0
@@ -174,12 +175,29 @@ def _root(
             metavar="DIR",
         ),
     ] = None,
+    layout_mode: Annotated[
+        Layout,
+        typer.Option(
+            "--layout",
+            help="Tables for people: auto (a table if every word fits whole, else one block per "
+            "record), table or records.",
+        ),
+    ] = Layout.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Never page long output (default on a terminal: BCC_PAGER, PAGER, less -FRX)."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print bcc's version and exit."),
     ] = False,
 ) -> None:
     render.configure(color)
+    from bali_corruption_cli import screen
+
+    screen.configure(color=color.value, pager=not no_pager, layout=layout_mode)
     if not overlays:
         env = os.environ.get("BCC_WITH", "")
         overlays = [Path(p) for p in env.split(os.pathsep) if p]
@@ -212,7 +230,19 @@ FormatOpt = Annotated[
         help="Output format (default: table).",
     ),
 ]
+DocFormatOpt = Annotated[
+    DocumentFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format (default: the terminal view); markdown is a pasteable briefing.",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array (same as --format json).")]
+WideOpt = Annotated[
+    bool, typer.Option("--wide", "-w", help="Show every field in the table, not only the default columns.")
+]
 FieldsOpt = Annotated[
     str | None,
     typer.Option("--fields", help="Comma-separated fields to show, e.g. id,title.", metavar="A,B"),
@@ -243,6 +273,7 @@ def _emit(
     as_json: bool,
     fields: str | None,
     search: Sequence[str] | None = None,
+    wide: bool = False,
 ) -> None:
     """Apply --search, pick --fields, and print in the chosen format (shared by every list command)."""
     if search:
@@ -250,14 +281,23 @@ def _emit(
     chosen = _format(fmt, as_json)
     wanted = query.parse_fields(fields)
     valid = catalog.fields[collection]
+    if wide and wanted:
+        raise UsageError("--wide shows every field; --fields chooses some: use one")
     records = query.select_fields(records, wanted, valid)
+    hidden: Sequence[str] = ()
     if wanted:
         columns: Sequence[str] = wanted
-    elif chosen == OutputFormat.table or chosen == OutputFormat.markdown:
+    elif chosen in (OutputFormat.table, OutputFormat.markdown) and not wide:
         columns = layout.COLLECTIONS[collection][1]
+        if chosen == OutputFormat.markdown and "id" not in columns:  # pasted documents refer by id
+            columns = ("id", *columns)
+        hidden = [name for name in valid if name not in columns]
+        if "date" in layout.DERIVED.get(collection, ()):
+            records = [dict(r, date=query.event_date(r)) for r in records]
+            hidden = [name for name in hidden if name not in ("start_date", "end_date", "month_day")]
     else:
         columns = valid
-    render.emit_records(records, chosen, columns, collection)
+    render.emit_records(records, chosen, columns, collection, hidden=hidden)
 
 
 def _emit_from_cache(
@@ -353,6 +393,7 @@ def practices(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List promising practices against corruption.
 
@@ -379,6 +420,7 @@ def practices(
         as_json,
         fields,
         search,
+        wide,
     )
 
 
@@ -405,6 +447,7 @@ def events(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List the conference, national roundtables, report launch and meetings.
 
@@ -423,7 +466,7 @@ def events(
     )
     years = {str(y) for y in year or ()}
     records = [r for r in records if not years or query.event_years(r) & years]
-    _emit(cat, "events", records, fmt, as_json, fields, search)
+    _emit(cat, "events", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -446,6 +489,7 @@ def stakeholders(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List organisations, people and delegate groups, with their roles.
 
@@ -470,7 +514,7 @@ def stakeholders(
             for r in records
             if any((not roles or x["role"] in roles) and (not at or x["event"] in at) for x in r["roles"])
         ]
-    _emit(cat, "stakeholders", records, fmt, as_json, fields, search)
+    _emit(cat, "stakeholders", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -485,6 +529,7 @@ def recommendations(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List the next steps and the calls for action.
 
@@ -506,7 +551,7 @@ def recommendations(
         themes=query.theme_choices().resolve_all(theme),
         made_by=query.record_choices(cat, "stakeholders", "by", "name").resolve_all(by),
     )
-    _emit(cat, "recommendations", records, fmt, as_json, fields, search)
+    _emit(cat, "recommendations", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -524,6 +569,7 @@ def stages(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Show where corruption enters the chain, from recruitment to the courts.
 
@@ -544,7 +590,7 @@ def stages(
         render_explore.draw_chain(explore.chain(cat), explore.BASIS_LEGEND)
         return
     records = sorted(cat.records("stages"), key=lambda r: r["order"])
-    _emit(cat, "stages", records, fmt, as_json, fields, search)
+    _emit(cat, "stages", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -558,6 +604,7 @@ def sources(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List the publications every record cites.
 
@@ -570,7 +617,7 @@ def sources(
     records = query.filter_records(
         cat.records("sources"), kind=query.plain_choices("kind", vocab.SOURCE_KINDS).resolve_all(kind)
     )
-    _emit(cat, "sources", records, fmt, as_json, fields, search)
+    _emit(cat, "sources", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -585,6 +632,7 @@ def quotes(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List attributed statements: who said what, where.
 
@@ -600,7 +648,7 @@ def quotes(
         event=query.record_choices(cat, "events", "event", "title").resolve_all(event),
         kind=query.plain_choices("kind", vocab.QUOTE_KINDS).resolve_all(kind),
     )
-    _emit(cat, "quotes", records, fmt, as_json, fields, search)
+    _emit(cat, "quotes", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -611,6 +659,7 @@ def findings(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List findings on how corruption facilitates these crimes.
 
@@ -624,7 +673,7 @@ def findings(
         cat.records("findings"),
         stages=query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
     )
-    _emit(cat, "findings", records, fmt, as_json, fields, search)
+    _emit(cat, "findings", records, fmt, as_json, fields, search, wide)
 
 
 @app.command()
@@ -634,6 +683,7 @@ def countries(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """List countries and regions with their ISO codes and accepted spellings.
 
@@ -646,25 +696,31 @@ def countries(
     records = query.filter_records(
         cat.records("countries"), kind=query.plain_choices("kind", vocab.COUNTRY_KINDS).resolve_all(kind)
     )
-    _emit(cat, "countries", records, fmt, as_json, fields)
+    _emit(cat, "countries", records, fmt, as_json, fields, wide=wide)
 
 
 # ---------------------------------------------------------------- exploring
 
 
-def _machine(fmt: OutputFormat | None, as_json: bool) -> OutputFormat | None:
+def _machine(fmt: OutputFormat | DocumentFormat | None, as_json: bool) -> OutputFormat | None:
     """The machine format asked for, or None for the terminal view."""
-    chosen = _format(fmt, as_json)
+    chosen = _format(None if fmt is None else OutputFormat(fmt.value), as_json)
     return None if chosen == OutputFormat.table else chosen
 
 
-def _wrote_document(document: Any, fmt: OutputFormat | None, as_json: bool, command: str) -> bool:
-    """Write a nested document (show, summary) as JSON or YAML if asked; False for the terminal view."""
+def _wrote_document(document: Any, fmt: DocumentFormat | None, as_json: bool, command: str) -> bool:
+    """Write a nested document (show, summary) as JSON, YAML or Markdown if asked; False for
+    the terminal view."""
     machine = _machine(fmt, as_json)
     if machine is None:
         return False
+    if machine == OutputFormat.markdown:
+        from bali_corruption_cli import render_markdown
+
+        render.write(getattr(render_markdown, command)(document))
+        return True
     if machine not in (OutputFormat.json, OutputFormat.yaml):
-        raise UsageError(f"{command} prints one nested document: use --json or --format yaml")
+        raise UsageError(f"{command} prints one document: use --json, --format yaml or --format markdown")
     render.write(render.document_as(document, machine))
     return True
 
@@ -722,7 +778,7 @@ def show(
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
     ],
-    fmt: FormatOpt = None,
+    fmt: DocFormatOpt = None,
     as_json: JsonOpt = False,
     evidence: Annotated[
         bool,
@@ -763,7 +819,7 @@ def show(
 @app.command()
 def summary(
     ctx: typer.Context,
-    fmt: FormatOpt = None,
+    fmt: DocFormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """One screen that says what this is: conference, roundtables, practices, stages, sources.
@@ -807,6 +863,8 @@ def count_command(
     chosen = _format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
+    if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
+        rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
     render.emit_records(rows, chosen, columns, f"values of {name}.{by}")
 
 
@@ -872,20 +930,61 @@ def cite(
 from bali_corruption_cli import cli_maintain  # noqa: E402, F401
 
 # The root options that take a value: the word after them is no command.
-ROOT_VALUE_OPTIONS = frozenset({"--data-dir", "--color", "--with"})
+ROOT_VALUE_OPTIONS = frozenset({"--data-dir", "--color", "--with", "--layout"})
+ROOT_FLAGS = frozenset({"--no-pager"})
+
+
+def global_options_first(words: Sequence[str]) -> list[str]:
+    """Move the global options found after the command before it, so that
+    ``bcc events --color never`` means ``bcc --color never events`` (as git and gh allow).
+
+    Words after ``--`` are left alone; ``--opt=value`` and ``--opt value`` are both moved.
+    """
+    words = list(words)
+    command = _command_index(words)
+    if command is None:
+        return words
+    moved: list[str] = []
+    rest: list[str] = []
+    n = command + 1
+    while n < len(words):
+        word = words[n]
+        if word == "--":
+            rest.extend(words[n:])
+            break
+        name = word.split("=", 1)[0]
+        if name in ROOT_FLAGS and "=" not in word:
+            moved.append(word)
+        elif name in ROOT_VALUE_OPTIONS:
+            moved.append(word)
+            if "=" not in word and n + 1 < len(words):
+                n += 1
+                moved.append(words[n])
+        else:
+            rest.append(word)
+        n += 1
+    return [*words[:command], *moved, words[command], *rest]
+
+
+def _command_index(words: Sequence[str]) -> int | None:
+    n = 0
+    while n < len(words):
+        word = words[n]
+        if word == "--":
+            return n + 1 if n + 1 < len(words) else None
+        if word in ROOT_VALUE_OPTIONS:
+            n += 2
+            continue
+        if not word.startswith("-"):
+            return n
+        n += 1
+    return None
 
 
 def _command_word(words: Sequence[str]) -> str | None:
     """The first word after the root options (the command, if it names one)."""
-    it = iter(words)
-    for word in it:
-        if word == "--":
-            return next(it, None)
-        if word in ROOT_VALUE_OPTIONS:
-            next(it, None)
-        elif not word.startswith("-"):
-            return word
-    return None
+    n = _command_index(words)
+    return None if n is None else words[n]
 
 
 def _words() -> list[str]:

@@ -4,6 +4,7 @@ Options and output only; the work is done by :mod:`bali_corruption_cli.maintain`
 and :mod:`bali_corruption_cli.catalog`, imported inside the commands.
 """
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ import typer
 
 from bali_corruption_cli import layout, render
 from bali_corruption_cli.cli import _catalog, app
-from bali_corruption_cli.errors import DataError
+from bali_corruption_cli.errors import DataError, UsageError
 
 data_app = typer.Typer(
     name="data",
@@ -156,7 +157,9 @@ def export(
     ctx: typer.Context,
     path: Annotated[
         Path,
-        typer.Argument(metavar="PATH", help="File to write (a folder for csv).", show_default=False),
+        typer.Argument(
+            metavar="PATH", help="File to write (a folder for csv); - for stdout.", show_default=False
+        ),
     ],
     fmt: Annotated[
         ExportFormat | None,
@@ -180,9 +183,18 @@ def export(
       bcc export --format sqlite bcc.db && datasette bcc.db
       bcc export --format json catalogue.json
       bcc export --format csv csv/ --force
+      bcc export --format json - | jq '.events | length'
     """
     from bali_corruption_cli import maintain
 
+    if str(path) == "-":
+        if fmt is None:
+            raise UsageError("give --format json or sqlite to export to stdout (-)")
+        if fmt.value == "csv":
+            raise UsageError("a csv export is a folder of files; give a folder, not - (stdout)")
+        sys.stdout.flush()
+        maintain.export_to_stream(_catalog(ctx), fmt.value, sys.stdout.buffer)
+        return
     chosen = fmt.value if fmt is not None else maintain.guess_format(path)
     cat = _catalog(ctx)
     result = maintain.export(cat, chosen, path, force)

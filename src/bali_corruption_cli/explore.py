@@ -341,7 +341,7 @@ def count(catalog: Catalog, collection: str, field: str) -> list[dict[str, Any]]
         hint = vocab.closest(field, valid)
         did = f" (did you mean '{hint}'?)" if hint else ""
         raise UsageError(f"unknown field {field!r} for {collection}{did}; valid fields: {', '.join(valid)}")
-    counter: Counter[str] = Counter()
+    counter: Counter[str | None] = Counter()
     for record in catalog.records(collection):
         value = record.get(field)
         values = value if isinstance(value, list) else [value]
@@ -350,8 +350,9 @@ def count(catalog: Catalog, collection: str, field: str) -> list[dict[str, Any]]
         for v in values:
             if isinstance(v, (dict, list)):
                 raise UsageError(f"cannot count by {field!r}: its values are structured, not plain values")
-            counter["(none)" if v is None else str(v)] += 1
-    return [{"value": v, "count": n} for v, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+            counter[None if v is None else str(v)] += 1
+    ordered = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
+    return [{"value": v, "count": n} for v, n in ordered]
 
 
 def resolve_collection(raw: str) -> str:
@@ -457,7 +458,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
             for s in sorted(catalog.records("stages"), key=lambda s: s["order"])
         ],
         "sources": [
-            {k: s[k] for k in ("id", "label", "title", "publisher", "date", "kind")}
+            {k: s.get(k) for k in ("id", "label", "title", "publisher", "date", "kind", "url")}
             for s in catalog.records("sources")
         ],
         "records": {name: len(recs) for name, recs in catalog.collections.items()},

@@ -10,22 +10,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# Collection name -> (YAML file name, default table columns).  The order is
-# the order of loading and of ``bcc export``: referenced collections first.
+# Collection name -> (YAML file name, the table's default columns: the few that
+# answer the question, chosen for people; --wide and --fields show the rest).
+# The order is the order of loading and of ``bcc export``: referenced collections first.
 COLLECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "sources": ("sources.yaml", ("id", "title", "publisher", "date", "kind")),
-    "countries": ("countries.yaml", ("id", "name", "kind", "iso2", "iso3", "aliases")),
-    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "sector", "country", "position")),
-    "events": (
-        "events.yaml",
-        ("id", "title", "kind", "country", "city", "start_date", "end_date"),
-    ),
-    "stages": ("stages.yaml", ("id", "order", "title", "description")),
-    "practices": ("practices.yaml", ("id", "title", "sectors", "themes", "stages")),
-    "recommendations": ("recommendations.yaml", ("id", "kind", "title", "made_by", "event")),
-    "quotes": ("quotes.yaml", ("id", "speaker", "event", "kind", "text")),
-    "findings": ("findings.yaml", ("id", "title", "stages", "about")),
+    "sources": ("sources.yaml", ("id", "title", "publisher", "date")),
+    "countries": ("countries.yaml", ("id", "name", "iso2", "iso3", "aliases")),
+    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "position")),
+    "events": ("events.yaml", ("id", "title", "country", "date")),
+    "stages": ("stages.yaml", ("id", "order", "title")),
+    "practices": ("practices.yaml", ("id", "title", "sectors")),
+    "recommendations": ("recommendations.yaml", ("id", "kind", "title")),
+    "quotes": ("quotes.yaml", ("id", "speaker", "text")),
+    "findings": ("findings.yaml", ("id", "title")),
 }
+
+# Columns of a table that are not fields of the records but drawn from them for
+# people (the JSON keeps the fields themselves).  events.date: see query.event_date.
+DERIVED: dict[str, frozenset[str]] = {"events": frozenset({"date"})}
 
 # One record of each collection, for messages ("1 practice", "no practices match").
 SINGULAR: dict[str, str] = {

@@ -188,6 +188,17 @@ def export(catalog: Catalog, fmt: str, path: Path, force: bool = False) -> Expor
     return ExportResult(path, fmt, total, tables)
 
 
+def export_to_stream(catalog: Catalog, fmt: str, stream: Any) -> None:
+    """``bcc export --format json|sqlite -``: the export's bytes on a binary stream (stdout).
+    SQLite is built in a private temporary file first (it needs a file), then copied."""
+    with tempfile.TemporaryDirectory(prefix="bcc-export-") as folder:
+        target = Path(folder) / f"export.{fmt}"
+        {"json": _write_json, "sqlite": _write_sqlite}[fmt](catalog, target)
+        with target.open("rb") as fh:
+            shutil.copyfileobj(fh, stream)
+    stream.flush()
+
+
 def _check_target(path: Path, fmt: str, force: bool) -> None:
     parent = path.parent
     if not parent.is_dir():

@@ -131,6 +131,16 @@ def filter_records(records: Iterable[Record], **conditions: set[str]) -> list[Re
     return [r for r in records if all(matches(r, f, wanted) for f, wanted in active)]
 
 
+def event_date(event: Record) -> str:
+    """An event's date for people: "2023-11-21 to 2023-11-22", "--05-30 (year unknown)", or ""."""
+    start, end, month_day = event.get("start_date"), event.get("end_date"), event.get("month_day")
+    if start:
+        return f"{start} to {end}" if end and end != start else str(start)
+    if month_day:
+        return f"{month_day} (year unknown)"
+    return ""
+
+
 def event_years(event: Record) -> set[str]:
     return {d[:4] for d in (event.get("start_date"), event.get("end_date")) if d}
 

@@ -35,6 +35,15 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
 
 
+class DocumentFormat(StrEnum):
+    """The formats of one nested document (``show``, ``summary``)."""
+
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
 class ColorMode(StrEnum):
     auto = "auto"
     always = "always"
@@ -45,7 +54,10 @@ _settings: dict[str, Any] = {"color": ColorMode.auto}
 
 # C0 and C1 controls (but newline and tab), DEL, and the bidirectional
 # embedding/override/isolate characters that can make text read backwards.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff"
+    "\U000e0000-\U000e007f]"
+)
 
 
 def configure(color: ColorMode = ColorMode.auto) -> None:
@@ -229,11 +241,12 @@ def cell(value: Any) -> str:
 
 
 def _flat(value: Any) -> str:
-    """A CSV/TSV cell: lists of scalars joined with '; ', structures as JSON."""
+    """A CSV/TSV cell that reads back exactly: lists and structures as JSON (as sqlite-utils
+    writes them), booleans as true/false, null as an empty cell."""
     if value is None:
         return ""
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, (list, dict)):
         import json
 
@@ -285,32 +298,6 @@ def _broken_pipe() -> None:
 
 
 # ---------------------------------------------------------------- records
-
-
-def records_table(
-    records: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None, width: int = 80
-) -> Any:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(
-        title=title,
-        box=box.SIMPLE_HEAD,
-        show_lines=False,
-        header_style="bold",
-        title_justify="left",
-        title_style="bold",
-    )
-    for name in columns:
-        if name == "id":  # ids are what people copy: keep them whole while a third of the width allows
-            longest = max((len(str(r.get("id", ""))) for r in records), default=2)
-            table.add_column(name, overflow="fold", style="cyan", min_width=min(longest, max(8, width // 3)))
-        else:
-            table.add_column(name, overflow="fold")
-    for record in records:
-        table.add_row(*(Text(visible(cell(record.get(name)))) for name in columns))
-    return table
 
 
 def _utf8_buffer() -> Any:
@@ -410,14 +397,9 @@ def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Se
             width=1_000_000,
         )
     if fmt == OutputFormat.markdown:
+        from bali_corruption_cli import render_markdown
 
-        def md(value: Any) -> str:
-            text = visible(cell(value).replace("\r", " ").replace("\n", " "))  # read on terminals too
-            return text.replace("\\", "\\\\").replace("|", "\\|")
-
-        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        lines += ["| " + " | ".join(md(r.get(c)) for c in columns) + " |" for r in records]
-        return "\n".join(lines) + "\n"
+        return render_markdown.records_table(records, columns)
     raise ValueError(fmt)  # pragma: no cover - table is drawn, not serialised
 
 
@@ -439,8 +421,14 @@ def emit_records(
     fmt: OutputFormat,
     columns: Sequence[str],
     collection: str,
+    hidden: Sequence[str] = (),
+    document: bool = False,
 ) -> None:
-    """Write records to stdout: a table for people, or a machine format."""
+    """Write records to stdout: a table for people, or a machine format.
+
+    ``hidden`` names the fields the table leaves out (a hint under it says so, on a
+    terminal); ``document`` lays a piped table out at ``COLUMNS`` or 80 columns.
+    """
     if fmt in (OutputFormat.json, OutputFormat.jsonl) and json_pieces_writable():
         pieces = _orjson_pieces(records)
         if pieces is not None:
@@ -452,30 +440,60 @@ def emit_records(
     if not records:
         note(f"no {collection} match")
         return
+    from bali_corruption_cli import screen
+
     noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
-    out = console()
-    title = f"{len(records)} {noun}"
-    if out.width < MIN_COLUMN_WIDTH * len(columns):
-        out.print(records_stacked(records, columns, title))
-    else:
-        out.print(records_table(records, columns, title=title, width=out.width))
+    lines = human_records(records, columns, f"{len(records)} {noun}", screen.width(document))
+    if hidden and screen.on_terminal():
+        from bali_corruption_cli import tables
+
+        style = screen.style()
+        hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"
+        lines += ["", *(style.dim(line) for line in tables.wrap(hint, screen.width(), prose=False))]
+    screen.show(lines)
 
 
-# Below this many characters per column a table squeezes cells to nothing:
-# records are then stacked, one "field: value" line each, and nothing is lost.
-MIN_COLUMN_WIDTH = 10
+def human_records(
+    records: Sequence[dict[str, Any]], columns: Sequence[str], title: str, size: int | None
+) -> list[str]:
+    """A table when every word fits whole (or --layout table), else one block per record."""
+    from bali_corruption_cli import screen, tables
+
+    style = screen.style()
+    rows = [[_shown(cell(record.get(name))) for name in columns] for record in records]
+    chosen = screen.layout()
+    lines = [style.bold(title), ""] if title else []
+    widths = None
+    measured = tables.measure(columns, rows)
+    if chosen != screen.Layout.records:
+        widths = tables.plan(measured, size)
+        if widths is None and chosen == screen.Layout.table:
+            widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
+    as_table = [] if widths is None else list(tables.table_lines(measured, widths, rows, style))
+    unwrapped = widths is not None and all(w >= c.natural for w, c in zip(widths, measured, strict=True))
+    if widths is not None and (chosen == screen.Layout.table or unwrapped):
+        return lines + as_table  # a table with nothing wrapped is never taller than records
+    as_records = list(tables.record_lines(columns, rows, size, style))
+    # auto: the table when it fits and is no taller than the records would be (tall thin
+    # columns read worse than blocks)
+    if widths is not None and len(as_table) - 2 <= len(as_records):  # header and rule not counted
+        return lines + as_table
+    return lines + as_records
 
 
-def records_stacked(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> Any:
-    from rich.console import Group
-    from rich.text import Text
+def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary's roundtable table for people (terminal and Markdown)."""
+    return [
+        {
+            "country": r["country"],
+            "city": r["city"] or "unknown",
+            "date": r["start_date"] or (f"{r['month_day']} (year unknown)" if r["month_day"] else "unknown"),
+            "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
+        }
+        for r in series["roundtables"]
+    ]
 
-    parts: list[Any] = [Text(title, style="bold")]
-    for record in records:
-        parts.append(Text(""))
-        for name in columns:
-            line = Text(f"{name}: ", style="bold")
-            line.append(visible(cell(record.get(name))), style="cyan" if name == "id" else "")
-            line.overflow = "fold"
-            parts.append(line)
-    return Group(*parts)
+
+def _shown(text: str) -> str:
+    """A cell as printed: made visible, with tabs shown as escapes (they would break columns)."""
+    return visible(text).replace("\t", "\\t")

@@ -1,0 +1,169 @@
+"""Where human output goes: the width to lay it out at, whether to colour it, and the pager.
+
+- On a terminal: its width (``COLUMNS`` wins, clamped), colour unless
+  ``--color never``, ``NO_COLOR`` or ``TERM=dumb``, and a pager for output
+  taller than the screen (``BCC_PAGER``, then ``PAGER``, else ``less -FRX``;
+  ``--no-pager`` or an empty value turns it off).
+- Piped or redirected: tables are not wrapped unless ``COLUMNS`` asks; prose
+  views (summary, show, stages, timeline) are laid out at ``COLUMNS`` or 80;
+  no colour unless ``--color always``; never a pager.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from typing import Any
+
+from bali_corruption_cli import tables
+
+MIN_WIDTH = 20
+MAX_WIDTH = 1000
+DOCUMENT_WIDTH = 80
+
+
+class Layout(StrEnum):
+    auto = "auto"
+    table = "table"
+    records = "records"
+
+
+_settings: dict[str, Any] = {"color": "auto", "pager": True, "layout": Layout.auto}
+
+
+def configure(color: str | None = None, pager: bool | None = None, layout: Layout | None = None) -> None:
+    for key, value in (("color", color), ("pager", pager), ("layout", layout)):
+        if value is not None:
+            _settings[key] = value
+
+
+def layout() -> Layout:
+    return Layout(_settings["layout"])
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def on_terminal() -> bool:
+    return _isatty(sys.stdout)
+
+
+def _columns_env() -> int | None:
+    """``COLUMNS`` as a width, clamped to 20..1000; None if unset, not a number or not positive."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 12:
+        return None
+    value = int(raw)
+    if value <= 0:
+        return None
+    return max(MIN_WIDTH, min(MAX_WIDTH, value))
+
+
+def _terminal_size() -> os.terminal_size | None:
+    try:
+        return os.get_terminal_size(sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def width(document: bool = False) -> int | None:
+    """The width to lay out at: None for a table that is piped with no ``COLUMNS``."""
+    env = _columns_env()
+    if env is not None:
+        return env
+    if on_terminal():
+        size = _terminal_size()
+        if size is not None and size.columns > 0:
+            return max(MIN_WIDTH, min(MAX_WIDTH, size.columns))
+        return DOCUMENT_WIDTH
+    return DOCUMENT_WIDTH if document else None
+
+
+def height() -> int:
+    raw = os.environ.get("LINES", "").strip()
+    if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0:
+        return int(raw)
+    size = _terminal_size()
+    return size.lines if size is not None and size.lines > 0 else 24
+
+
+def colour() -> bool:
+    mode = _settings["color"]
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb":
+        return False
+    return on_terminal()
+
+
+def style() -> tables.Style:
+    from bali_corruption_cli.render import _utf_capable
+
+    color = colour()
+    return tables.Style(color=color, utf=_utf_capable(sys.stdout), links=color and on_terminal())
+
+
+def _pager_command() -> list[str] | None:
+    if not _settings["pager"] or not on_terminal() or not _isatty(sys.stdin):
+        return None
+    for name in ("BCC_PAGER", "PAGER"):
+        if name in os.environ:
+            raw = os.environ[name].strip()
+            if not raw or raw == "cat":
+                return None
+            import shlex
+
+            try:
+                words = shlex.split(raw)
+            except ValueError:
+                return None
+            return words or None
+    return ["less", "-FRX"]
+
+
+def show(lines: list[str]) -> None:
+    """Write a human view to stdout, through the pager when it is taller than the screen."""
+    from bali_corruption_cli.render import write
+
+    text = "".join(line + "\n" for line in lines)
+    command = _pager_command()
+    if command is None or len(lines) < height():
+        write(text)
+        return
+    if not _page(command, text):
+        write(text)
+
+
+def _page(command: list[str], text: str) -> bool:
+    """Run the pager on ``text``; False if it could not be started (the caller prints plainly)."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    try:
+        sys.stdout.flush()
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except (OSError, ValueError):
+        return False
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        assert pager.stdin is not None
+        pager.stdin.write(text.encode(encoding, "backslashreplace"))
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early: that is fine
+        pass
+    except OSError:
+        pass
+    while True:
+        try:
+            pager.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager (as with git)
+            continue
+    return True
