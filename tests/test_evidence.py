@@ -425,3 +425,43 @@ def test_bali_process_region_and_member_states_are_records(bcc: Callable[..., Ru
     members = by_id(bcc("stakeholders", "--json"))["bali-process-member-states"]
     assert members["kind"] == "group" and members["roles"] == []
     assert "Bali Process Member States" in members["sources"][0]["excerpt"]
+
+
+def test_views_mark_reconstructed_titles(bcc: Callable[..., Run]) -> None:
+    show = bcc("show", "roundtable-philippines", env={"COLUMNS": "300"}).stdout
+    s4 = next(line for line in show.splitlines() if "S4:" in line)
+    assert "(Title rebuilt from the web address.)" in s4
+    s1 = next(line for line in show.splitlines() if "S1:" in line)
+    assert "rebuilt" not in s1
+    markdown = bcc("show", "roundtable-philippines", "--format", "markdown").stdout
+    assert "(Title rebuilt from the web address.)" in markdown
+    figures = bcc("summary", "--json").json()
+    assert {s["label"] for s in figures["sources"] if s["title_reconstructed"]} == {
+        "S2",
+        "S3",
+        "S4",
+        "S5",
+        "S7",
+    }
+    summary = bcc("summary", env={"COLUMNS": "300"}).stdout
+    assert "S7  Bali Process, 2021-01-29: Addressing corruption" in summary
+    assert next(line for line in summary.splitlines() if line.startswith("  S7 ")).endswith(
+        "(title rebuilt from the web address)"
+    )
+
+
+def test_show_prints_excerpts_under_sources_and_basis(bcc: Callable[..., Run]) -> None:
+    out = bcc("show", "protect-journalists", env={"COLUMNS": "300"}).stdout
+    lines = [line.strip() for line in out.splitlines()]
+    basis = lines.index("[S] sectors: stated by S1, at: Civil Society, Media, and Academia, para 2")
+    assert lines[basis + 1] == "The media specifically has an important role in reporting known corruption."
+    assert (
+        "The media specifically has an important role in reporting known corruption. Stronger protections "
+        "for journalists are therefore imperative to ensuring media can continue to report safely." in lines
+    )
+    markdown = bcc("show", "protect-journalists", "--format", "markdown").stdout
+    assert "## Basis" in markdown and "- \\[E] themes: editorial; Our own thematic grouping" in markdown
+    assert "> Stronger protections for journalists" not in markdown  # one quoted excerpt, whole:
+    assert (
+        "> The media specifically has an important role in reporting known corruption. Stronger" in markdown
+    )

@@ -458,7 +458,10 @@ def summary(catalog: Catalog) -> dict[str, Any]:
             for s in sorted(catalog.records("stages"), key=lambda s: s["order"])
         ],
         "sources": [
-            {k: s.get(k) for k in ("id", "label", "title", "publisher", "date", "kind", "url")}
+            {
+                k: s.get(k)
+                for k in ("id", "label", "title", "title_reconstructed", "publisher", "date", "kind", "url")
+            }
             for s in catalog.records("sources")
         ],
         "records": {name: len(recs) for name, recs in catalog.collections.items()},

@@ -107,6 +107,7 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
         for part in (
             f"{source.get('label') or source.get('id')}:",
             f"{' '.join(str(source.get('title') or '').split())}.",
+            "(Title rebuilt from the web address.)" if source.get("title_reconstructed") else "",
             ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x),
         )
         if part.strip(".:, ")
@@ -161,6 +162,7 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
     lines += ["", style.bold("Sources")]
     for s in fig["sources"]:
         text = f"{s['label']}  {s['publisher']}, {s['date'] or 'undated'}: {' '.join(s['title'].split())}"
+        text += " (title rebuilt from the web address)" if s.get("title_reconstructed") else ""
         lines += _para(text, size, "  ", rest="      ")
     return lines
 

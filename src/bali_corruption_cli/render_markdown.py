@@ -64,6 +64,8 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
         parts = [f"{n}. {escape(source.get('label') or source.get('id'))}:"]
         if source.get("title"):
             parts.append(f"*{escape(' '.join(str(source['title']).split()))}*.")
+            if source.get("title_reconstructed"):
+                parts.append("(Title rebuilt from the web address.)")
         who = ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x)
         if who:
             parts.append(escape(who) + ".")
