@@ -465,3 +465,33 @@ def test_show_prints_excerpts_under_sources_and_basis(bcc: Callable[..., Run]) -
     assert (
         "> The media specifically has an important role in reporting known corruption. Stronger" in markdown
     )
+
+
+@pytest.mark.parametrize("colour", ["never", "always"])
+def test_evidence_and_basis_keep_hostile_text_escaped(tmp_path: Path, colour: str) -> None:
+    from conftest_hostile import HOSTILE, RAW_NEVER, add_records, copy_data, run
+
+    data = copy_data(tmp_path)
+    record = {
+        "id": "hostile-finding",
+        "title": "hostile",
+        "text": "hostile",
+        "stages": ["recruitment"],
+        "about": None,
+        "basis": {"stages": {"basis": "editorial", "reason": HOSTILE}},
+        "sources": [{"source": S1, "at": HOSTILE, "excerpt": HOSTILE}],
+    }
+    add_records(data, "findings", [record])
+    for args in (
+        ["show", "hostile-finding", "--evidence"],
+        ["show", "hostile-finding"],
+        ["stages", "--chain"],
+    ):
+        result = run("--data-dir", str(data), "--color", colour, *args, env={"COLUMNS": "3000"})
+        assert result.code == 0, result.err
+        for sequence in RAW_NEVER:
+            assert sequence not in result.out, (args, sequence)
+        if args[-1] != "--chain":
+            assert "\\x1b]0;pwned\\x07" in result.out, args  # shown escaped, not lost
+    rows = json.loads(run("--data-dir", str(data), "show", "hostile-finding", "--evidence", "--json").out)
+    assert rows[0]["excerpt"] == HOSTILE and rows[0]["at"] == HOSTILE
