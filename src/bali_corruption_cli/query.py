@@ -10,10 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import names, vocab
+from bali_corruption_cli import vocab
 from bali_corruption_cli.errors import UsageError
 
 if TYPE_CHECKING:  # the loader is imported only when a catalogue is loaded (not for --help)
+    from bali_corruption_cli import names
     from bali_corruption_cli.catalog import Catalog, Record
 
 
@@ -71,12 +72,16 @@ def plain_choices(option: str, values: Sequence[str]) -> Choices:
 def country_choices(catalog: Catalog) -> names.CountryNames:
     """Countries and regions: the catalogue's spellings, then every ISO 3166-1 country
     (see `names.CountryNames`); each resolves to the name records use."""
+    from bali_corruption_cli import names
+
     return names.CountryNames(catalog)
 
 
 def record_choices(catalog: Catalog, collection: str, option: str, title: str) -> names.RecordNames:
     """Record ids; the title (or name), aliases and, for people, the surname are other
     spellings (see `names.RecordNames`). ``title`` is kept for the callers' sake."""
+    from bali_corruption_cli import names
+
     del title  # the title field of each collection is known to `names`
     return names.RecordNames(catalog, collection, option)
 
