@@ -129,3 +129,9 @@ def test_count_filter_that_does_not_apply_is_a_usage_error(bcc: Bcc) -> None:
     assert run.exit_code == 2 and run.stdout == ""
     assert "--country does not apply to practices" in run.stderr and "--sector" in run.stderr
     assert bcc("count", "practices", "--by", "themes", "--sector", "nonsense").exit_code == 2
+
+
+def test_timeline_filtered_to_nothing_says_so(bcc: Bcc) -> None:
+    run = bcc("timeline", "--country", "Cambodia")
+    assert run.exit_code == 0 and run.stdout == ""
+    assert "no events match" in run.stderr

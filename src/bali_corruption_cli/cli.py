@@ -991,6 +991,9 @@ def timeline(
         else:
             render.emit_records(rows, OutputFormat.table, columns, "events")
         return
+    if not rows and (country or kind or year or host or search):  # filtered down to nothing
+        render.note("no events match")
+        return
     from bali_corruption_cli import render_explore
 
     render_explore.draw_timeline(rows)

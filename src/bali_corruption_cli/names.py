@@ -84,9 +84,10 @@ def find(records: Iterable[tuple[str, Record]], raw: str) -> list[Candidate]:
     if not wanted:
         return []
     exact = raw.strip()
+    ids = (exact, exact.lower())
 
     def by_id(c: str, r: Record) -> bool:
-        return r["id"] in (exact, exact.lower())
+        return r["id"] in ids
 
     def by_name(c: str, r: Record) -> bool:
         return any(vocab.fold(n) == wanted for n in (r["id"], *names_of(c, r)))
