@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich")
+HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "jinja2", "markupsafe")
 # bcc's own loader: not needed until a command loads the catalogue (--help: ~5 ms less).
 LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.cache")
 
@@ -107,3 +107,11 @@ def test_cold_query_does_import_pydantic(tmp_path: Path, cache: Path) -> None:
     assert "pydantic" in result["heavy"]
     assert "yaml" in result["heavy"]
     assert result["loader"] == sorted(LOADER)
+
+
+def test_report_imports_jinja2(tmp_path: Path, cache: Path) -> None:
+    """Sanity check: the probe sees the template engine where it is used (and only there)."""
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, ["report", "-"])
+    assert out.startswith("<!doctype html>")
+    assert "jinja2" in result["heavy"] and "markupsafe" in result["heavy"]
