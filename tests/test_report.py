@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run
-from conftest_report import HOSTILE_SUMMARY, HOSTILE_TITLE, HOSTILE_URL, PWNED, Page, hostile_overlay
 
 from bali_corruption_cli import __version__
+from conftest import Run
+from conftest_report import HOSTILE_SUMMARY, HOSTILE_TITLE, HOSTILE_URL, PWNED, Page, hostile_overlay
 
 COLLECTIONS = (
     "sources",
@@ -137,9 +138,7 @@ def test_nothing_is_loaded_from_elsewhere(bcc: Callable[..., Run]) -> None:
     assert targets <= ids, targets - ids  # every link inside the page lands somewhere
 
 
-def test_generated_line_names_version_and_catalogue_hash(
-    bcc: Callable[..., Run], tmp_path: Path
-) -> None:
+def test_generated_line_names_version_and_catalogue_hash(bcc: Callable[..., Run], tmp_path: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": "86400"}
     first = bcc("report", "-", env=env).stdout
     again = bcc("report", "-", env=env).stdout
@@ -171,7 +170,7 @@ def test_headings_do_not_skip_a_level(bcc: Callable[..., Run]) -> None:
     _run, page = report(bcc)
     levels = [int(t[1]) for t, _a in page.tags if re.fullmatch(r"h[1-6]", t)]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     assert {"header", "nav", "main", "footer"} <= {t for t, _a in page.tags}
     labelled = {a["for"] for a in page.attrs("label")}
     controls = [a["id"] for t, a in page.tags if t in ("input", "select")]
@@ -198,9 +197,7 @@ def test_sector_report_keeps_that_sector_practices(bcc: Callable[..., Run]) -> N
     practices = set(bcc("practices", "--json").ids())
     assert practices & set(page.records) == set(bcc("practices", "--sector", "private", "--json").ids())
     stakeholders = set(bcc("stakeholders", "--json").ids())
-    assert stakeholders & set(page.records) == set(
-        bcc("stakeholders", "--sector", "private", "--json").ids()
-    )
+    assert stakeholders & set(page.records) == set(bcc("stakeholders", "--sector", "private", "--json").ids())
 
 
 def test_kind_and_search_narrow_too(bcc: Callable[..., Run]) -> None:
