@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -47,15 +47,24 @@ def _find(names: tuple[str, ...], env: str) -> str | None:
     return None
 
 
+def _unavailable(reason: str) -> NoReturn:
+    """Skip, or fail where a browser is required (BCC_REQUIRE_BROWSER=1, as in .ci/run)."""
+    if os.environ.get("BCC_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"BCC_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip: '.[test]')")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _unavailable("selenium is not installed (pip install -e '.[test]')")
     chromium = _find(("chromium", "chromium-browser"), "BCC_CHROMIUM")
     chromedriver = _find(("chromedriver",), "BCC_CHROMEDRIVER")
     if chromium is None or chromedriver is None:
-        pytest.skip("no Chromium/chromedriver found (apt-get install chromium chromium-driver)")
-    from selenium.webdriver.chrome.service import Service
-
+        _unavailable("no Chromium/chromedriver found (apt-get install chromium chromium-driver)")
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download anything
     profile = tempfile.mkdtemp(prefix="bcc-chromium-")
     options = webdriver.ChromeOptions()
@@ -80,7 +89,7 @@ def driver() -> Iterator[Any]:
         browser = webdriver.Chrome(service=Service(chromedriver), options=options)
     except Exception as exc:  # a broken install: say so, do not fail every plain test run
         shutil.rmtree(profile, ignore_errors=True)
-        pytest.skip(f"Chromium did not start: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        _unavailable(f"Chromium did not start: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     try:
         yield browser
     finally:
@@ -226,3 +235,17 @@ def test_screenshots(
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(data[16:20], "big") == width
     print(f"screenshot: {path}")
+
+
+def test_print_hides_the_controls_and_shows_every_record(driver: Any, report: dict[str, Any]) -> None:
+    _open(driver, report["url"])
+    driver.find_element("id", "q").send_keys("whistleblower")  # filtered on screen ...
+    driver.find_element("id", "clear").click()  # ... and cleared again
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not driver.find_element("id", "filters").is_displayed()
+        assert sorted(_visible_ids(driver)) == sorted(report["ids"])
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+        assert pdf["data"]
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
