@@ -91,6 +91,14 @@ def test_never_replaces_a_folder(bcc: Callable[..., Run], in_tmp: Path, force: l
     assert (folder / "keep.txt").read_text(encoding="utf-8") == "keep"
 
 
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_never_replaces_a_device(bcc: Callable[..., Run]) -> None:
+    run = bcc("report", "/dev/null", "--force")
+    assert run.exit_code == 2
+    assert "not a regular file" in run.stderr
+    assert Path("/dev/null").is_char_device()
+
+
 def test_missing_folder_is_a_usage_error(bcc: Callable[..., Run], in_tmp: Path) -> None:
     run = bcc("report", str(in_tmp / "nowhere" / "r.html"))
     assert run.exit_code == 2

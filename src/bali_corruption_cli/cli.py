@@ -865,7 +865,20 @@ def report(
     theme: Annotated[list[str] | None, _option("theme", "Theme, e.g. due-diligence.", "T")] = None,
     stage: Annotated[list[str] | None, _option("stage", "Stage of the chain (id or title).", "ST")] = None,
     kind: Annotated[
-        list[str] | None, _option("kind", "Kind of any record, e.g. national-roundtable, person.", "K")
+        list[str] | None,
+        _option(
+            "kind",
+            "Kind of any record, e.g. national-roundtable, person.",
+            "K",
+            (
+                *vocab.EVENT_KINDS,
+                *vocab.STAKEHOLDER_KINDS,
+                *vocab.RECOMMENDATION_KINDS,
+                *vocab.QUOTE_KINDS,
+                *vocab.SOURCE_KINDS,
+                *vocab.COUNTRY_KINDS,
+            ),
+        ),
     ] = None,
     search: SearchOpt = None,
 ) -> None:

@@ -102,6 +102,10 @@ def _title(collection: str, record: Record, names: Mapping[str, str]) -> str:
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_scalar(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_scalar(x)}" for k, x in value.items())
     return str(value)
 
 
@@ -133,11 +137,13 @@ def _linkable_fields(collection: str) -> set[str]:
 def _record_view(
     cat: Catalog, collection: str, record: Record, names: Mapping[str, str], ids: Mapping[str, str]
 ) -> dict[str, Any]:
+    present = names  # the records in the page, by id
     linkable = _linkable_fields(collection)
     title_field = layout.TITLE_FIELD[collection]
+    url = safe_url(record.get("url")) if collection == "sources" else None
     fields = []
     for key, value in record.items():
-        if key in _NOT_LISTED or (key == title_field and collection != "quotes"):
+        if key in _NOT_LISTED or (key == title_field and collection != "quotes") or (key == "url" and url):
             continue
         items = _items(value, key in linkable, ids)
         if items:
@@ -145,7 +151,7 @@ def _record_view(
             block = len(items) > 1 and any(isinstance(v, dict) or len(str(v)) > 40 for v in value)
             fields.append({"name": key.replace("_", " "), "parts": items, "block": block})
     links = [
-        {"note": None, **link, "href": f"#r-{link['id']}" if link["id"] in ids.values() else None}
+        {"note": None, **link, "href": f"#r-{link['id']}" if link["id"] in present else None}
         for link in explore.links(cat, collection, record)
     ]
     sources = []
@@ -157,7 +163,7 @@ def _record_view(
                     "label": cited.get("label") or cited["id"],
                     "title": cited.get("title") or cited["id"],
                     "at": cited.get("at"),
-                    "href": f"#ref-{cited['id']}" if cited["id"] in ids.values() else None,
+                    "href": f"#ref-{cited['id']}" if cited["id"] in present else None,
                 }
             )
     return {
@@ -165,7 +171,7 @@ def _record_view(
         "collection": collection,
         "singular": layout.SINGULAR[collection],
         "title": _title(collection, record, names),
-        "url": safe_url(record.get("url")) if collection == "sources" else None,
+        "url": url,
         "fields": fields,
         "links": links,
         "sources": sources,
@@ -209,12 +215,11 @@ def _facet_options(views: Sequence[dict[str, Any]]) -> dict[str, list[tuple[str,
 
 def _references(cat: Catalog, views: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every source in the page, with its full citation and the records that cite it."""
-    cited_by: dict[str, list[dict[str, Any]]] = {}
+    cited_by: dict[str, dict[tuple[str, str | None], dict[str, Any]]] = {}
     for view in views:
         for s in view["sources"]:
             entry = {"id": view["id"], "title": view["title"], "at": s["at"]}
-            if entry not in cited_by.setdefault(s["id"], []):
-                cited_by[s["id"]].append(entry)
+            cited_by.setdefault(s["id"], {}).setdefault((view["id"], s["at"]), entry)
     out = []
     for source in cat.records("sources"):
         (apa,) = explore.cite(cat, source["id"], "apa")[:1] or [{"citation": source["title"]}]
@@ -229,7 +234,7 @@ def _references(cat: Catalog, views: Sequence[dict[str, Any]]) -> list[dict[str,
                 "citation": text,
                 "url": url,
                 "raw_url": None if url else source.get("url"),
-                "cited_by": cited_by.get(source["id"], []),
+                "cited_by": list(cited_by.get(source["id"], {}).values()),
             }
         )
     return out
@@ -326,9 +331,11 @@ def html(data: Mapping[str, Any]) -> str:
 
 
 def check_target(path: Path, force: bool) -> None:
-    """Refuse a folder always, an existing file without ``force``, a missing parent folder."""
+    """Refuse a folder or a device always, an existing file without ``force``, a missing parent folder."""
     if path.is_dir():
         raise UsageError(f"{path} is a folder; not replacing it, even with --force: give a file name")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path} is not a regular file; not replacing it, even with --force")
     if not path.parent.is_dir():
         raise UsageError(f"folder {path.parent} does not exist")
     if (path.exists() or path.is_symlink()) and not force:
