@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bali_corruption_cli import __version__
 from conftest import Run
@@ -277,3 +279,44 @@ def test_only_http_addresses_become_links() -> None:
         42,
     ):
         assert safe_url(bad) is None, bad
+
+
+# ---------------------------------------------------------------- any filters
+
+
+_FILTER_VALUES = {
+    "--country": ["Philippines", "VN", "Pacific Islands", "Atlantis"],
+    "--sector": ["private", "media", "government sector", "privat"],
+    "--theme": ["due-diligence", "laws", "x"],
+    "--stage": ["recruitment", "Transport and movement", "nowhere"],
+    "--kind": ["national-roundtable", "person", "call", "report", "direct", "region", "k"],
+    "--search": ["corruption", "Viet", "zzz", ""],
+}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(sorted(_FILTER_VALUES)).flatmap(
+            lambda option: st.tuples(
+                st.just(option),
+                st.one_of(st.sampled_from(_FILTER_VALUES[option]), st.text(max_size=8)),
+            )
+        ),
+        max_size=4,
+    )
+)
+def test_any_filters_give_a_page_or_a_usage_error(
+    bcc: Callable[..., Run], filters: list[tuple[str, str]]
+) -> None:
+    args = [a for pair in filters for a in pair]
+    run = bcc("report", "-", *args)
+    assert run.exit_code in (0, 2), run.stderr
+    if run.exit_code == 2:
+        assert run.stdout == "" and run.stderr.startswith("bcc: error: ")
+        return
+    page = Page(run.stdout)
+    assert len(page.scripts) == 1
+    ids = {a["id"] for _t, a in page.tags if a.get("id")}
+    targets = {a["href"][1:] for a in page.attrs("a") if a["href"].startswith("#")}
+    assert targets <= ids  # a narrowed page never links to a record it left out
