@@ -163,6 +163,19 @@ def test_generated_line_names_version_and_catalogue_hash(bcc: Callable[..., Run]
     assert re.search(r"sha256:[0-9a-f]{64}", other)
 
 
+def test_no_character_of_data_is_lost(bcc: Callable[..., Run]) -> None:
+    """Every string of every record (as --json gives it) is in the page's text."""
+    from bali_corruption_cli.query import strings
+
+    _run, page = report(bcc)
+    text = " ".join(page.all_text().split())
+    missing = []
+    for name in COLLECTIONS:
+        for record in bcc(name, "--json").json():
+            missing += [(record["id"], v) for v in strings(record) if " ".join(v.split()) not in text]
+    assert missing == []
+
+
 def test_summary_sections_and_references(bcc: Callable[..., Run]) -> None:
     _run, page = report(bcc)
     ids = {a["id"] for _t, a in page.tags if a.get("id")}
