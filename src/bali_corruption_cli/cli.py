@@ -855,7 +855,11 @@ def report(
     ctx: typer.Context,
     path: Annotated[
         str,
-        typer.Argument(metavar="[PATH]", help="HTML file to write ('-' for stdout).", show_default=False),
+        typer.Argument(
+            metavar="[PATH]",
+            help="HTML file to write (default: bcc-report.html; '-' for stdout).",
+            show_default=False,
+        ),
     ] = "bcc-report.html",
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")] = False,
     country: Annotated[
