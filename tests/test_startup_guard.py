@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "pycountry")
+HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "pycountry", "jinja2", "markupsafe")
 # bcc's own loader: not needed until a command loads the catalogue (--help: ~5 ms less).
 LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.cache")
 
@@ -124,3 +124,11 @@ def test_country_outside_the_catalogue_loads_the_iso_list(tmp_path: Path, cache:
     result, out = probe(tmp_path, cache, ["events", "--country", "Cambodia", "--json"])
     assert json.loads(out) == []
     assert result["heavy"] == ["pycountry"]
+
+
+def test_report_imports_jinja2(tmp_path: Path, cache: Path) -> None:
+    """Sanity check: the probe sees the template engine where it is used (and only there)."""
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, ["report", "-"])
+    assert out.startswith("<!doctype html>")
+    assert "jinja2" in result["heavy"] and "markupsafe" in result["heavy"]

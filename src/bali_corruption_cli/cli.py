@@ -1119,6 +1119,85 @@ def completion_command(
     render.write(shells.script(chosen))
 
 
+@app.command()
+def report(
+    ctx: typer.Context,
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="[PATH]",
+            help="HTML file to write (default: bcc-report.html; '-' for stdout).",
+            show_default=False,
+        ),
+    ] = "bcc-report.html",
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")] = False,
+    country: Annotated[
+        list[str] | None, _option("country", "Country or region: name, alias or ISO code.", "C")
+    ] = None,
+    sector: Annotated[list[str] | None, _option("sector", "Sector, e.g. private, government.", "S")] = None,
+    theme: Annotated[list[str] | None, _option("theme", "Theme, e.g. due-diligence.", "T")] = None,
+    stage: Annotated[list[str] | None, _option("stage", "Stage of the chain (id or title).", "ST")] = None,
+    kind: Annotated[
+        list[str] | None,
+        _option(
+            "kind",
+            "Kind of any record, e.g. national-roundtable, person.",
+            "K",
+            (
+                *vocab.EVENT_KINDS,
+                *vocab.STAKEHOLDER_KINDS,
+                *vocab.RECOMMENDATION_KINDS,
+                *vocab.QUOTE_KINDS,
+                *vocab.SOURCE_KINDS,
+                *vocab.COUNTRY_KINDS,
+            ),
+        ),
+    ] = None,
+    search: SearchOpt = None,
+) -> None:
+    """Write a self-contained HTML briefing to read, search and print in a browser.
+
+    The filters narrow the collections that have their field; other records stay
+    when they are linked to a chosen one. Never overwrites without --force.
+
+    \b
+    Examples:
+      bcc report
+      bcc report philippines.html --country Philippines
+      bcc report --sector private - > private-sector.html
+    """
+    from bali_corruption_cli import report as html_report
+    from bali_corruption_cli import report_select
+
+    target = None if path == "-" else Path(path)
+    if target is not None:
+        html_report.check_target(target, force)
+    cat = _catalog(ctx)
+    conditions = {
+        "country": query.country_choices(cat).resolve_all(country),
+        "sector": query.sector_choices().resolve_all(sector),
+        "theme": query.theme_choices().resolve_all(theme),
+        "stage": query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
+        "kind": report_select.kind_choices().resolve_all(kind),
+    }
+    scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
+    scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
+    obj = ctx.find_root().obj or {}
+    digest = html_report.catalogue_hash(obj.get("data_dir"), obj.get("overlays") or ())
+    data = html_report.page(cat, conditions, search or (), scope, digest)
+    text = html_report.html(data)
+    if target is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+        else:
+            render.write(text)
+        return
+    html_report.write(target, text)
+    render.note(f"wrote {target} ({data['total']} records); open it in a browser")
+
+
 # Commands that live in their own modules register themselves on ``app``.
 from bali_corruption_cli import cli_maintain  # noqa: E402, F401
 
