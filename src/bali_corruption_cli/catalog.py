@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import __version__, cache, layout, vocab
+from bali_corruption_cli import __version__, cache, derived, layout, vocab
 from bali_corruption_cli.errors import DataError
 
 if TYPE_CHECKING:
@@ -297,7 +297,7 @@ def _read_files(dirs: Sequence[Path], contents: bool = True) -> tuple[list[_File
 
 # The modules whose code decides what a validated catalogue looks like: a
 # change to any of them (in development, without a version bump) must miss.
-_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py", "cache.py")
+_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py", "cache.py", "derived.py")
 
 
 # Above this many bytes of YAML, hashing dominates OpenSSL's import cost.
@@ -826,6 +826,9 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                             "sources: [{source: SOURCE-ID, at: 'para 2'}]"
                         )
                     field_name = _field_name(err["loc"]) or None
+                    if f.collection == "events" and err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
+                        if err["loc"][0] in derived.EVENT_PARTIES:
+                            message = derived.written_link_hint(str(err["loc"][0]), rid)
                     problems.append(Problem(path, line, col, rid, field_name, message))
                 continue
             rec_line, _ = _line_of(node, (i,))
@@ -869,6 +872,8 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             if name not in shared:
                 _share_strings(records)
         fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
+        derived.add_event_parties(collections["events"], collections["stakeholders"])
+        fields["events"] = derived.event_fields(fields["events"])
         catalog = Catalog(collections, fields, origins)
         problems.extend(_integrity(catalog, places, broken, invalid))
     finally:
@@ -1348,7 +1353,7 @@ def _integrity(
     broken: set[str] | frozenset[str] = frozenset(),
     invalid: Sequence[tuple[str, Record, str | None, str, Any, int]] = (),
 ) -> list[Problem]:
-    """Cross-record checks: references, host/funder roles, date order, unused sources.
+    """Cross-record checks: references, date order, unused sources.
 
     ``broken`` holds the ids and names of records that failed validation: they
     are already reported, so references to them are not reported again.
@@ -1398,24 +1403,7 @@ def _integrity(
                     )
                 )
 
-    roles = {
-        (role["event"], role["role"], s["id"]) for s in catalog.records("stakeholders") for role in s["roles"]
-    }
     for event in catalog.records("events"):
-        for kind, role in (("hosts", "host"), ("funders", "funder")):
-            for n, org in enumerate(event[kind]):
-                if org in ids["stakeholders"] and (event["id"], role, org) not in roles:
-                    path, line, col = where(event["id"], (kind, n))
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            col,
-                            event["id"],
-                            f"{kind}[{n}]",
-                            f"stakeholder '{org}' has no '{role}' role for this event",
-                        )
-                    )
         start, end = event["start_date"], event["end_date"]
         if start and end and end < start:
             path, line, col = where(event["id"], ("end_date",))
@@ -1424,25 +1412,6 @@ def _integrity(
                     path, line, col, event["id"], "end_date", f"end date {end} is before start date {start}"
                 )
             )
-    for stakeholder in catalog.records("stakeholders"):
-        for n, role in enumerate(stakeholder["roles"]):
-            event_id = role["event"]
-            if role["role"] in ("host", "funder") and event_id in ids["events"]:
-                found = catalog.get(event_id)
-                assert found is not None
-                if stakeholder["id"] not in found[1][role["role"] + "s"]:
-                    path, line, col = where(stakeholder["id"], ("roles", n))
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            col,
-                            stakeholder["id"],
-                            f"roles[{n}]",
-                            f"event '{event_id}' does not list '{stakeholder['id']}' "
-                            f"among its {role['role']}s",
-                        )
-                    )
     for source in catalog.records("sources"):
         if source["id"] not in cited:
             path, line, col = where(source["id"], ())
