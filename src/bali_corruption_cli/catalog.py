@@ -9,6 +9,7 @@ writes to a data directory.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import stat
 import sys
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import __version__, cache, derived, layout, vocab
+from bali_corruption_cli import __version__, cache, derived, layout, overlay, vocab
 from bali_corruption_cli.errors import DataError
 
 if TYPE_CHECKING:
@@ -297,7 +298,15 @@ def _read_files(dirs: Sequence[Path], contents: bool = True) -> tuple[list[_File
 
 # The modules whose code decides what a validated catalogue looks like: a
 # change to any of them (in development, without a version bump) must miss.
-_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py", "cache.py", "derived.py")
+_SCHEMA_MODULES = (
+    "models.py",
+    "vocab.py",
+    "layout.py",
+    "catalog.py",
+    "cache.py",
+    "derived.py",
+    "overlay.py",
+)
 
 
 # Above this many bytes of YAML, hashing dominates OpenSSL's import cost.
@@ -765,6 +774,53 @@ def _pydantic_message(err: dict[str, Any], collection: str) -> str:
     return msg
 
 
+def _computed_key(kind: str, loc: Sequence[Any]) -> bool:
+    """An event's hosts/funders key, which the loader computes and a file must not hold."""
+    return kind == "extra_forbidden" and len(loc) == 1 and loc[0] in derived.EVENT_PARTIES
+
+
+def _duplicate(path: str, line: int | None, rid: str, first: tuple[str, int | None], base: bool) -> Problem:
+    """The problem of an id read twice (``first``: where it was read before)."""
+    hint = (
+        "rename one"
+        if base or first[0] == path
+        else "rename one, or add 'patch: true' (merge these fields into it) or 'replace: true' here"
+    )
+    return Problem(
+        path,
+        line,
+        None,
+        rid,
+        "id",
+        f"duplicate id; first defined at {first[0]}:{first[1]} "
+        f"(ids are unique across the catalogue and its overlays; {hint})",
+    )
+
+
+def _overlay_target(
+    f: _File, base: bool, rid: str | None, places: dict[str, tuple[str, Any]], records: list[Record]
+) -> int:
+    """Where, in its collection, the record an overlay's marked record changes is;
+    overlay.MarkerError saying why when there is none."""
+    if base:
+        raise overlay.MarkerError(
+            "'patch' and 'replace' belong in an overlay (--with DIR), not in the catalogue itself"
+        )
+    if rid is None:
+        raise overlay.MarkerError("a record that patches or replaces another needs that record's id")
+    if rid not in places:
+        raise overlay.MarkerError(
+            f"no record '{rid}' to change: 'patch'/'replace' change a record of the catalogue "
+            "or of an earlier overlay (leave the marker out to add a new record)"
+        )
+    for n in range(len(records) - 1, -1, -1):
+        if records[n]["id"] == rid:
+            return n
+    raise overlay.MarkerError(
+        f"record '{rid}' is not one of the {f.collection}; patch it in its own collection's file"
+    )
+
+
 def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None, list[Problem]]:
     import gc
 
@@ -779,6 +835,10 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     broken: set[str] = set()  # ids (and names) of records that exist but failed validation
     invalid: list[tuple[str, Record, str | None, str, Any, int]] = []  # those records, as read
     in_batches: set[str] = set()  # files read a batch at a time: their records have no nodes
+    seen: dict[str, tuple[str, int | None]] = {}  # every id read (valid or not) -> where first
+    bases: dict[str, str] = {}  # collection -> the catalogue's own file (the others are overlays)
+    changes: dict[str, list[dict[str, Any]]] = {}  # id -> how overlays changed that record
+    unparsed: dict[str, str] = {}  # collection -> a file of it that could not be read as records
 
     def add(f: _File) -> None:
         """Parse, validate and place one file's records (or one batch of a large file)."""
@@ -788,6 +848,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             rescued = _repeated_keys(f)
             if rescued is None:
                 problems.extend(parse_problems)
+                unparsed.setdefault(f.collection, path)
                 return
             # Report every repeated key, then check the rest of the file (last value wins).
             data, node, repeated = rescued
@@ -802,13 +863,32 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                     path, line, col, None, None, f"expected a list of {f.collection} records, got a {got}"
                 )
             )
+            unparsed.setdefault(f.collection, path)
             return
         model = MODELS[f.collection]
+        base = bases.setdefault(f.collection, path) == path  # the catalogue's own file, not an overlay
         for i, raw in enumerate(data):
             _stop_if_interrupted()
             rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+            rec_line, _ = _line_of(node, (i,))
+            action: str | None = None
+            target: int | None = None
+            candidate: Any = raw
+            if isinstance(raw, dict) and any(m in raw for m in overlay.MARKERS):
+                try:
+                    action = overlay.marker(raw)
+                    target = _overlay_target(f, base, rid, places, collections[f.collection])
+                except overlay.MarkerError as exc:
+                    problems.append(Problem(path, rec_line, None, rid, None, str(exc)))
+                    if rid is not None:
+                        broken.add(rid)
+                    continue
+                if action == "patch":
+                    candidate = overlay.patched(model, collections[f.collection][target], raw)
+                else:
+                    candidate = overlay.without_marker(raw)
             try:
-                record = model.model_validate(raw).model_dump(mode="json")
+                record = model.model_validate(candidate).model_dump(mode="json")
             except ValidationError as exc:
                 if rid is not None:
                     broken.add(rid)  # it exists: references to it are not "unknown"
@@ -826,28 +906,26 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                             "sources: [{source: SOURCE-ID, at: 'para 2'}]"
                         )
                     field_name = _field_name(err["loc"]) or None
-                    if f.collection == "events" and err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
-                        if err["loc"][0] in derived.EVENT_PARTIES:
-                            message = derived.written_link_hint(str(err["loc"][0]), rid)
+                    if f.collection == "events" and _computed_key(err["type"], err["loc"]):
+                        message = derived.written_link_hint(str(err["loc"][0]), rid)
                     problems.append(Problem(path, line, col, rid, field_name, message))
+                # Still one pass: an invalid record's id can clash too (its references and
+                # dates are checked with the others, from `invalid`).
+                if rid is not None and action is None:
+                    if rid in seen:
+                        problems.append(_duplicate(path, rec_line, rid, seen[rid], base))
+                    else:
+                        seen[rid] = (path, rec_line)
                 continue
-            rec_line, _ = _line_of(node, (i,))
-            if record["id"] in places:
-                other_path, _other = places[record["id"]]
-                other_line = origins[record["id"]][1]
-                problems.append(
-                    Problem(
-                        path,
-                        rec_line,
-                        None,
-                        record["id"],
-                        "id",
-                        f"duplicate id; first defined at {other_path}:{other_line} "
-                        "(ids are unique across the catalogue and its overlays; "
-                        "rename one)",
-                    )
-                )
+            if action is not None and target is not None:
+                collections[f.collection][target] = record
+                places[record["id"]] = (path, (node, i))
+                changes.setdefault(record["id"], []).append(overlay.change(path, rec_line, action, raw))
                 continue
+            if record["id"] in seen:
+                problems.append(_duplicate(path, rec_line, record["id"], seen[record["id"]], base))
+                continue
+            seen[record["id"]] = (path, rec_line)
             places[record["id"]] = (path, (node, i))
             origins[record["id"]] = (path, rec_line)
             collections[f.collection].append(record)
@@ -874,8 +952,13 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
         derived.add_event_parties(collections["events"], collections["stakeholders"])
         fields["events"] = derived.event_fields(fields["events"])
+        if changes:
+            for records in collections.values():
+                for record in records:
+                    if record["id"] in changes:
+                        record[overlay.FIELD] = changes[record["id"]]
         catalog = Catalog(collections, fields, origins)
-        problems.extend(_integrity(catalog, places, broken, invalid))
+        problems.extend(_integrity(catalog, places, broken, invalid, unparsed))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -1352,6 +1435,7 @@ def _integrity(
     places: dict[str, tuple[str, Any]],
     broken: set[str] | frozenset[str] = frozenset(),
     invalid: Sequence[tuple[str, Record, str | None, str, Any, int]] = (),
+    unparsed: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Cross-record checks: references, date order, unused sources.
 
@@ -1359,8 +1443,13 @@ def _integrity(
     are already reported, so references to them are not reported again.
     ``invalid`` holds those records as read (collection, data, id, file, node,
     index): their references are still checked.
+    ``unparsed`` holds, by collection, a file that could not be read as records: a
+    reference that might point into it is not reported one by one, but counted
+    in one line that names the cause.
     """
     problems: list[Problem] = []
+    unparsed = unparsed or {}
+    unchecked: dict[str, int] = {}  # collection that did not parse -> references not checked
     ids = {name: {r["id"] for r in recs} for name, recs in catalog.collections.items()}
     names = {"countries": {r["name"] for r in catalog.records("countries")}}
     cited: set[str] = set()
@@ -1393,6 +1482,9 @@ def _integrity(
                     cited.add(value)
                 if value in targets or value in broken:
                     continue
+                if ref.target in unparsed:
+                    unchecked[ref.target] = unchecked.get(ref.target, 0) + 1
+                    continue
                 line, col = _line_of(node, (index, *loc))
                 hint = vocab.closest(value, targets)
                 did = f" (did you mean '{hint}'?)" if hint else ""
@@ -1403,15 +1495,38 @@ def _integrity(
                     )
                 )
 
-    for event in catalog.records("events"):
-        start, end = event["start_date"], event["end_date"]
-        if start and end and end < start:
-            path, line, col = where(event["id"], ("end_date",))
-            problems.append(
-                Problem(
-                    path, line, col, event["id"], "end_date", f"end date {end} is before start date {start}"
-                )
+    for target, count in unchecked.items():
+        filename = Path(unparsed[target]).name
+        what = "reference" if count == 1 else "references"
+        problems.append(
+            Problem(
+                unparsed[target],
+                None,
+                None,
+                None,
+                None,
+                f"{count} {what} into {filename} not checked: it did not parse",
+                severity="warning",
             )
+        )
+    dated: list[tuple[Any, Any, str | None, str, int | None, int | None]] = []
+    for event in catalog.records("events"):
+        if event["start_date"] and event["end_date"] and event["end_date"] < event["start_date"]:
+            dated.append(
+                (event["start_date"], event["end_date"], event["id"], *where(event["id"], ("end_date",)))
+            )
+    for collection, raw, rid, path, node, index in invalid:  # an invalid event's dates, if they are dates
+        start, end = raw.get("start_date"), raw.get("end_date")
+        if collection == "events" and isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            dated.append(
+                (start.isoformat(), end.isoformat(), rid, path, *_line_of(node, (index, "end_date")))
+            )
+    for start, end, rid, path, line, col in dated:
+        problems.append(
+            Problem(path, line, col, rid, "end_date", f"end date {end} is before start date {start}")
+        )
+    if unparsed:
+        return problems  # which sources are cited is not known
     for source in catalog.records("sources"):
         if source["id"] not in cited:
             path, line, col = where(source["id"], ())

@@ -82,7 +82,7 @@ def validate(
     base = directory if directory is not None else catalog.active_data_dir(obj.get("data_dir"))
     overlays: list[Path] = list(obj.get("overlays") or ())
     _cat, problems = catalog.check(base, overlays, cache=False)
-    problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
+    problems = sorted(problems, key=lambda p: (p.file, p.line is None, p.line or 0, p.column or 0))
     render.problems(problems, as_json)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors

@@ -28,8 +28,7 @@ def add_event_parties(events: list[dict[str, Any]], stakeholders: list[dict[str,
     found: dict[tuple[str, str], list[str]] = {}
     for stakeholder in stakeholders:
         for role in stakeholder.get("roles") or ():
-            key = (role.get("event"), role.get("role"))
-            ids = found.setdefault(key, [])  # type: ignore[arg-type]
+            ids = found.setdefault((str(role.get("event")), str(role.get("role"))), [])
             if stakeholder["id"] not in ids:
                 ids.append(stakeholder["id"])
     for n, event in enumerate(events):
@@ -41,8 +40,8 @@ def add_event_parties(events: list[dict[str, Any]], stakeholders: list[dict[str,
             rebuilt[key] = value
             if key == AFTER:
                 rebuilt.update(parties)
-        for field, ids in parties.items():
-            rebuilt.setdefault(field, ids)
+        for field, party in parties.items():
+            rebuilt.setdefault(field, party)
         events[n] = rebuilt
 
 
