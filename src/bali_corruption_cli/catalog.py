@@ -730,6 +730,8 @@ def _node_at(node: Any, loc: Sequence[Any]) -> Any:
 
 
 def _line_of(node: Any, loc: Sequence[Any]) -> tuple[int | None, int | None]:
+    if isinstance(node, _LazyBatch):
+        node = node.node()
     if node is None:
         return None, None
     target = _node_at(node, loc)
@@ -834,7 +836,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     places: dict[str, tuple[str, Any]] = {}  # id -> (file, node) for integrity messages
     broken: set[str] = set()  # ids (and names) of records that exist but failed validation
     invalid: list[tuple[str, Record, str | None, str, Any, int]] = []  # those records, as read
-    in_batches: set[str] = set()  # files read a batch at a time: their records have no nodes
+    in_batches: set[str] = set()  # files read a batch at a time: their nodes are parsed if needed
     seen: dict[str, tuple[str, int | None]] = {}  # every id read (valid or not) -> where first
     bases: dict[str, str] = {}  # collection -> the catalogue's own file (the others are overlays)
     changes: dict[str, list[dict[str, Any]]] = {}  # id -> how overlays changed that record
@@ -936,13 +938,14 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         for f in files:
             _stop_if_interrupted()
             path = str(f.path)
-            if (
-                batched
-                and len(f.data) > BATCH_MIN_BYTES
-                and _add_batched(f, MODELS[f.collection], collections, origins, places)
-            ):
-                in_batches.add(path)
-                continue
+            if batched and len(f.data) > BATCH_MIN_BYTES:
+                base = bases.setdefault(f.collection, path) == path
+                model = MODELS[f.collection]
+                found = _add_batched(f, model, collections, origins, places, seen, base, add)
+                if found is not None:
+                    problems.extend(found)
+                    in_batches.add(path)
+                    continue
             for part in _parts(f):
                 add(part)
         shared = {f.collection for f in files if str(f.path) in in_batches}  # done batch by batch
@@ -962,10 +965,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     finally:
         if gc_was_enabled:
             gc.enable()
-    if in_batches and any(p.file in in_batches for p in problems):
-        # Without their nodes, messages would lack the field's line: read those files whole.
-        del catalog, collections, origins, places, problems
-        return _build(files, batched=False)
+    _LazyBatch._last = None
     catalog.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -1194,7 +1194,8 @@ def _implicit_starts(loader: Any) -> frozenset[str] | None:
 
 
 def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
-    """(records, lines) of some batches of a large file; None at the first problem of any kind."""
+    """For each of some batches of a large file, its (records, lines), or None when it has a
+    problem of any kind (the full reader then reads that batch, and reports it exactly)."""
     import yaml
     from pydantic import ValidationError
 
@@ -1203,34 +1204,34 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
     # model_validate(raw).model_dump(mode="json") without its Python wrappers (~5 us a record)
     validate = model.__pydantic_validator__.validate_python
     dump = model.__pydantic_serializer__.to_python
-    records: list[Record] = []
-    lines: list[int] = []
+    results: list[tuple[list[Record], list[int]] | None] = []
     canon: dict[str, str] = {}
     for begin, end, offset, count in parts:
         _stop_if_interrupted()
+        results.append(None)
         try:
             chunk = f.data[begin:end].decode("utf-8")
         except UnicodeDecodeError:
-            return None
+            continue
         loader = loader_class(chunk)
         try:
             data, item_lines = _plain_events(loader, canon, tags)
         except (yaml.YAMLError, _Slow, RecursionError):
-            return None
+            continue
         finally:
             loader.dispose()
         if len(data) != count:
-            return None
-        for raw, line in zip(data, item_lines, strict=True):
-            try:
-                records.append(dump(validate(raw), mode="json"))
-            except ValidationError:
-                return None
-            lines.append(offset + line + 1)
+            continue
+        records: list[Record] = []
+        try:
+            records.extend(dump(validate(raw), mode="json") for raw in data)
+        except ValidationError:
+            continue
+        results[-1] = (records, [offset + line + 1 for line in item_lines])
         del data
     # Equal short strings were made one object as they were read (Pydantic keeps them):
     # no _share_strings walk needed (it cost ~9 us a record).
-    return records, lines
+    return results
 
 
 def workers() -> int:
@@ -1249,8 +1250,9 @@ def workers() -> int:
 
 def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
     """`_read_batches` with the batches shared among forked processes (parsing YAML is most
-    of a cold load). Each child sends its (records, lines) back through a pipe as marshal;
-    a child that fails for any reason other than the data is redone here."""
+    of a cold load). Each child sends its results back through a pipe as marshal; a child
+    that fails for any reason other than the data is redone here.  The results are in the
+    order of ``parts``."""
     import marshal
 
     count = min(workers(), len(parts) // 2)
@@ -1294,24 +1296,23 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
                     os._exit(code)
             os.close(w)
             children.append((pid, r, share))
-        result = _read_batches(f, shares[0], model)
+        found: dict[int, Any] = dict(
+            zip((p[0] for p in shares[0]), _read_batches(f, shares[0], model), strict=True)
+        )
         for pid, r, share in children:
             _stop_if_interrupted()
-            if result is None:
-                return None  # the full reader takes over: the others' work is not needed
             with open(r, "rb", closefd=False) as fh:
                 payload = fh.read()
             received.add(pid)
             try:
                 theirs = marshal.loads(payload)
             except (EOFError, ValueError, TypeError):
+                theirs = None
+            if not isinstance(theirs, list) or len(theirs) != len(share):
                 theirs = _read_batches(f, share, model)  # the child died: do its share here
-            if theirs is None:
-                return None
-            result[0].extend(theirs[0])
-            result[1].extend(theirs[1])
+            found.update(zip((p[0] for p in share), theirs, strict=True))
             del payload, theirs
-        return result
+        return [found[begin] for begin, _end, _lines, _n in parts]
     finally:  # also on Ctrl-C, or at a problem: no worker outlives the load
         import signal
 
@@ -1324,35 +1325,67 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
                 os.waitpid(pid, 0)
 
 
+class _LazyBatch:
+    """The node tree of one batch of a large file, parsed only when a message needs a line
+    (one batch's tree is kept at a time)."""
+
+    _last: tuple[_LazyBatch, Any] | None = None
+
+    def __init__(self, f: _File, part: tuple[int, int, int, int]) -> None:
+        self.file, self.part = f, part  # nothing copied until needed
+
+    def batch(self) -> _File:
+        """The batch as a file of its own (see `_parts`): its line numbers are the file's."""
+        begin, end, lines_before, _count = self.part
+        return _File(self.file.collection, self.file.path, b"\n" * lines_before + self.file.data[begin:end])
+
+    def node(self) -> Any:
+        last = _LazyBatch._last
+        if last is not None and last[0] is self:
+            return last[1]
+        _data, node, _problems = _parse(self.batch())
+        _LazyBatch._last = (self, node)
+        return node
+
+
 def _add_batched(
     f: _File,
     model: Any,
     collections: dict[str, list[Record]],
     origins: dict[str, tuple[str, int | None]],
     places: dict[str, tuple[str, Any]],
-) -> bool:
+    seen: dict[str, tuple[str, int | None]],
+    base: bool,
+    add: Callable[[_File], None],
+) -> list[Problem] | None:
     """Add a large file's records, read in batches (in parallel), keeping only their lines.
 
-    False, with nothing added, at the first problem of any kind: the whole-file
-    path then reports it exactly.
+    A batch with a problem of any kind is given to ``add`` (the full reader, which
+    reports it exactly); the others are not read again.  Returns the duplicate ids
+    found, or None, with nothing added, when the file is not read in batches.
     """
     parts = _batches(f)
     if parts is None:
-        return False
-    result = _read_batches_parallel(f, parts, model)
-    if result is None:
-        return False
-    records, lines = result
-    ids = [record["id"] for record in records]
-    if len(set(ids)) != len(ids) or not places.keys().isdisjoint(ids):
-        return False
+        return None
+    results = _read_batches_parallel(f, parts, model)
     path = str(f.path)
-    start = len(collections[f.collection])
-    for i, (rid, line) in enumerate(zip(ids, lines, strict=True)):
-        places[rid] = (path, (None, start + i))
-        origins[rid] = (path, line)
-    collections[f.collection].extend(records)
-    return True
+    records_of = collections[f.collection]
+    problems: list[Problem] = []
+    for part, result in zip(parts, results, strict=True):
+        lazy = _LazyBatch(f, part)
+        if result is None:
+            add(lazy.batch())
+            continue
+        for k, (record, line) in enumerate(zip(*result, strict=True)):
+            rid = record["id"]
+            if rid in seen:
+                problems.append(_duplicate(path, line, rid, seen[rid], base))
+                continue
+            seen[rid] = (path, line)
+            places[rid] = (path, (lazy, k))
+            origins[rid] = (path, line)
+            records_of.append(record)
+    return problems
 
 
 def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
