@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1463,6 +1463,14 @@ def _place(places: dict[str, tuple[str, Any]], rid: str) -> tuple[str, Any, int]
     return path, node, index
 
 
+def _texts(paths: Iterable[str]) -> list[bytes]:
+    out = []
+    for path in set(paths):
+        with contextlib.suppress(OSError):
+            out.append(Path(path).read_bytes())
+    return out
+
+
 def _integrity(
     catalog: Catalog,
     places: dict[str, tuple[str, Any]],
@@ -1558,10 +1566,9 @@ def _integrity(
         problems.append(
             Problem(path, line, col, rid, "end_date", f"end date {end} is before start date {start}")
         )
-    if unparsed:
-        return problems  # which sources are cited is not known
+    unread = _texts(unparsed.values())  # a source named in a file that did not parse may be cited there
     for source in catalog.records("sources"):
-        if source["id"] not in cited:
+        if source["id"] not in cited and not any(source["id"].encode() in text for text in unread):
             path, line, col = where(source["id"], ())
             problems.append(
                 Problem(
