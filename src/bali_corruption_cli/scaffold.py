@@ -154,8 +154,7 @@ def staged(target: Path, filename: str, content: bytes) -> tuple[Path, Path]:
     root = Path(tempfile.mkdtemp(prefix="bcc-new-"))
     copy = root / "catalogue"
     copy.mkdir()
-    for name, (other, _columns) in layout.COLLECTIONS.items():
-        del name
+    for other, _columns in layout.COLLECTIONS.values():
         source = target / other
         if other == filename or not source.exists():
             continue
