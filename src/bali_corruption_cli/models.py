@@ -59,7 +59,7 @@ class Source(Strict):
     title: Text
     alt_titles: list[Text] = Field(default_factory=list)
     publisher: Text
-    date: dt.date | None
+    date: dt.date | None = None
     date_note: Text | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
     kind: SourceKind
@@ -71,8 +71,8 @@ class Country(Record):
 
     name: Text
     kind: CountryKind
-    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None
-    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None
+    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     aliases: list[Text] = Field(default_factory=list)
     sources: Sources
 
@@ -81,7 +81,7 @@ class StakeholderRole(Strict):
     """What a stakeholder did, at which event (or none), according to which source."""
 
     role: Role
-    event: Id | None
+    event: Id | None = None
     source: Id
     note: Text | None = None
 
@@ -92,8 +92,8 @@ class Stakeholder(Record):
     name: Text
     aliases: list[Text] = Field(default_factory=list)
     kind: StakeholderKind
-    sector: Sector | None
-    country: Text | None
+    sector: Sector | None = None
+    country: Text | None = None
     organisation: Id | None = None
     position: Text | None = None
     roles: list[StakeholderRole] = Field(default_factory=list)
@@ -104,8 +104,8 @@ class Stakeholder(Record):
 class Participation(Strict):
     """Attendance as one source gives it: a number (if any) and the source's own wording."""
 
-    count: int | None = Field(ge=0)
-    qualifier: Literal["exactly", "more-than"] | None
+    count: int | None = Field(default=None, ge=0)
+    qualifier: Literal["exactly", "more-than"] | None = None
     wording: Text
     source: Id
 
@@ -113,7 +113,7 @@ class Participation(Strict):
 class SeriesPosition(Strict):
     """A place in the roundtable series as one source states it."""
 
-    position: int | None = Field(ge=1)
+    position: int | None = Field(default=None, ge=1)
     wording: Text
     source: Id
 
@@ -124,17 +124,15 @@ class Event(Record):
     title: Text
     kind: EventKind
     country: Text
-    city: Text | None
-    start_date: dt.date | None
-    end_date: dt.date | None
+    city: Text | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
     month_day: Annotated[str, StringConstraints(pattern=r"^--\d{2}-\d{2}$")] | None = Field(
         default=None,
         description="ISO 8601 month and day (--MM-DD) when a source gives no year.",
     )
     date_note: Text | None = None
     participants: list[Participation] = Field(default_factory=list)
-    hosts: list[Id] = Field(default_factory=list)
-    funders: list[Id] = Field(default_factory=list)
     series_position: list[SeriesPosition] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     caveats: list[Text] = Field(default_factory=list)
@@ -158,7 +156,7 @@ class Practice(Record):
     sectors: list[Sector] = Field(min_length=1)
     themes: list[Theme] = Field(default_factory=list)
     stages: list[Id] = Field(default_factory=list)
-    origin_event: Id | None
+    origin_event: Id | None = None
     sources: Sources
 
 
@@ -168,8 +166,8 @@ class Recommendation(Record):
     title: Text
     text: Text
     kind: RecommendationKind
-    made_by: Id | None
-    event: Id | None
+    made_by: Id | None = None
+    event: Id | None = None
     themes: list[Theme] = Field(default_factory=list)
     sources: Sources
 
@@ -178,7 +176,7 @@ class Quote(Record):
     """A statement attributed to a speaker at an event."""
 
     speaker: Id
-    event: Id | None
+    event: Id | None = None
     kind: QuoteKind
     text: Text
     sources: Sources
@@ -190,7 +188,7 @@ class Finding(Record):
     title: Text
     text: Text
     stages: list[Id] = Field(default_factory=list)
-    about: Id | None
+    about: Id | None = None
     sources: Sources
 
 
