@@ -69,6 +69,9 @@ def cases() -> list[Case]:
         Case("  same, COLUMNS=100", [BCC, *QUERY], {"COLUMNS": "100"}, goal=11),
         Case("bcc --help", [BCC, "--help"], goal=7),
         Case("completion (_BCC_COMPLETE=complete_bash)", [BCC], COMPLETE, goal=7),
+        # --country: a catalogue spelling never loads the ISO list; another country does (pycountry).
+        Case("bcc events --country vn --json", [BCC, "events", "--country", "vn", "--json"], goal=7),
+        Case("bcc events --country Cambodia --json", [BCC, "events", "--country", "Cambodia", "--json"]),
         Case("cold: --json, empty cache", [BCC, *QUERY, "--json"], cold=True),
     ]
 

@@ -58,3 +58,35 @@ def test_problem_deep_in_a_large_file_has_its_exact_line(
     assert f"practices.yaml:{line}:" in run.stdout
     assert "record 'synthetic-practice-2900'" in run.stdout and "did you mean 'private'" in run.stdout
     assert "values" not in run.stdout  # not mistaken for an oversized document
+
+
+def test_every_problem_in_a_large_file_in_one_pass(
+    bcc: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typo, an unknown reference and a duplicate id in different batches: each at its exact
+    line, and the file is never parsed whole (the node cap below its size proves it)."""
+    monkeypatch.setattr(catalog, "MAX_NODES", 50_000)
+    directory, typo_line = _catalogue(tmp_path, bad_at=100)
+    practices = directory / "practices.yaml"
+    text = practices.read_text(encoding="utf-8")
+    text = text.replace("- id: synthetic-practice-2950\n", "- id: synthetic-practice-1500\n")
+    marker = "- id: synthetic-practice-2500\n"
+    at = text.index(marker)
+    stages_at = text.index("  stages: [recruitment]", at)
+    text = text[:stages_at] + "  stages: [recruitmint]" + text[stages_at + len("  stages: [recruitment]") :]
+    practices.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    ref_line = next(n for n, t in enumerate(lines, 1) if t == "  stages: [recruitmint]")
+    dup_line = [n for n, t in enumerate(lines, 1) if t == "- id: synthetic-practice-1500"]
+    run = bcc("validate", str(directory))
+    assert run.exit_code == 3, run.stdout
+    out = run.stdout.splitlines()
+    assert len(out) == 3, run.stdout
+    assert out[0].startswith(f"{practices}:{typo_line}:") and "did you mean 'private'" in out[0]
+    assert out[1] == (
+        f"{practices}:{ref_line}:12: record 'synthetic-practice-2500': stages[0]: "
+        "unknown stages id 'recruitmint' (did you mean 'recruitment'?)"
+    )
+    assert out[2].startswith(f"{practices}:{dup_line[1]}: record 'synthetic-practice-1500': id: duplicate id")
+    assert f"first defined at {practices}:{dup_line[0]}" in out[2]
+    assert "values" not in run.stdout

@@ -37,7 +37,7 @@ SETTINGS = settings(
 )
 
 # Commands and options that write files or touch the user's shell: never drawn.
-WRITERS = {"export", "data", "--write", "--install-completion", "--show-completion", "--force"}
+WRITERS = {"export", "data", "report", "--write", "--install-completion", "--show-completion", "--force"}
 
 
 def _shipped_catalogue() -> catalog_module.Catalog:

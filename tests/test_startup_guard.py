@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich")
+HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "pycountry", "jinja2", "markupsafe")
 # bcc's own loader: not needed until a command loads the catalogue (--help: ~5 ms less).
 LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.cache")
 
@@ -108,3 +108,27 @@ def test_cold_query_does_import_pydantic(tmp_path: Path, cache: Path) -> None:
     assert "pydantic" in result["heavy"]
     assert "yaml" in result["heavy"]
     assert result["loader"] == sorted(LOADER)
+
+
+def test_warm_country_query_in_the_catalogue_imports_no_iso_list(tmp_path: Path, cache: Path) -> None:
+    """--country with one of the catalogue's own spellings never needs pycountry."""
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, ["events", "--country", "vn", "--json"])
+    assert {e["country"] for e in json.loads(out)} == {"Viet Nam"}
+    assert result["heavy"] == []
+
+
+def test_country_outside_the_catalogue_loads_the_iso_list(tmp_path: Path, cache: Path) -> None:
+    """Sanity check: a country the catalogue has no record of is looked up in ISO 3166-1."""
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, ["events", "--country", "Cambodia", "--json"])
+    assert json.loads(out) == []
+    assert result["heavy"] == ["pycountry"]
+
+
+def test_report_imports_jinja2(tmp_path: Path, cache: Path) -> None:
+    """Sanity check: the probe sees the template engine where it is used (and only there)."""
+    warm(tmp_path, cache)
+    result, out = probe(tmp_path, cache, ["report", "-"])
+    assert out.startswith("<!doctype html>")
+    assert "jinja2" in result["heavy"] and "markupsafe" in result["heavy"]

@@ -9,15 +9,16 @@ writes to a data directory.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import __version__, cache, layout, vocab
+from bali_corruption_cli import __version__, cache, derived, layout, overlay, vocab
 from bali_corruption_cli.errors import DataError
 
 if TYPE_CHECKING:
@@ -297,7 +298,15 @@ def _read_files(dirs: Sequence[Path], contents: bool = True) -> tuple[list[_File
 
 # The modules whose code decides what a validated catalogue looks like: a
 # change to any of them (in development, without a version bump) must miss.
-_SCHEMA_MODULES = ("models.py", "vocab.py", "layout.py", "catalog.py", "cache.py")
+_SCHEMA_MODULES = (
+    "models.py",
+    "vocab.py",
+    "layout.py",
+    "catalog.py",
+    "cache.py",
+    "derived.py",
+    "overlay.py",
+)
 
 
 # Above this many bytes of YAML, hashing dominates OpenSSL's import cost.
@@ -721,6 +730,8 @@ def _node_at(node: Any, loc: Sequence[Any]) -> Any:
 
 
 def _line_of(node: Any, loc: Sequence[Any]) -> tuple[int | None, int | None]:
+    if isinstance(node, _LazyBatch):
+        node = node.node()
     if node is None:
         return None, None
     target = _node_at(node, loc)
@@ -765,6 +776,53 @@ def _pydantic_message(err: dict[str, Any], collection: str) -> str:
     return msg
 
 
+def _computed_key(kind: str, loc: Sequence[Any]) -> bool:
+    """An event's hosts/funders key, which the loader computes and a file must not hold."""
+    return kind == "extra_forbidden" and len(loc) == 1 and loc[0] in derived.EVENT_PARTIES
+
+
+def _duplicate(path: str, line: int | None, rid: str, first: tuple[str, int | None], base: bool) -> Problem:
+    """The problem of an id read twice (``first``: where it was read before)."""
+    hint = (
+        "rename one"
+        if base or first[0] == path
+        else "rename one, or add 'patch: true' (merge these fields into it) or 'replace: true' here"
+    )
+    return Problem(
+        path,
+        line,
+        None,
+        rid,
+        "id",
+        f"duplicate id; first defined at {first[0]}:{first[1]} "
+        f"(ids are unique across the catalogue and its overlays; {hint})",
+    )
+
+
+def _overlay_target(
+    f: _File, base: bool, rid: str | None, places: dict[str, tuple[str, Any]], records: list[Record]
+) -> int:
+    """Where, in its collection, the record an overlay's marked record changes is;
+    overlay.MarkerError saying why when there is none."""
+    if base:
+        raise overlay.MarkerError(
+            "'patch' and 'replace' belong in an overlay (--with DIR), not in the catalogue itself"
+        )
+    if rid is None:
+        raise overlay.MarkerError("a record that patches or replaces another needs that record's id")
+    if rid not in places:
+        raise overlay.MarkerError(
+            f"no record '{rid}' to change: 'patch'/'replace' change a record of the catalogue "
+            "or of an earlier overlay (leave the marker out to add a new record)"
+        )
+    for n in range(len(records) - 1, -1, -1):
+        if records[n]["id"] == rid:
+            return n
+    raise overlay.MarkerError(
+        f"record '{rid}' is not one of the {f.collection}; patch it in its own collection's file"
+    )
+
+
 def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None, list[Problem]]:
     import gc
 
@@ -778,7 +836,11 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
     places: dict[str, tuple[str, Any]] = {}  # id -> (file, node) for integrity messages
     broken: set[str] = set()  # ids (and names) of records that exist but failed validation
     invalid: list[tuple[str, Record, str | None, str, Any, int]] = []  # those records, as read
-    in_batches: set[str] = set()  # files read a batch at a time: their records have no nodes
+    in_batches: set[str] = set()  # files read a batch at a time: their nodes are parsed if needed
+    seen: dict[str, tuple[str, int | None]] = {}  # every id read (valid or not) -> where first
+    bases: dict[str, str] = {}  # collection -> the catalogue's own file (the others are overlays)
+    changes: dict[str, list[dict[str, Any]]] = {}  # id -> how overlays changed that record
+    unparsed: dict[str, str] = {}  # collection -> a file of it that could not be read as records
 
     def add(f: _File) -> None:
         """Parse, validate and place one file's records (or one batch of a large file)."""
@@ -788,6 +850,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             rescued = _repeated_keys(f)
             if rescued is None:
                 problems.extend(parse_problems)
+                unparsed.setdefault(f.collection, path)
                 return
             # Report every repeated key, then check the rest of the file (last value wins).
             data, node, repeated = rescued
@@ -802,13 +865,32 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                     path, line, col, None, None, f"expected a list of {f.collection} records, got a {got}"
                 )
             )
+            unparsed.setdefault(f.collection, path)
             return
         model = MODELS[f.collection]
+        base = bases.setdefault(f.collection, path) == path  # the catalogue's own file, not an overlay
         for i, raw in enumerate(data):
             _stop_if_interrupted()
             rid = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+            rec_line, _ = _line_of(node, (i,))
+            action: str | None = None
+            target: int | None = None
+            candidate: Any = raw
+            if isinstance(raw, dict) and any(m in raw for m in overlay.MARKERS):
+                try:
+                    action = overlay.marker(raw)
+                    target = _overlay_target(f, base, rid, places, collections[f.collection])
+                except overlay.MarkerError as exc:
+                    problems.append(Problem(path, rec_line, None, rid, None, str(exc)))
+                    if rid is not None:
+                        broken.add(rid)
+                    continue
+                if action == "patch":
+                    candidate = overlay.patched(model, collections[f.collection][target], raw)
+                else:
+                    candidate = overlay.without_marker(raw)
             try:
-                record = model.model_validate(raw).model_dump(mode="json")
+                record = model.model_validate(candidate).model_dump(mode="json")
             except ValidationError as exc:
                 if rid is not None:
                     broken.add(rid)  # it exists: references to it are not "unknown"
@@ -826,25 +908,26 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                             "sources: [{source: SOURCE-ID, at: 'para 2'}]"
                         )
                     field_name = _field_name(err["loc"]) or None
+                    if f.collection == "events" and _computed_key(err["type"], err["loc"]):
+                        message = derived.written_link_hint(str(err["loc"][0]), rid)
                     problems.append(Problem(path, line, col, rid, field_name, message))
+                # Still one pass: an invalid record's id can clash too (its references and
+                # dates are checked with the others, from `invalid`).
+                if rid is not None and action is None:
+                    if rid in seen:
+                        problems.append(_duplicate(path, rec_line, rid, seen[rid], base))
+                    else:
+                        seen[rid] = (path, rec_line)
                 continue
-            rec_line, _ = _line_of(node, (i,))
-            if record["id"] in places:
-                other_path, _other = places[record["id"]]
-                other_line = origins[record["id"]][1]
-                problems.append(
-                    Problem(
-                        path,
-                        rec_line,
-                        None,
-                        record["id"],
-                        "id",
-                        f"duplicate id; first defined at {other_path}:{other_line} "
-                        "(ids are unique across the catalogue and its overlays; "
-                        "rename one)",
-                    )
-                )
+            if action is not None and target is not None:
+                collections[f.collection][target] = record
+                places[record["id"]] = (path, (node, i))
+                changes.setdefault(record["id"], []).append(overlay.change(path, rec_line, action, raw))
                 continue
+            if record["id"] in seen:
+                problems.append(_duplicate(path, rec_line, record["id"], seen[record["id"]], base))
+                continue
+            seen[record["id"]] = (path, rec_line)
             places[record["id"]] = (path, (node, i))
             origins[record["id"]] = (path, rec_line)
             collections[f.collection].append(record)
@@ -855,13 +938,14 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         for f in files:
             _stop_if_interrupted()
             path = str(f.path)
-            if (
-                batched
-                and len(f.data) > BATCH_MIN_BYTES
-                and _add_batched(f, MODELS[f.collection], collections, origins, places)
-            ):
-                in_batches.add(path)
-                continue
+            if batched and len(f.data) > BATCH_MIN_BYTES:
+                base = bases.setdefault(f.collection, path) == path
+                model = MODELS[f.collection]
+                found = _add_batched(f, model, collections, origins, places, seen, base, add)
+                if found is not None:
+                    problems.extend(found)
+                    in_batches.add(path)
+                    continue
             for part in _parts(f):
                 add(part)
         shared = {f.collection for f in files if str(f.path) in in_batches}  # done batch by batch
@@ -869,15 +953,19 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             if name not in shared:
                 _share_strings(records)
         fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
+        derived.add_event_parties(collections["events"], collections["stakeholders"])
+        fields["events"] = derived.event_fields(fields["events"])
+        if changes:
+            for records in collections.values():
+                for record in records:
+                    if record["id"] in changes:
+                        record[overlay.FIELD] = changes[record["id"]]
         catalog = Catalog(collections, fields, origins)
-        problems.extend(_integrity(catalog, places, broken, invalid))
+        problems.extend(_integrity(catalog, places, broken, invalid, unparsed))
     finally:
         if gc_was_enabled:
             gc.enable()
-    if in_batches and any(p.file in in_batches for p in problems):
-        # Without their nodes, messages would lack the field's line: read those files whole.
-        del catalog, collections, origins, places, problems
-        return _build(files, batched=False)
+    _LazyBatch._last = None
     catalog.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -1106,7 +1194,8 @@ def _implicit_starts(loader: Any) -> frozenset[str] | None:
 
 
 def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
-    """(records, lines) of some batches of a large file; None at the first problem of any kind."""
+    """For each of some batches of a large file, its (records, lines), or None when it has a
+    problem of any kind (the full reader then reads that batch, and reports it exactly)."""
     import yaml
     from pydantic import ValidationError
 
@@ -1115,34 +1204,34 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
     # model_validate(raw).model_dump(mode="json") without its Python wrappers (~5 us a record)
     validate = model.__pydantic_validator__.validate_python
     dump = model.__pydantic_serializer__.to_python
-    records: list[Record] = []
-    lines: list[int] = []
+    results: list[tuple[list[Record], list[int]] | None] = []
     canon: dict[str, str] = {}
     for begin, end, offset, count in parts:
         _stop_if_interrupted()
+        results.append(None)
         try:
             chunk = f.data[begin:end].decode("utf-8")
         except UnicodeDecodeError:
-            return None
+            continue
         loader = loader_class(chunk)
         try:
             data, item_lines = _plain_events(loader, canon, tags)
         except (yaml.YAMLError, _Slow, RecursionError):
-            return None
+            continue
         finally:
             loader.dispose()
         if len(data) != count:
-            return None
-        for raw, line in zip(data, item_lines, strict=True):
-            try:
-                records.append(dump(validate(raw), mode="json"))
-            except ValidationError:
-                return None
-            lines.append(offset + line + 1)
+            continue
+        records: list[Record] = []
+        try:
+            records.extend(dump(validate(raw), mode="json") for raw in data)
+        except ValidationError:
+            continue
+        results[-1] = (records, [offset + line + 1 for line in item_lines])
         del data
     # Equal short strings were made one object as they were read (Pydantic keeps them):
     # no _share_strings walk needed (it cost ~9 us a record).
-    return records, lines
+    return results
 
 
 def workers() -> int:
@@ -1161,8 +1250,9 @@ def workers() -> int:
 
 def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
     """`_read_batches` with the batches shared among forked processes (parsing YAML is most
-    of a cold load). Each child sends its (records, lines) back through a pipe as marshal;
-    a child that fails for any reason other than the data is redone here."""
+    of a cold load). Each child sends its results back through a pipe as marshal; a child
+    that fails for any reason other than the data is redone here.  The results are in the
+    order of ``parts``."""
     import marshal
 
     count = min(workers(), len(parts) // 2)
@@ -1206,24 +1296,23 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
                     os._exit(code)
             os.close(w)
             children.append((pid, r, share))
-        result = _read_batches(f, shares[0], model)
+        found: dict[int, Any] = dict(
+            zip((p[0] for p in shares[0]), _read_batches(f, shares[0], model), strict=True)
+        )
         for pid, r, share in children:
             _stop_if_interrupted()
-            if result is None:
-                return None  # the full reader takes over: the others' work is not needed
             with open(r, "rb", closefd=False) as fh:
                 payload = fh.read()
             received.add(pid)
             try:
                 theirs = marshal.loads(payload)
             except (EOFError, ValueError, TypeError):
+                theirs = None
+            if not isinstance(theirs, list) or len(theirs) != len(share):
                 theirs = _read_batches(f, share, model)  # the child died: do its share here
-            if theirs is None:
-                return None
-            result[0].extend(theirs[0])
-            result[1].extend(theirs[1])
+            found.update(zip((p[0] for p in share), theirs, strict=True))
             del payload, theirs
-        return result
+        return [found[begin] for begin, _end, _lines, _n in parts]
     finally:  # also on Ctrl-C, or at a problem: no worker outlives the load
         import signal
 
@@ -1236,35 +1325,67 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
                 os.waitpid(pid, 0)
 
 
+class _LazyBatch:
+    """The node tree of one batch of a large file, parsed only when a message needs a line
+    (one batch's tree is kept at a time)."""
+
+    _last: tuple[_LazyBatch, Any] | None = None
+
+    def __init__(self, f: _File, part: tuple[int, int, int, int]) -> None:
+        self.file, self.part = f, part  # nothing copied until needed
+
+    def batch(self) -> _File:
+        """The batch as a file of its own (see `_parts`): its line numbers are the file's."""
+        begin, end, lines_before, _count = self.part
+        return _File(self.file.collection, self.file.path, b"\n" * lines_before + self.file.data[begin:end])
+
+    def node(self) -> Any:
+        last = _LazyBatch._last
+        if last is not None and last[0] is self:
+            return last[1]
+        _data, node, _problems = _parse(self.batch())
+        _LazyBatch._last = (self, node)
+        return node
+
+
 def _add_batched(
     f: _File,
     model: Any,
     collections: dict[str, list[Record]],
     origins: dict[str, tuple[str, int | None]],
     places: dict[str, tuple[str, Any]],
-) -> bool:
+    seen: dict[str, tuple[str, int | None]],
+    base: bool,
+    add: Callable[[_File], None],
+) -> list[Problem] | None:
     """Add a large file's records, read in batches (in parallel), keeping only their lines.
 
-    False, with nothing added, at the first problem of any kind: the whole-file
-    path then reports it exactly.
+    A batch with a problem of any kind is given to ``add`` (the full reader, which
+    reports it exactly); the others are not read again.  Returns the duplicate ids
+    found, or None, with nothing added, when the file is not read in batches.
     """
     parts = _batches(f)
     if parts is None:
-        return False
-    result = _read_batches_parallel(f, parts, model)
-    if result is None:
-        return False
-    records, lines = result
-    ids = [record["id"] for record in records]
-    if len(set(ids)) != len(ids) or not places.keys().isdisjoint(ids):
-        return False
+        return None
+    results = _read_batches_parallel(f, parts, model)
     path = str(f.path)
-    start = len(collections[f.collection])
-    for i, (rid, line) in enumerate(zip(ids, lines, strict=True)):
-        places[rid] = (path, (None, start + i))
-        origins[rid] = (path, line)
-    collections[f.collection].extend(records)
-    return True
+    records_of = collections[f.collection]
+    problems: list[Problem] = []
+    for part, result in zip(parts, results, strict=True):
+        lazy = _LazyBatch(f, part)
+        if result is None:
+            add(lazy.batch())
+            continue
+        for k, (record, line) in enumerate(zip(*result, strict=True)):
+            rid = record["id"]
+            if rid in seen:
+                problems.append(_duplicate(path, line, rid, seen[rid], base))
+                continue
+            seen[rid] = (path, line)
+            places[rid] = (path, (lazy, k))
+            origins[rid] = (path, line)
+            records_of.append(record)
+    return problems
 
 
 def _repeated_keys(f: _File) -> tuple[Any, Any, list[Problem]] | None:
@@ -1342,20 +1463,34 @@ def _place(places: dict[str, tuple[str, Any]], rid: str) -> tuple[str, Any, int]
     return path, node, index
 
 
+def _texts(paths: Iterable[str]) -> list[bytes]:
+    out = []
+    for path in set(paths):
+        with contextlib.suppress(OSError):
+            out.append(Path(path).read_bytes())
+    return out
+
+
 def _integrity(
     catalog: Catalog,
     places: dict[str, tuple[str, Any]],
     broken: set[str] | frozenset[str] = frozenset(),
     invalid: Sequence[tuple[str, Record, str | None, str, Any, int]] = (),
+    unparsed: dict[str, str] | None = None,
 ) -> list[Problem]:
-    """Cross-record checks: references, host/funder roles, date order, unused sources.
+    """Cross-record checks: references, date order, unused sources.
 
     ``broken`` holds the ids and names of records that failed validation: they
     are already reported, so references to them are not reported again.
     ``invalid`` holds those records as read (collection, data, id, file, node,
     index): their references are still checked.
+    ``unparsed`` holds, by collection, a file that could not be read as records: a
+    reference that might point into it is not reported one by one, but counted
+    in one line that names the cause.
     """
     problems: list[Problem] = []
+    unparsed = unparsed or {}
+    unchecked: dict[str, int] = {}  # collection that did not parse -> references not checked
     ids = {name: {r["id"] for r in recs} for name, recs in catalog.collections.items()}
     names = {"countries": {r["name"] for r in catalog.records("countries")}}
     cited: set[str] = set()
@@ -1388,6 +1523,9 @@ def _integrity(
                     cited.add(value)
                 if value in targets or value in broken:
                     continue
+                if ref.target in unparsed:
+                    unchecked[ref.target] = unchecked.get(ref.target, 0) + 1
+                    continue
                 line, col = _line_of(node, (index, *loc))
                 hint = vocab.closest(value, targets)
                 did = f" (did you mean '{hint}'?)" if hint else ""
@@ -1398,53 +1536,39 @@ def _integrity(
                     )
                 )
 
-    roles = {
-        (role["event"], role["role"], s["id"]) for s in catalog.records("stakeholders") for role in s["roles"]
-    }
-    for event in catalog.records("events"):
-        for kind, role in (("hosts", "host"), ("funders", "funder")):
-            for n, org in enumerate(event[kind]):
-                if org in ids["stakeholders"] and (event["id"], role, org) not in roles:
-                    path, line, col = where(event["id"], (kind, n))
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            col,
-                            event["id"],
-                            f"{kind}[{n}]",
-                            f"stakeholder '{org}' has no '{role}' role for this event",
-                        )
-                    )
-        start, end = event["start_date"], event["end_date"]
-        if start and end and end < start:
-            path, line, col = where(event["id"], ("end_date",))
-            problems.append(
-                Problem(
-                    path, line, col, event["id"], "end_date", f"end date {end} is before start date {start}"
-                )
+    for target, count in unchecked.items():
+        filename = Path(unparsed[target]).name
+        what = "reference" if count == 1 else "references"
+        problems.append(
+            Problem(
+                unparsed[target],
+                None,
+                None,
+                None,
+                None,
+                f"{count} {what} into {filename} not checked: it did not parse",
+                severity="warning",
             )
-    for stakeholder in catalog.records("stakeholders"):
-        for n, role in enumerate(stakeholder["roles"]):
-            event_id = role["event"]
-            if role["role"] in ("host", "funder") and event_id in ids["events"]:
-                found = catalog.get(event_id)
-                assert found is not None
-                if stakeholder["id"] not in found[1][role["role"] + "s"]:
-                    path, line, col = where(stakeholder["id"], ("roles", n))
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            col,
-                            stakeholder["id"],
-                            f"roles[{n}]",
-                            f"event '{event_id}' does not list '{stakeholder['id']}' "
-                            f"among its {role['role']}s",
-                        )
-                    )
+        )
+    dated: list[tuple[Any, Any, str | None, str, int | None, int | None]] = []
+    for event in catalog.records("events"):
+        if event["start_date"] and event["end_date"] and event["end_date"] < event["start_date"]:
+            dated.append(
+                (event["start_date"], event["end_date"], event["id"], *where(event["id"], ("end_date",)))
+            )
+    for collection, raw, rid, path, node, index in invalid:  # an invalid event's dates, if they are dates
+        start, end = raw.get("start_date"), raw.get("end_date")
+        if collection == "events" and isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            dated.append(
+                (start.isoformat(), end.isoformat(), rid, path, *_line_of(node, (index, "end_date")))
+            )
+    for start, end, rid, path, line, col in dated:
+        problems.append(
+            Problem(path, line, col, rid, "end_date", f"end date {end} is before start date {start}")
+        )
+    unread = _texts(unparsed.values())  # a source named in a file that did not parse may be cited there
     for source in catalog.records("sources"):
-        if source["id"] not in cited:
+        if source["id"] not in cited and not any(source["id"].encode() in text for text in unread):
             path, line, col = where(source["id"], ())
             problems.append(
                 Problem(

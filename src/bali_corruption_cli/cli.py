@@ -54,6 +54,12 @@ class BccGroup(TyperGroup):
         render.prepare_streams()
         code = 0
         prog_name = prog_name or "bcc"
+        complete_var = complete_var or "_BCC_COMPLETE"
+        if os.environ.get(complete_var):  # completing a word: values quoted for each shell
+            from bali_corruption_cli import shells
+
+            os.environ[complete_var] = shells.instruction(os.environ[complete_var])
+            shells.register()
         try:
             # Typer's main() is not used: it would turn Ctrl-C into a silent exit
             # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
@@ -243,9 +249,80 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array (same 
 WideOpt = Annotated[
     bool, typer.Option("--wide", "-w", help="Show every field in the table, not only the default columns.")
 ]
+# The columns of the commands whose rows are not records of one collection.
+SEARCH_FIELDS = ("type", "id", "title", "score", "field", "snippet")
+TIMELINE_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "country",
+    "city",
+    "start_date",
+    "end_date",
+    "month_day",
+    "dated",
+    "when",
+)
+COUNT_FIELDS = ("value", "count")
+
+
+def _load_for_completion(ctx: typer.Context) -> "Catalog":
+    from bali_corruption_cli import catalog
+
+    root = ctx.find_root().params
+    return catalog.load(root.get("data_dir"), root.get("overlays") or ())
+
+
+def _field_names(ctx: typer.Context) -> list[str]:
+    """The fields --fields may name for the command being completed."""
+    command = ctx.info_name or ""
+    fixed = {"search": SEARCH_FIELDS, "timeline": TIMELINE_FIELDS, "count": COUNT_FIELDS}
+    if command in fixed:
+        return list(fixed[command])
+    return list(_load_for_completion(ctx).fields.get(command, ()))
+
+
+def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--fields: the field names, after a comma too ("id,ti" -> "id,title")."""
+    try:
+        done, _, last = incomplete.rpartition(",")
+        head = done + "," if done else ""
+        chosen = set(done.split(",")) if done else set()
+        names = [f for f in _field_names(ctx) if f not in chosen]
+        return [head + f for f in names if f.startswith(last.strip())]
+    except Exception:  # completion must never fail loudly
+        return []
+
+
+def _complete_count_by(ctx: typer.Context, incomplete: str) -> list[str]:
+    """count --by: the fields of the collection named before it that hold plain values."""
+    try:
+        from bali_corruption_cli import explore
+
+        # While --by waits for its value Click leaves the words unparsed, in ctx.args.
+        words = [ctx.params.get("collection"), *(a for a in ctx.args if not a.startswith("-"))]
+        name = explore.resolve_collection(next(str(w) for w in words if w))
+        cat = _load_for_completion(ctx)
+        records = cat.records(name)
+
+        def plain(value: Any) -> bool:
+            items = value if isinstance(value, list) else [value]
+            return not any(isinstance(v, (dict, list)) for v in items)
+
+        countable = [f for f in cat.fields[name] if all(plain(r.get(f)) for r in records)]
+        return [f for f in countable if f.startswith(incomplete)]
+    except Exception:  # no collection yet, or a misspelt one: nothing to offer
+        return []
+
+
 FieldsOpt = Annotated[
     str | None,
-    typer.Option("--fields", help="Comma-separated fields to show, e.g. id,title.", metavar="A,B"),
+    typer.Option(
+        "--fields",
+        help="Comma-separated fields to show, e.g. id,title.",
+        metavar="A,B",
+        autocompletion=_complete_fields,
+    ),
 ]
 SearchOpt = Annotated[
     list[str] | None,
@@ -331,10 +408,7 @@ def _completer(values: Any) -> Any:
         try:
             cat = None
             if getattr(values, "needs_catalog", False):
-                from bali_corruption_cli import catalog
-
-                root = ctx.find_root().params
-                cat = catalog.load(root.get("data_dir"), root.get("overlays") or ())
+                cat = _load_for_completion(ctx)
             folded = vocab.fold(incomplete)
             return [v for v in values(cat) if vocab.fold(v).startswith(folded)]
         except Exception:  # completion must never fail loudly
@@ -355,11 +429,36 @@ def _from_catalog(collection: str, field: str = "id") -> Any:
     return values
 
 
+def _countries(cat: "Catalog") -> list[str]:
+    """The catalogue's countries and regions, then every other ISO 3166-1 country."""
+    from bali_corruption_cli import names
+
+    own = [str(r["name"]) for r in cat.records("countries")]
+    known = {vocab.fold(n) for n in own}
+    return sorted(own) + [n for n in names.iso_country_names() if vocab.fold(n) not in known]
+
+
+_countries.needs_catalog = True  # type: ignore[attr-defined]
+
+# Every kind of every collection (count --kind: which apply depends on the collection).
+_ALL_KINDS = tuple(
+    dict.fromkeys(
+        (
+            *vocab.EVENT_KINDS,
+            *vocab.STAKEHOLDER_KINDS,
+            *vocab.RECOMMENDATION_KINDS,
+            *vocab.SOURCE_KINDS,
+            *vocab.QUOTE_KINDS,
+            *vocab.COUNTRY_KINDS,
+        )
+    )
+)
+
 _COMPLETE = {
     "sector": _static(vocab.SECTORS),
     "theme": _static(vocab.THEMES),
     "role": _static(vocab.ROLES),
-    "country": _from_catalog("countries", "name"),
+    "country": _countries,
     "stage": _from_catalog("stages"),
     "event": _from_catalog("events"),
     "host": _from_catalog("stakeholders"),
@@ -738,6 +837,7 @@ def search_command(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")] = 20,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """Search every collection at once, best matches first.
 
@@ -746,15 +846,20 @@ def search_command(
       bcc search whistleblower
       bcc search NACC --type stakeholder
       bcc search "border officers" --json
+      bcc search bribery --fields type,id,title
     """
     from bali_corruption_cli import explore
 
     cat = _catalog(ctx)
     hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types))][:limit]
     machine = _machine(fmt, as_json)
-    if machine is not None:
-        columns = ["type", "id", "title", "score", "field", "snippet"]
-        render.write(render.records_as(hits, machine, columns))
+    if fields is not None or machine is not None:
+        columns = query.parse_fields(fields) or list(SEARCH_FIELDS)
+        hits = query.select_fields(hits, columns, SEARCH_FIELDS)
+        if machine is not None:
+            render.write(render.records_as(hits, machine, columns))
+        else:
+            render.emit_records(hits, OutputFormat.table, columns, "search results")
         return
     if not hits:
         render.note(f"nothing matches {text!r}")
@@ -843,23 +948,66 @@ def summary(
 def count_command(
     ctx: typer.Context,
     collection: Annotated[str, typer.Argument(help="practices, events, stakeholders, ...")],
-    by: Annotated[str, typer.Option("--by", help="The field to count by, e.g. sectors.", metavar="FIELD")],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="The field to count by, e.g. sectors.",
+            metavar="FIELD",
+            autocompletion=_complete_count_by,
+        ),
+    ],
+    sector: Annotated[list[str] | None, _option("sector", "Sector (practices, stakeholders).", "S")] = None,
+    theme: Annotated[list[str] | None, _option("theme", "Theme (practices, recommendations).", "T")] = None,
+    stage: Annotated[list[str] | None, _option("stage", "Stage (practices, findings).", "ST")] = None,
+    event: Annotated[
+        list[str] | None, _option("event", "Event (practices, stakeholders, quotes).", "E")
+    ] = None,
+    country: Annotated[
+        list[str] | None, _option("country", "Country or region (events, stakeholders).", "C")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, _option("kind", "Kind of record (as in the list commands).", "K", _ALL_KINDS)
+    ] = None,
+    year: Annotated[list[int] | None, _option("year", "Year (events).", "Y", min=1, max=9999)] = None,
+    host: Annotated[list[str] | None, _option("host", "Host organisation (events).", "ORG")] = None,
+    role: Annotated[list[str] | None, _option("role", "Role played (stakeholders).", "R")] = None,
+    speaker: Annotated[list[str] | None, _option("speaker", "Speaker (quotes).", "WHO")] = None,
+    search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
 ) -> None:
     """Count records by the values of one field, most common first.
 
+    The filters are those of the collection's list command (bcc practices --help...).
+
     \b
     Examples:
       bcc count practices --by sectors
       bcc count events --by country --format csv
+      bcc count practices --by themes --sector private
     """
     from bali_corruption_cli import explore
 
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
-    rows = explore.count(cat, name, by)
+    filters = {
+        "sector": sector,
+        "theme": theme,
+        "stage": stage,
+        "event": event,
+        "country": country,
+        "kind": kind,
+        "year": year,
+        "host": host,
+        "role": role,
+        "speaker": speaker,
+    }
+    records = query.filter_collection(cat, name, filters)
+    if search:
+        records = [r for r in records if query.text_matches(r, search)]
+    rows = explore.count(cat, name, by, records)
     chosen = _format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
@@ -871,22 +1019,56 @@ def count_command(
 @app.command()
 def timeline(
     ctx: typer.Context,
+    country: Annotated[
+        list[str] | None, _option("country", "Country or region: name, alias or ISO code.", "C")
+    ] = None,
+    kind: Annotated[
+        list[str] | None,
+        _option(
+            "kind",
+            "regional-conference, national-roundtable, report-launch, meeting.",
+            "K",
+            vocab.EVENT_KINDS,
+        ),
+    ] = None,
+    year: Annotated[list[int] | None, _option("year", "Year of the event.", "Y", min=1, max=9999)] = None,
+    host: Annotated[
+        list[str] | None, _option("host", "Host organisation (id, name or acronym).", "ORG")
+    ] = None,
+    search: SearchOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
 ) -> None:
     """List events in date order; undated events follow, marked as such.
+
+    Takes the filters of bcc events.
 
     \b
     Examples:
       bcc timeline
+      bcc timeline --country Philippines --year 2023
       bcc timeline --json | jq -r '.[] | select(.dated) | .when'
     """
     from bali_corruption_cli import explore
 
-    rows = explore.timeline(_catalog(ctx))
+    cat = _catalog(ctx)
+    filters = {"country": country, "kind": kind, "year": year, "host": host}
+    events = query.filter_collection(cat, "events", filters)
+    if search:
+        events = [e for e in events if query.text_matches(e, search)]
+    rows = explore.timeline(cat, events)
     machine = _machine(fmt, as_json)
-    if machine is not None:
-        render.write(render.records_as(rows, machine, list(rows[0]) if rows else ["id"]))
+    if fields is not None or machine is not None:
+        columns = query.parse_fields(fields) or list(TIMELINE_FIELDS)
+        rows = query.select_fields(rows, columns, TIMELINE_FIELDS)
+        if machine is not None:
+            render.write(render.records_as(rows, machine, columns))
+        else:
+            render.emit_records(rows, OutputFormat.table, columns, "events")
+        return
+    if not rows and (country or kind or year or host or search):  # filtered down to nothing
+        render.note("no events match")
         return
     from bali_corruption_cli import render_explore
 
@@ -924,6 +1106,114 @@ def cite(
     from bali_corruption_cli import render_explore
 
     render_explore.draw_citations(cites)
+
+
+_SHELL_NAMES = ("bash", "zsh", "fish", "powershell")
+
+
+@app.command("completion")
+def completion_command(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            help="bash, zsh, fish or powershell.",
+            autocompletion=lambda: list(_SHELL_NAMES),
+        ),
+    ],
+) -> None:
+    """Print the shell completion script for SHELL (whichever shell runs bcc).
+
+    \b
+    Examples:
+      bcc completion bash > ~/.local/share/bash-completion/completions/bcc
+      bcc completion zsh > "${fpath[1]}/_bcc"
+      bcc completion fish > ~/.config/fish/completions/bcc.fish
+      bcc completion powershell >> $PROFILE
+    """
+    from bali_corruption_cli import shells
+
+    chosen = query.plain_choices("shell", _SHELL_NAMES).resolve(shell)
+    render.write(shells.script(chosen))
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="[PATH]",
+            help="HTML file to write (default: bcc-report.html; '-' for stdout).",
+            show_default=False,
+        ),
+    ] = "bcc-report.html",
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")] = False,
+    country: Annotated[
+        list[str] | None, _option("country", "Country or region: name, alias or ISO code.", "C")
+    ] = None,
+    sector: Annotated[list[str] | None, _option("sector", "Sector, e.g. private, government.", "S")] = None,
+    theme: Annotated[list[str] | None, _option("theme", "Theme, e.g. due-diligence.", "T")] = None,
+    stage: Annotated[list[str] | None, _option("stage", "Stage of the chain (id or title).", "ST")] = None,
+    kind: Annotated[
+        list[str] | None,
+        _option(
+            "kind",
+            "Kind of any record, e.g. national-roundtable, person.",
+            "K",
+            (
+                *vocab.EVENT_KINDS,
+                *vocab.STAKEHOLDER_KINDS,
+                *vocab.RECOMMENDATION_KINDS,
+                *vocab.QUOTE_KINDS,
+                *vocab.SOURCE_KINDS,
+                *vocab.COUNTRY_KINDS,
+            ),
+        ),
+    ] = None,
+    search: SearchOpt = None,
+) -> None:
+    """Write a self-contained HTML briefing to read, search and print in a browser.
+
+    The filters narrow the collections that have their field; other records stay
+    when they are linked to a chosen one. Never overwrites without --force.
+
+    \b
+    Examples:
+      bcc report
+      bcc report philippines.html --country Philippines
+      bcc report --sector private - > private-sector.html
+    """
+    from bali_corruption_cli import report as html_report
+    from bali_corruption_cli import report_select
+
+    target = None if path == "-" else Path(path)
+    if target is not None:
+        html_report.check_target(target, force)
+    cat = _catalog(ctx)
+    conditions = {
+        "country": query.country_choices(cat).resolve_all(country),
+        "sector": query.sector_choices().resolve_all(sector),
+        "theme": query.theme_choices().resolve_all(theme),
+        "stage": query.record_choices(cat, "stages", "stage", "title").resolve_all(stage),
+        "kind": report_select.kind_choices().resolve_all(kind),
+    }
+    scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
+    scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
+    obj = ctx.find_root().obj or {}
+    digest = html_report.catalogue_hash(obj.get("data_dir"), obj.get("overlays") or ())
+    data = html_report.page(cat, conditions, search or (), scope, digest)
+    text = html_report.html(data)
+    if target is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+        else:
+            render.write(text)
+        return
+    html_report.write(target, text)
+    render.note(f"wrote {target} ({data['total']} records); open it in a browser")
 
 
 # Commands that live in their own modules register themselves on ``app``.

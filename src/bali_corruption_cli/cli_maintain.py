@@ -83,7 +83,7 @@ def validate(
     base = directory if directory is not None else catalog.active_data_dir(obj.get("data_dir"))
     overlays: list[Path] = list(obj.get("overlays") or ())
     _cat, problems = catalog.check(base, overlays, cache=False)
-    problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
+    problems = sorted(problems, key=lambda p: (p.file, p.line is None, p.line or 0, p.column or 0))
     render.problems(problems, as_json)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
@@ -263,3 +263,124 @@ def data_path(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for p in (resolved, *overlays):
         if not p.is_dir():
             render.warn(f"{p} is not a folder")
+
+
+# ---------------------------------------------------------------- new
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    collection: Annotated[
+        str,
+        typer.Argument(
+            metavar="COLLECTION",
+            help="practices, events, stakeholders, ... (singular or file name also work).",
+            show_default=False,
+        ),
+    ],
+    record_id: Annotated[str | None, typer.Option("--id", help="The new record's id.")] = None,
+    values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="A field's value (repeatable). Text as written; lists, dates and numbers as YAML, "
+            "e.g. --set 'sectors=[media]'.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="SOURCE-ID", help="Cite this source (with --at).")
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="TEXT", help="Where in the source, e.g. 'para 2'.")
+    ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option("--to", metavar="DIR", help="Append to this overlay folder instead of the catalogue."),
+    ] = None,
+    prompt: Annotated[
+        bool | None,
+        typer.Option(
+            "--prompt/--no-prompt",
+            help="Ask for required fields not given (default: when stdin is a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Append a new record to a collection file, then validate it (nothing is written if it fails).
+
+    The record goes after the file's last line, so its comments and layout stay
+    as they are.  Required fields come from --id, --set, --source/--at, or, on a
+    terminal, from prompts; the new record is printed on stdout.
+
+    \b
+    Examples:
+      bcc new practice                     # on a terminal: asks for each required field
+      bcc new practice --id local-hotline --set title='A local hotline' \\
+          --set summary='...' --set 'sectors=[civil-society]' \\
+          --source rso-conference-article-2023 --at 'para 4'
+      bcc new event --to extra/            # into an overlay folder
+    """
+    import shutil
+    import sys
+
+    from bali_corruption_cli import catalog, maintain, scaffold
+
+    name = maintain.collection_name(collection)
+    given: dict[str, str] = {}
+    for item in values or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set wants KEY=VALUE, got {item!r}")
+        given[key.strip()] = value
+    if record_id is not None:
+        given["id"] = record_id
+    if (source is None) != (at is None):
+        raise UsageError("--source and --at go together: the source's id and where in it, e.g. --at 'para 2'")
+    if source is not None and at is not None:
+        given["sources"] = scaffold.flow([{"source": source, "at": at}])
+    interactive = prompt if prompt is not None else sys.stdin.isatty()
+
+    def ask(field: scaffold.Field) -> str:
+        if field.name == scaffold.CITATION:  # a source and a place in it, asked one at a time
+            cited = str(typer.prompt("source (a source id, e.g. rso-conference-article-2023)"))
+            place = str(typer.prompt("at (where in the source, e.g. para 2)"))
+            return scaffold.flow([{"source": cited, "at": place}])
+        return str(typer.prompt(field.name if field.text else f"{field.name} ({field.example})"))
+
+    rec, left_out = scaffold.record(name, given, ask if interactive else None)
+    text = scaffold.record_text(rec, left_out)
+
+    obj = _root(ctx)
+    base = catalog.active_data_dir(obj.get("data_dir"))
+    overlays: list[Path] = list(obj.get("overlays") or ())
+    target = to if to is not None else base
+    if not target.is_dir():
+        raise UsageError(f"{target} is not a folder")
+    resolved = [p.resolve() for p in (base, *overlays)]
+    if target.resolve() not in resolved:
+        overlays.append(target)  # --to a folder not yet among the overlays: checked as the last one
+    filename = layout.COLLECTIONS[name][0]
+    path = target / filename
+    old = path.read_bytes() if path.exists() else b""
+    content = scaffold.appended(old, text)
+    root, copy = scaffold.staged(target, filename, content)
+    try:
+        swap = {target.resolve(): copy}
+        dirs = [swap.get(p.resolve(), p) for p in (base, *overlays)]
+        _cat, problems = catalog.check(dirs[0], dirs[1:], cache=False)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        lines = [str(p).replace(str(copy), str(target)) for p in errors]
+        raise DataError(
+            f"nothing written: with the new {layout.SINGULAR[name]} the catalogue would have "
+            f"{_plural(len(errors), 'error')}; the first: {lines[0]}",
+            details="\n".join(lines[1:]),
+        )
+    scaffold.replace_file(path, content)
+    line = content[: len(content) - len(text.encode("utf-8"))].count(b"\n") + 1
+    render.write(text)
+    render.note(f"added {layout.SINGULAR[name]} '{rec.get('id')}' to {path}:{line}; it validates")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bali_corruption_cli import layout, query, vocab
+from bali_corruption_cli import layout, names, query, vocab
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import NotFound, UsageError
 
@@ -183,8 +183,9 @@ def _title(catalog: Catalog, record_id: str) -> tuple[str, str]:
 
 def lookup(catalog: Catalog, record_id: str) -> tuple[str, Record]:
     found = catalog.get(record_id)
-    if found is None:
-        found = catalog.get(record_id.strip().lower())
+    if found is None:  # a name, title, alias, acronym or surname (two records: exit 2)
+        named = names.record(catalog, record_id)
+        found = catalog.get(named) if named is not None else None
     if found is None:
         ids = list(catalog.index)
         near = difflib.get_close_matches(record_id.lower(), ids, n=3, cutoff=0.5)
@@ -334,15 +335,19 @@ def show(catalog: Catalog, record_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- counts
 
 
-def count(catalog: Catalog, collection: str, field: str) -> list[dict[str, Any]]:
-    """Facet counts, most common first; a list field counts each of its values."""
+def count(
+    catalog: Catalog, collection: str, field: str, records: Sequence[Record] | None = None
+) -> list[dict[str, Any]]:
+    """Facet counts, most common first; a list field counts each of its values.
+
+    ``records``: those to count (already filtered); all of the collection by default."""
     valid = catalog.fields[collection]
     if field not in valid:
         hint = vocab.closest(field, valid)
         did = f" (did you mean '{hint}'?)" if hint else ""
         raise UsageError(f"unknown field {field!r} for {collection}{did}; valid fields: {', '.join(valid)}")
     counter: Counter[str | None] = Counter()
-    for record in catalog.records(collection):
+    for record in catalog.records(collection) if records is None else records:
         value = record.get(field)
         values = value if isinstance(value, list) else [value]
         if values == []:
@@ -362,13 +367,16 @@ def resolve_collection(raw: str) -> str:
 # ---------------------------------------------------------------- timeline
 
 
-def timeline(catalog: Catalog) -> list[dict[str, Any]]:
-    """Dated events in date order, then undated ones, each marked."""
+def timeline(catalog: Catalog, events: Sequence[Record] | None = None) -> list[dict[str, Any]]:
+    """Dated events in date order, then undated ones, each marked.
+
+    ``events``: those to place (already filtered); every event by default."""
+    chosen = catalog.records("events") if events is None else events
     dated = sorted(
-        (e for e in catalog.records("events") if e["start_date"]),
+        (e for e in chosen if e["start_date"]),
         key=lambda e: (e["start_date"], e["end_date"] or "", e["id"]),
     )
-    undated = [e for e in catalog.records("events") if not e["start_date"]]
+    undated = [e for e in chosen if not e["start_date"]]
     undated.sort(key=lambda e: (e["month_day"] is None, e["month_day"] or "", e["id"]))
     rows = []
     for event in [*dated, *undated]:

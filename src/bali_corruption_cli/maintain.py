@@ -359,6 +359,9 @@ def _id_refs() -> dict[tuple[str, str], str]:
     return {(r.collection, r.path): r.target for r in layout.REFERENCES if r.by == "id"}
 
 
+_COMPUTED_ID_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+
+
 def sqlite_tables(catalog: Catalog) -> list[_Table]:
     """The tables of a SQLite export: one per collection, ``records``, ``citations`` and link tables."""
     refs = _id_refs()
@@ -410,7 +413,8 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
         columns: list[_Column] = []
         based = set(props.get("basis", {}).get("propertyNames", {}).get("enum", []))
         for field in catalog.fields[name]:
-            prop = _resolve(props[field], defs)
+            # A field the loader computes (an event's hosts and funders) is not in the input schema.
+            prop = _resolve(props.get(field, _COMPUTED_ID_LIST), defs)
             target = refs.get((name, field))
             columns.append(_Column(field, _sql_type(prop), target, field))
             if field == "basis":

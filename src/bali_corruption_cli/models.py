@@ -91,7 +91,7 @@ class Source(Strict):
     title: Text
     alt_titles: list[Text] = Field(default_factory=list)
     publisher: Text
-    date: dt.date | None
+    date: dt.date | None = None
     date_note: Text | None = None
     title_reconstructed: bool = Field(
         default=False,
@@ -117,8 +117,8 @@ class Country(Record):
 
     name: Text
     kind: CountryKind
-    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None
-    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None
+    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     aliases: list[Text] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     sources: Sources
@@ -128,7 +128,7 @@ class StakeholderRole(Strict):
     """What a stakeholder did, at which event (or none), according to which source."""
 
     role: Role
-    event: Id | None
+    event: Id | None = None
     source: Id
     note: Text | None = None
 
@@ -139,8 +139,8 @@ class Stakeholder(Record):
     name: Text
     aliases: list[Text] = Field(default_factory=list)
     kind: StakeholderKind
-    sector: Sector | None
-    country: Text | None
+    sector: Sector | None = None
+    country: Text | None = None
     organisation: Id | None = None
     position: Text | None = None
     roles: list[StakeholderRole] = Field(default_factory=list)
@@ -152,8 +152,8 @@ class Stakeholder(Record):
 class Participation(Strict):
     """Attendance as one source gives it: a number (if any) and the source's own wording."""
 
-    count: int | None = Field(ge=0)
-    qualifier: Literal["exactly", "more-than"] | None
+    count: int | None = Field(default=None, ge=0)
+    qualifier: Literal["exactly", "more-than"] | None = None
     wording: Text
     source: Id
 
@@ -161,7 +161,7 @@ class Participation(Strict):
 class SeriesPosition(Strict):
     """A place in the roundtable series as one source states it."""
 
-    position: int | None = Field(ge=1)
+    position: int | None = Field(default=None, ge=1)
     wording: Text
     source: Id
 
@@ -172,17 +172,15 @@ class Event(Record):
     title: Text
     kind: EventKind
     country: Text
-    city: Text | None
-    start_date: dt.date | None
-    end_date: dt.date | None
+    city: Text | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
     month_day: Annotated[str, StringConstraints(pattern=r"^--\d{2}-\d{2}$")] | None = Field(
         default=None,
         description="ISO 8601 month and day (--MM-DD) when a source gives no year.",
     )
     date_note: Text | None = None
     participants: list[Participation] = Field(default_factory=list)
-    hosts: list[Id] = Field(default_factory=list)
-    funders: list[Id] = Field(default_factory=list)
     series_position: list[SeriesPosition] = Field(default_factory=list)
     builds_on: list[Id] = Field(
         default_factory=list, description="Events whose discussions this event built upon."
@@ -211,7 +209,7 @@ class Practice(Record):
     sectors: list[Sector] = Field(min_length=1)
     themes: list[Theme] = Field(default_factory=list)
     stages: list[Id] = Field(default_factory=list)
-    origin_event: Id | None
+    origin_event: Id | None = None
     basis: dict[Literal["stages", "sectors", "themes", "origin_event"], Basis] = _basis_field(
         "stages", "sectors", "themes", "origin_event"
     )
@@ -224,8 +222,8 @@ class Recommendation(Record):
     title: Text
     text: Text
     kind: RecommendationKind
-    made_by: Id | None
-    event: Id | None
+    made_by: Id | None = None
+    event: Id | None = None
     themes: list[Theme] = Field(default_factory=list)
     basis: dict[Literal["themes", "made_by"], Basis] = _basis_field("themes", "made_by")
     sources: Sources
@@ -235,7 +233,7 @@ class Quote(Record):
     """A statement attributed to a speaker at an event."""
 
     speaker: Id
-    event: Id | None
+    event: Id | None = None
     kind: QuoteKind
     text: Text
     sources: Sources
@@ -247,7 +245,7 @@ class Finding(Record):
     title: Text
     text: Text
     stages: list[Id] = Field(default_factory=list)
-    about: Id | None
+    about: Id | None = None
     caveats: list[Text] = Field(default_factory=list)
     basis: dict[Literal["stages", "about"], Basis] = _basis_field("stages", "about")
     sources: Sources

@@ -14,6 +14,7 @@ from bali_corruption_cli import vocab
 from bali_corruption_cli.errors import UsageError
 
 if TYPE_CHECKING:  # the loader is imported only when a catalogue is loaded (not for --help)
+    from bali_corruption_cli import names
     from bali_corruption_cli.catalog import Catalog, Record
 
 
@@ -68,26 +69,21 @@ def plain_choices(option: str, values: Sequence[str]) -> Choices:
     return Choices(option, {v: () for v in values})
 
 
-def country_choices(catalog: Catalog) -> Choices:
-    """Canonical country names; ids, ISO codes and aliases are other spellings."""
-    return Choices(
-        "country",
-        {
-            c["name"]: tuple(s for s in (c["id"], c["iso2"], c["iso3"], *c["aliases"]) if s)
-            for c in catalog.records("countries")
-        },
-    )
+def country_choices(catalog: Catalog) -> names.CountryNames:
+    """Countries and regions: the catalogue's spellings, then every ISO 3166-1 country
+    (see `names.CountryNames`); each resolves to the name records use."""
+    from bali_corruption_cli import names
+
+    return names.CountryNames(catalog)
 
 
-def record_choices(catalog: Catalog, collection: str, option: str, title: str) -> Choices:
-    """Record ids; the title (or name) and aliases of each record are other spellings."""
-    return Choices(
-        option,
-        {
-            r["id"]: tuple(s for s in (r.get(title), *r.get("aliases", ())) if s)
-            for r in catalog.records(collection)
-        },
-    )
+def record_choices(catalog: Catalog, collection: str, option: str, title: str) -> names.RecordNames:
+    """Record ids; the title (or name), aliases and, for people, the surname are other
+    spellings (see `names.RecordNames`). ``title`` is kept for the callers' sake."""
+    from bali_corruption_cli import names
+
+    del title  # the title field of each collection is known to `names`
+    return names.RecordNames(catalog, collection, option)
 
 
 def matches(record: Record, field: str, wanted: set[str]) -> bool:
@@ -166,3 +162,90 @@ def parse_fields(raw: str | None) -> list[str] | None:
     if not fields:
         raise UsageError("--fields needs at least one field name, e.g. --fields id,title")
     return fields
+
+
+def recommendation_kind_choices() -> Choices:
+    return _vocab_choices("kind", vocab.RECOMMENDATION_KINDS, vocab.RECOMMENDATION_KIND_ALIASES)
+
+
+# The filters each collection's list command takes (``bcc practices --sector ...``),
+# for the commands that list or count any collection (count, timeline): the same
+# option names, and the same resolution of values as those commands.
+FILTERS: dict[str, tuple[str, ...]] = {
+    "practices": ("sector", "theme", "stage", "event"),
+    "events": ("country", "kind", "year", "host"),
+    "stakeholders": ("sector", "country", "kind", "role", "event"),
+    "recommendations": ("kind", "theme", "by"),
+    "sources": ("kind",),
+    "quotes": ("speaker", "event", "kind"),
+    "findings": ("stage",),
+    "countries": ("kind",),
+    "stages": (),
+}
+_PLAIN_KINDS = {
+    "sources": vocab.SOURCE_KINDS,
+    "quotes": vocab.QUOTE_KINDS,
+    "countries": vocab.COUNTRY_KINDS,
+}
+
+
+def _condition(catalog: Catalog, collection: str, option: str, raws: Sequence[str]) -> tuple[str, set[str]]:
+    """The field a filter option tests in ``collection``, and the values it resolves to."""
+    if option == "sector":
+        return ("sectors" if collection == "practices" else "sector"), sector_choices().resolve_all(raws)
+    if option == "theme":
+        return "themes", theme_choices().resolve_all(raws)
+    if option == "stage":
+        return "stages", record_choices(catalog, "stages", "stage", "title").resolve_all(raws)
+    if option == "event":
+        field = {"practices": "origin_event", "quotes": "event"}[collection]
+        return field, record_choices(catalog, "events", "event", "title").resolve_all(raws)
+    if option == "country":
+        return "country", country_choices(catalog).resolve_all(raws)
+    if option == "host":
+        return "hosts", record_choices(catalog, "stakeholders", "host", "name").resolve_all(raws)
+    if option == "speaker":
+        return "speaker", record_choices(catalog, "stakeholders", "speaker", "name").resolve_all(raws)
+    if option == "by":
+        return "made_by", record_choices(catalog, "stakeholders", "by", "name").resolve_all(raws)
+    if option == "role":
+        return "roles", plain_choices("role", vocab.ROLES).resolve_all(raws)
+    # option == "kind"
+    if collection == "events":
+        return "kind", event_kind_choices().resolve_all(raws)
+    if collection == "stakeholders":
+        return "kind", stakeholder_kind_choices().resolve_all(raws)
+    if collection == "recommendations":
+        return "kind", recommendation_kind_choices().resolve_all(raws)
+    return "kind", plain_choices("kind", _PLAIN_KINDS[collection]).resolve_all(raws)
+
+
+def filter_collection(
+    catalog: Catalog, collection: str, filters: Mapping[str, Sequence[Any] | None]
+) -> list[Record]:
+    """The records of ``collection`` that the filter options ask for, as its list command
+    would keep them. ``filters`` maps an option name (``sector``, ``year``...) to its
+    values; an option the collection has no such filter for is a UsageError."""
+    given = {option: [str(raw) for raw in raws] for option, raws in filters.items() if raws}
+    for option in given:
+        if option not in FILTERS[collection]:
+            takes = ", ".join(f"--{o}" for o in FILTERS[collection]) or "no filter"
+            raise UsageError(f"--{option} does not apply to {collection}; it takes {takes}")
+    records = catalog.records(collection)
+    years = {str(y) for y in given.pop("year", ())}
+    roles: set[str] = set()
+    at: set[str] = set()
+    if collection == "stakeholders":  # a role, and the event it was played at, are one condition
+        roles = plain_choices("role", vocab.ROLES).resolve_all(given.pop("role", ()))
+        at = record_choices(catalog, "events", "event", "title").resolve_all(given.pop("event", ()))
+    conditions = dict(_condition(catalog, collection, option, raws) for option, raws in given.items())
+    records = filter_records(records, **conditions)
+    if years:
+        records = [r for r in records if event_years(r) & years]
+    if roles or at:
+        records = [
+            r
+            for r in records
+            if any((not roles or x["role"] in roles) and (not at or x["event"] in at) for x in r["roles"])
+        ]
+    return records
