@@ -98,6 +98,8 @@ def visible(text: str) -> str:
     Characters stdout's encoding cannot show (``LANG=C``, ``PYTHONIOENCODING=ascii``)
     are escaped here too, so tables measure the text that is actually printed.
     """
+    if text.isascii() and text.isprintable():  # nothing to escape (most text): no regex
+        return text
     shown = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     if shown.isascii():
         return shown
@@ -216,10 +218,12 @@ def problems(items: Sequence[Any], as_json: bool = False) -> None:
 
 def cell(value: Any) -> str:
     """A compact, readable string for one field's value in a table or CSV cell."""
+    if type(value) is str:  # the common case first
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "true" if value else "false"  # the words of JSON and CSV
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
@@ -473,6 +477,11 @@ def human_records(
     unwrapped = widths is not None and all(w >= c.natural for w, c in zip(widths, measured, strict=True))
     if widths is not None and (chosen == screen.Layout.table or unwrapped):
         return lines + as_table  # a table with nothing wrapped is never taller than records
+    # Records take at least a line a field and a blank line between records: a table no
+    # taller than that needs no comparison (100,000 rows: the records are not laid out).
+    least_records = len(rows) * (len(columns) + 1) - 1
+    if widths is not None and len(as_table) - 2 <= least_records and chosen == screen.Layout.auto:
+        return lines + as_table
     as_records = list(tables.record_lines(columns, rows, size, style))
     # auto: the table when it fits and is no taller than the records would be (tall thin
     # columns read worse than blocks)
