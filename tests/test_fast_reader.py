@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog
+from bali_corruption_cli.errors import UsageError
 from conftest import Run
 from test_large_files import _catalogue
 
@@ -263,8 +264,11 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_workers_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BCC_WORKERS", "3")
     assert catalog.workers() == (3 if sys.platform.startswith("linux") else 1)
-    monkeypatch.setenv("BCC_WORKERS", "nonsense")
+    monkeypatch.setenv("BCC_WORKERS", "")  # empty: bcc chooses
     assert 1 <= catalog.workers() <= 4
+    monkeypatch.setenv("BCC_WORKERS", "nonsense")  # issue 12: refused, not a silent default
+    with pytest.raises(UsageError, match="BCC_WORKERS"):
+        catalog.workers()
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")

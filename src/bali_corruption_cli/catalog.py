@@ -1203,10 +1203,10 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
 def workers() -> int:
     """Processes that read a large file's batches: BCC_WORKERS, else up to 4 of the CPUs
     this process may use, on Linux (where fork is cheap and safe here); 1 elsewhere."""
-    raw = os.environ.get("BCC_WORKERS", "").strip()
-    if raw.isdigit() and int(raw) > 0:
-        wanted = int(raw)
-    else:
+    from bali_corruption_cli import env
+
+    wanted = env.workers()  # UsageError if set and not a number from 1 to env.MAX_WORKERS
+    if wanted is None:
         try:
             wanted = min(4, len(os.sched_getaffinity(0)))
         except (AttributeError, OSError):
