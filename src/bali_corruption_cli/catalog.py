@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import __version__, cache, layout, vocab
+from bali_corruption_cli import __version__, cache, layout, vocab, yaml12
 from bali_corruption_cli.errors import DataError
 
 if TYPE_CHECKING:
@@ -585,6 +585,10 @@ def _loader_class() -> type[yaml.SafeLoader]:
                     raise yaml.constructor.ConstructorError(
                         None, None, "integer too large (more than 64 bits)", node.start_mark
                     )
+                if node.tag in yaml12.KINDS and not node.style and type(node) is yaml.ScalarNode:
+                    why = yaml12.problem(node.value, node.tag, value)  # 010, 0b11, 1:30, yes...
+                    if why is not None:
+                        raise yaml.constructor.ConstructorError(None, None, why, node.start_mark)
                 return value
             except (yaml.YAMLError, _RepeatedKey, RecursionError):
                 raise
@@ -1101,6 +1105,7 @@ def _plain_events(
                 make = constructors.get(tag)
                 if make is None:
                     raise _Slow  # "<<" (merge), "=" (value) and the like
+                value_text = value
                 node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
                 try:
                     value = make(node)
@@ -1108,6 +1113,8 @@ def _plain_events(
                     raise _Slow from exc
                 if type(value) is int and value.bit_length() > 64:
                     raise _Slow
+                if yaml12.problem(value_text, tag, value) is not None:
+                    raise _Slow  # a YAML 1.1-only form: the full loader says which
             if is_map:
                 if key is no_key:
                     if value in top:
