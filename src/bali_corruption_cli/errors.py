@@ -36,6 +36,12 @@ class UsageError(BccError):
     exit_code = EXIT_USAGE
 
 
+class WriteError(BccError):
+    """A file could not be written (a full disk, no permission); nothing was left behind."""
+
+    exit_code = EXIT_IO
+
+
 class DataError(BccError):
     """The catalogue cannot be read: a file is missing, malformed or inconsistent."""
 
