@@ -68,7 +68,7 @@ def check_entry(blob: bytes, crafted: bool = False) -> None:
     """The fuzz target: raises if the answer through the cache is not the YAML's.
 
     A crafted entry's JSON section (valid checksums around other JSON) is served as
-    written: only what is decoded is checked (README: "What bcc promises")."""
+    written: only what is decoded is checked (README: "Exit codes and what bcc promises")."""
     ENTRY.write_bytes(blob)
     started = time.monotonic()
     loaded, problems = catalog.check(DATA)
