@@ -1,4 +1,4 @@
-"""Answers straight from the cache (format 3): the same bytes as the records' own path.
+"""Answers straight from the cache (format 4): the same bytes as the records' own path.
 
 * `practices ... --json` / `--format jsonl` from the cache's JSON and indexes give
   exactly what the YAML path gives (no cache), for any combination of filters;

@@ -88,6 +88,8 @@ TRICKY = [
     "- &a {x: 1}\n- *a",
     "- {<<: {x: 1}, y: 2}",
     "- {a: 1, a: 2}",
+    "- 'true': null\n  true: null\n",  # one key to the full loader's check, two to Python
+    "- {010: a, 0b11: b, yes: c, 1:30: d}",  # YAML 1.1-only forms: the full loader refuses them
     "- {1: a, 1.0: b}",
     "- {? [1, 2] : x}",
     "- !!set {a, b}",

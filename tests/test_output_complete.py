@@ -98,3 +98,14 @@ def test_a_full_device_is_exit_74_naming_standard_output(
     assert proc.returncode == 74
     lines = proc.stderr.decode().splitlines()
     assert len(lines) == 1 and "No space left on device" in lines[0] and "standard output" in lines[0], lines
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_a_closed_blocking_pipe_is_141(generated: tuple[Path, dict[str, str]], args: list[str]) -> None:
+    data, env = generated
+    proc = subprocess.Popen(_bcc(data, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 141
+    assert proc.stderr.read() == b""

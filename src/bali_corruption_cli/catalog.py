@@ -1117,8 +1117,10 @@ def _plain_events(
                     raise _Slow  # a YAML 1.1-only form: the full loader says which
             if is_map:
                 if key is no_key:
-                    if value in top:
-                        raise _Slow  # a repeated key: the full loader reports it
+                    if value in top or type(value) is not str:
+                        # A repeated key, or a key that is not text ("true" and 'true'
+                        # are one key to the full loader's check): the full loader decides.
+                        raise _Slow
                     key = value
                     continue
                 top[key] = value
