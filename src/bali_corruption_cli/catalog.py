@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli import __version__, cache, layout, vocab, yaml12
-from bali_corruption_cli.errors import DataError
+from bali_corruption_cli.errors import EXIT_TERMINATED, DataError
 
 if TYPE_CHECKING:
     import yaml
@@ -364,8 +364,8 @@ def _write_cache(path: Path, catalog: Catalog) -> None:
     import signal
     import tempfile
 
-    def terminated(signum: int, _frame: Any) -> None:
-        raise SystemExit(128 + signum)
+    def terminated(_signum: int, _frame: Any) -> None:
+        raise SystemExit(EXIT_TERMINATED)
 
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
