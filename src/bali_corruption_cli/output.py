@@ -51,9 +51,10 @@ def write_all(target: Any, data: bytes | memoryview, name: str = STDOUT_NAME) ->
 class _Complete(io.RawIOBase):
     """A raw writer on a descriptor whose writes are all complete (`write_all`)."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, owner: Any = None) -> None:
         super().__init__()
         self._fd = fd
+        self._owner = owner  # the stream that owns the descriptor: kept alive, never closed here
 
     def writable(self) -> bool:
         return True
@@ -84,4 +85,4 @@ def complete_stdout() -> None:
         stream.flush()
     except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
         return  # not a descriptor (a test runner)
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Complete(fd)), encoding=encoding, errors=errors)
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Complete(fd, stream)), encoding=encoding, errors=errors)
