@@ -90,6 +90,9 @@ def prepare_streams() -> None:
         if reconfigure is not None:
             with suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
+    from bali_corruption_cli import output
+
+    output.complete_stdout()  # a non-blocking stdout: every byte written, or an error
 
 
 def visible(text: str) -> str:
@@ -350,10 +353,10 @@ def write_json_pieces(pieces: Sequence[bytes], fmt: OutputFormat) -> None:
     """Records already encoded by orjson, laid out as `records_as` lays them out, written
     straight to stdout's buffer (`json_pieces_writable` must be true): no 14 MB str
     to decode and encode again for 25,000 records."""
-    buffer = _utf8_buffer()
+    from bali_corruption_cli import output
+
     sys.stdout.flush()
-    buffer.write(_laid_out(pieces, fmt))
-    buffer.flush()
+    output.write_all(_utf8_buffer(), _laid_out(pieces, fmt))
 
 
 def _json_as(records: Sequence[dict[str, Any]], fmt: OutputFormat) -> str:
