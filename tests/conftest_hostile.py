@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 # Every exit code bcc documents (README "Exit codes").
-DOCUMENTED_EXIT_CODES = {0, 1, 2, 3, 70, 130, 141}
+DOCUMENTED_EXIT_CODES = {0, 1, 2, 3, 70, 74, 130, 141, 143}
 # The exit codes of an answer that is not a bug (70 is "internal error").
 EXPECTED_EXIT_CODES = {0, 1, 2, 3}
 

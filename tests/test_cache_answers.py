@@ -1,4 +1,4 @@
-"""Answers straight from the cache (format 3): the same bytes as the records' own path.
+"""Answers straight from the cache (format 4): the same bytes as the records' own path.
 
 * `practices ... --json` / `--format jsonl` from the cache's JSON and indexes give
   exactly what the YAML path gives (no cache), for any combination of filters;
@@ -147,7 +147,7 @@ def test_offsets_out_of_range_are_corrupt(generated: Path, tmp_path: Path) -> No
     (entry,) = where.glob("catalog-*")
     reader = cache.Reader(entry)
     section = reader.sections["practices"]
-    start, length = section["json"]
-    section["json"] = (start, length + 10**9)  # a header that lies
+    start, length, sums = section["json"]
+    section["json"] = (start, length + 10**9, sums)  # a header that lies
     with pytest.raises(cache.Corrupt):
         reader.select_json("practices", {"sectors": {"private"}})

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog
+from bali_corruption_cli.errors import UsageError
 from conftest import Run
 from test_large_files import _catalogue
 
@@ -87,6 +88,8 @@ TRICKY = [
     "- &a {x: 1}\n- *a",
     "- {<<: {x: 1}, y: 2}",
     "- {a: 1, a: 2}",
+    "- 'true': null\n  true: null\n",  # one key to the full loader's check, two to Python
+    "- {010: a, 0b11: b, yes: c, 1:30: d}",  # YAML 1.1-only forms: the full loader refuses them
     "- {1: a, 1.0: b}",
     "- {? [1, 2] : x}",
     "- !!set {a, b}",
@@ -263,8 +266,11 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_workers_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BCC_WORKERS", "3")
     assert catalog.workers() == (3 if sys.platform.startswith("linux") else 1)
-    monkeypatch.setenv("BCC_WORKERS", "nonsense")
+    monkeypatch.setenv("BCC_WORKERS", "")  # empty: bcc chooses
     assert 1 <= catalog.workers() <= 4
+    monkeypatch.setenv("BCC_WORKERS", "nonsense")  # issue 12: refused, not a silent default
+    with pytest.raises(UsageError, match="BCC_WORKERS"):
+        catalog.workers()
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")

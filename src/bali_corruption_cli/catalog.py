@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import __version__, cache, derived, layout, overlay, vocab
-from bali_corruption_cli.errors import DataError
+from bali_corruption_cli import __version__, cache, derived, layout, overlay, vocab, yaml12
+from bali_corruption_cli.errors import EXIT_TERMINATED, DataError
 
 if TYPE_CHECKING:
     import yaml
@@ -329,13 +330,23 @@ def _cache_key(files: Sequence[_File]) -> str:
     return str(digest.hexdigest())
 
 
+# The names bcc writes in its cache folder, and the only ones it ever deletes there: an
+# entry (its key is a 40-digit hexadecimal digest; .json: format 1) and its own temporary
+# files, left by a run that was killed while writing (deleted once TEMP_STALE_SECONDS old).
+_ENTRY_NAME = re.compile(r"catalog-[0-9a-f]{40}\.(?:marshal|json)")
+_TEMP_PREFIX = ".catalog-tmp-"
+_TEMP_NAME = re.compile(r"\.catalog-tmp-[a-z0-9_]{8}\.marshal")
+TEMP_STALE_SECONDS = 3600
+
+
 def _entry(where: Path, files: Sequence[_File]) -> Path:
     """The cache entry for these files in the cache directory ``where``."""
     return where / f"catalog-{_cache_key(files)}{cache.SUFFIX}"
 
 
 def _read_cache(path: Path, rebuild: Callable[[], Catalog]) -> Catalog | None:
-    """The cached catalogue (decoded lazily), or None when there is none or it is corrupt."""
+    """The cached catalogue (decoded lazily), or None when there is none, it is not a
+    regular file of this user's, or it is corrupt (`cache.Reader` checks all three)."""
     try:
         reader = cache.Reader(path)
         warnings = [Problem(**w) for w in reader.warnings]
@@ -344,21 +355,49 @@ def _read_cache(path: Path, rebuild: Callable[[], Catalog]) -> Catalog | None:
     return Catalog({}, reader.fields, {}, warnings, reader=reader, rebuild=rebuild)
 
 
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a link) owned by this user."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and (not hasattr(os, "geteuid") or info.st_uid == os.geteuid())
+
+
 def _write_cache(path: Path, catalog: Catalog) -> None:
     """Write atomically (temporary file + rename); a failure only costs speed.
-    The layout is `cache.write`'s."""
+    The layout is `cache.write`'s.  The folder, when bcc creates it, is private (0700);
+    an entry's name held by something else than this user's regular file is left alone;
+    SIGTERM during the write removes the temporary file (SIGKILL: `_prune_cache` does,
+    later)."""
+    import signal
     import tempfile
 
+    def terminated(_signum: int, _frame: Any) -> None:
+        raise SystemExit(EXIT_TERMINATED)
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=cache.SUFFIX, dir=path.parent)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if (path.exists() or path.is_symlink()) and not _ours(path):
+            return
         try:
-            with os.fdopen(fd, "wb") as fh:
-                cache.write(fh, catalog.collections, catalog.fields, [w.__dict__ for w in catalog.warnings])
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            previous: Any = signal.signal(signal.SIGTERM, terminated)
+        except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
+            previous = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=cache.SUFFIX, dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    cache.write(
+                        fh, catalog.collections, catalog.fields, [w.__dict__ for w in catalog.warnings]
+                    )
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         _prune_cache(path.parent, keep=path)
     except OSError:
         pass
@@ -382,12 +421,28 @@ def _share_strings(records: list[Record], canon: dict[str, str] | None = None) -
 
 
 def _prune_cache(directory: Path, keep: Path, limit: int = 16) -> None:
-    entries = sorted(
-        (p for p in directory.glob("catalog-*") if p != keep),  # and older JSON entries
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in entries[limit - 1 :]:
+    """Keep the ``limit`` newest entries; delete this user's stale temporary files.  Only
+    names bcc writes exactly (`_ENTRY_NAME`, `_TEMP_NAME`), only regular files of this
+    user's: a user's own ``catalog-report.pdf`` in the same folder is never touched."""
+    import time
+
+    entries: list[tuple[float, Path]] = []
+    stale_before = time.time() - TEMP_STALE_SECONDS
+    for name in os.listdir(directory):
+        path = directory / name
+        is_entry = _ENTRY_NAME.fullmatch(name) is not None
+        if not (is_entry or _TEMP_NAME.fullmatch(name)) or path == keep or not _ours(path):
+            continue
+        try:
+            mtime = path.lstat().st_mtime
+        except OSError:
+            continue
+        if is_entry:
+            entries.append((mtime, path))
+        elif mtime < stale_before:
+            path.unlink(missing_ok=True)
+    entries.sort(reverse=True)
+    for _mtime, old in entries[limit - 1 :]:
         old.unlink(missing_ok=True)
 
 
@@ -539,6 +594,10 @@ def _loader_class() -> type[yaml.SafeLoader]:
                     raise yaml.constructor.ConstructorError(
                         None, None, "integer too large (more than 64 bits)", node.start_mark
                     )
+                if node.tag in yaml12.KINDS and not node.style and type(node) is yaml.ScalarNode:
+                    why = yaml12.problem(node.value, node.tag, value)  # 010, 0b11, 1:30, yes...
+                    if why is not None:
+                        raise yaml.constructor.ConstructorError(None, None, why, node.start_mark)
                 return value
             except (yaml.YAMLError, _RepeatedKey, RecursionError):
                 raise
@@ -1134,6 +1193,7 @@ def _plain_events(
                 make = constructors.get(tag)
                 if make is None:
                     raise _Slow  # "<<" (merge), "=" (value) and the like
+                value_text = value
                 node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
                 try:
                     value = make(node)
@@ -1141,10 +1201,14 @@ def _plain_events(
                     raise _Slow from exc
                 if type(value) is int and value.bit_length() > 64:
                     raise _Slow
+                if yaml12.problem(value_text, tag, value) is not None:
+                    raise _Slow  # a YAML 1.1-only form: the full loader says which
             if is_map:
                 if key is no_key:
-                    if value in top:
-                        raise _Slow  # a repeated key: the full loader reports it
+                    if value in top or type(value) is not str:
+                        # A repeated key, or a key that is not text ("true" and 'true'
+                        # are one key to the full loader's check): the full loader decides.
+                        raise _Slow
                     key = value
                     continue
                 top[key] = value
@@ -1237,10 +1301,10 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
 def workers() -> int:
     """Processes that read a large file's batches: BCC_WORKERS, else up to 4 of the CPUs
     this process may use, on Linux (where fork is cheap and safe here); 1 elsewhere."""
-    raw = os.environ.get("BCC_WORKERS", "").strip()
-    if raw.isdigit() and int(raw) > 0:
-        wanted = int(raw)
-    else:
+    from bali_corruption_cli import env
+
+    wanted = env.workers()  # UsageError if set and not a number from 1 to env.MAX_WORKERS
+    if wanted is None:
         try:
             wanted = min(4, len(os.sched_getaffinity(0)))
         except (AttributeError, OSError):

@@ -200,13 +200,15 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help="Print bcc's version and exit."),
     ] = False,
 ) -> None:
+    from bali_corruption_cli import env
+
     render.configure(color)
+    env.check()  # every BCC_* variable, strictly: a bad value is exit 2
     from bali_corruption_cli import screen
 
     screen.configure(color=color.value, pager=not no_pager, layout=layout_mode)
     if not overlays:
-        env = os.environ.get("BCC_WITH", "")
-        overlays = [Path(p) for p in env.split(os.pathsep) if p]
+        overlays = env.overlays()
     ctx.obj = {"data_dir": data_dir, "overlays": overlays}
 
 

@@ -11,6 +11,7 @@ EXIT_IO = 74  # output could not be written (sysexits' EX_IOERR)
 EXIT_INTERNAL = 70  # a bug (sysexits' EX_SOFTWARE)
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # stdout closed early, as a SIGPIPE'd tool would
+EXIT_TERMINATED = 143  # SIGTERM while the cache was written (its temporary file removed first)
 
 
 class BccError(Exception):
@@ -34,6 +35,12 @@ class UsageError(BccError):
     """The command line asked for something that cannot be: a bad value, field or format."""
 
     exit_code = EXIT_USAGE
+
+
+class WriteError(BccError):
+    """A file could not be written (a full disk, no permission); nothing was left behind."""
+
+    exit_code = EXIT_IO
 
 
 class DataError(BccError):

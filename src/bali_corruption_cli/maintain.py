@@ -7,22 +7,26 @@ functions that use them.
 
 Everything that writes goes through a temporary file or folder in the target's
 own directory and a rename, so an interrupted run leaves no half-written file.
+A file is never replaced by a folder nor a folder by a file (nor a symbolic link
+followed or replaced), even with ``--force``; a failed write (a full disk: exit 74,
+naming the path) removes what it had written and the folders it had created.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli import layout, vocab
-from bali_corruption_cli.errors import UsageError
+from bali_corruption_cli.errors import UsageError, WriteError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -93,15 +97,14 @@ def all_schemas(collections: Iterable[str] | None = None) -> dict[str, dict[str,
 
 def write_schemas(directory: Path, collections: Iterable[str] | None = None) -> list[Path]:
     """Write <collection>.schema.json files into ``directory`` (created if needed)."""
-    if directory.exists() and not directory.is_dir():
+    if (directory.exists() or directory.is_symlink()) and not directory.is_dir():
         raise UsageError(f"{directory} is not a folder")
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in collections or layout.COLLECTIONS:
-        path = directory / schema_filename(name)
-        _atomic_write(path, schema_text(name).encode("utf-8"))
-        written.append(path)
-    return written
+    plan = [
+        (directory / schema_filename(name), schema_text(name).encode("utf-8"))
+        for name in collections or layout.COLLECTIONS
+    ]
+    _write_files(plan)
+    return [path for path, _data in plan]
 
 
 # ---------------------------------------------------------------- data init
@@ -129,6 +132,7 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
         plan.append((dest / filename, _point_schema_comment(data, f"schema/{schema_filename(name)}")))
     for name in layout.COLLECTIONS:
         plan.append((dest / "schema" / schema_filename(name), schema_text(name).encode("utf-8")))
+    _check_kinds(plan)
     existing = [path for path, _data in plan if path.exists() or path.is_symlink()]
     if existing and not force:
         shown = ", ".join(str(p.relative_to(dest)) for p in existing[:6])
@@ -136,9 +140,7 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
         raise UsageError(
             f"{dest} already has {shown}{more}; not overwriting them (use --force to replace them)"
         )
-    (dest / "schema").mkdir(parents=True, exist_ok=True)
-    for path, data in plan:
-        _atomic_write(path, data)
+    _write_files(plan)
     return [path for path, _data in plan]
 
 
@@ -183,7 +185,14 @@ def export(catalog: Catalog, fmt: str, path: Path, force: bool = False) -> Expor
         raise UsageError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORT_FORMATS)}")
     _check_target(path, fmt, force)
     write = writers[fmt]
-    tables = _replace_with(path, lambda tmp: write(catalog, tmp), folder=fmt == "csv")
+    try:
+        tables = _replace_with(path, lambda tmp: write(catalog, tmp), folder=fmt == "csv")
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    except Exception as exc:  # sqlite3.Error: "database or disk is full", "disk I/O error"
+        if type(exc).__module__ != "sqlite3":
+            raise
+        raise _write_error(path, exc) from exc
     total = sum(len(recs) for recs in catalog.collections.values())
     return ExportResult(path, fmt, total, tables)
 
@@ -205,7 +214,14 @@ def _check_target(path: Path, fmt: str, force: bool) -> None:
         raise UsageError(f"folder {parent} does not exist")
     if not (path.exists() or path.is_symlink()):
         return
-    if path.is_dir() and not path.is_symlink():
+    if path.is_symlink():
+        raise UsageError(f"{path} is a symbolic link; not replacing it, even with --force: give another name")
+    if fmt == "csv" and not path.is_dir():
+        raise UsageError(
+            f"{path} is a file, and a csv export is a folder (one file per collection); "
+            "not replacing the file with a folder, even with --force: give a folder name"
+        )
+    if path.is_dir():
         if fmt != "csv":
             raise UsageError(f"{path} is a folder; give a file name for a {fmt} export")
         contents = list(path.iterdir())
@@ -254,6 +270,7 @@ def _replace_with(path: Path, write: Callable[[Path], list[str]], folder: bool) 
         return tables
     except BaseException:
         _remove(tmp)
+        Path(f"{tmp}-journal").unlink(missing_ok=True)  # SQLite's, should it outlive a failure
         raise
 
 
@@ -270,15 +287,56 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+def _write_error(path: Path, exc: BaseException) -> WriteError:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return WriteError(f"cannot write {path}: {reason}; nothing was left behind")
+
+
+def _check_kinds(plan: Sequence[tuple[Path, bytes]]) -> None:
+    """UsageError if a file would replace a folder or a symbolic link, or a folder a file."""
+    for path, _data in plan:
+        if path.is_symlink():
+            raise UsageError(f"{path} is a symbolic link; not replacing it, even with --force")
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; not replacing it with a file, even with --force")
+        for folder in path.parents:
+            if folder.is_dir():
+                break
+            if folder.exists() or folder.is_symlink():
+                raise UsageError(f"{folder} is a file; not replacing it with a folder, even with --force")
+
+
+def _write_files(plan: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file, or none: each to a temporary file beside it first (creating the
+    folders needed), then all renamed into place.  On a failure the temporary files and
+    the folders created are removed, and WriteError names the path (exit 74)."""
+    _check_kinds(plan)
+    created: list[Path] = []
+    staged: list[tuple[str, Path]] = []
+    current = Path()
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
+        for path, data in plan:
+            current = path
+            missing = [folder for folder in path.parents if not folder.exists()]
+            for folder in reversed(missing):
+                folder.mkdir()
+                created.append(folder)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+            staged.append((name, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(name, 0o666 & ~_umask())
+        for name, path in staged:
+            current = path
+            os.replace(name, path)
+    except BaseException as exc:
+        for name, _path in staged:
+            Path(name).unlink(missing_ok=True)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        if isinstance(exc, OSError):
+            raise _write_error(current, exc) from exc
         raise
 
 

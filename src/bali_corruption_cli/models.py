@@ -19,6 +19,8 @@ Id = Annotated[
     Field(description="Lowercase kebab-case id, unique across the whole catalogue."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# The largest integer every output holds: SQLite's INTEGER is a signed 64-bit number.
+MAX_INT = 2**63 - 1
 
 Sector = Literal[vocab.SECTORS]  # type: ignore[valid-type]
 Theme = Literal[vocab.THEMES]  # type: ignore[valid-type]
@@ -152,7 +154,7 @@ class Stakeholder(Record):
 class Participation(Strict):
     """Attendance as one source gives it: a number (if any) and the source's own wording."""
 
-    count: int | None = Field(default=None, ge=0)
+    count: int | None = Field(default=None, ge=0, le=MAX_INT)
     qualifier: Literal["exactly", "more-than"] | None = None
     wording: Text
     source: Id
@@ -161,7 +163,7 @@ class Participation(Strict):
 class SeriesPosition(Strict):
     """A place in the roundtable series as one source states it."""
 
-    position: int | None = Field(default=None, ge=1)
+    position: int | None = Field(default=None, ge=1, le=MAX_INT)
     wording: Text
     source: Id
 
@@ -195,7 +197,7 @@ class Stage(Record):
     """A point in the trafficking and smuggling chain where corruption enters."""
 
     title: Text
-    order: int = Field(ge=1)
+    order: int = Field(ge=1, le=MAX_INT)
     description: Text
     basis: dict[Literal["order"], Basis] = _basis_field("order")
     sources: Sources

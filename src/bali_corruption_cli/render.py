@@ -90,6 +90,9 @@ def prepare_streams() -> None:
         if reconfigure is not None:
             with suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
+    from bali_corruption_cli import output
+
+    output.complete_stdout()  # a non-blocking stdout: every byte written, or an error
 
 
 def visible(text: str) -> str:
@@ -98,6 +101,8 @@ def visible(text: str) -> str:
     Characters stdout's encoding cannot show (``LANG=C``, ``PYTHONIOENCODING=ascii``)
     are escaped here too, so tables measure the text that is actually printed.
     """
+    if text.isascii() and text.isprintable():  # nothing to escape (most text): no regex
+        return text
     shown = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     if shown.isascii():
         return shown
@@ -216,10 +221,12 @@ def problems(items: Sequence[Any], as_json: bool = False) -> None:
 
 def cell(value: Any) -> str:
     """A compact, readable string for one field's value in a table or CSV cell."""
+    if type(value) is str:  # the common case first
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "true" if value else "false"  # the words of JSON and CSV
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
@@ -346,10 +353,10 @@ def write_json_pieces(pieces: Sequence[bytes], fmt: OutputFormat) -> None:
     """Records already encoded by orjson, laid out as `records_as` lays them out, written
     straight to stdout's buffer (`json_pieces_writable` must be true): no 14 MB str
     to decode and encode again for 25,000 records."""
-    buffer = _utf8_buffer()
+    from bali_corruption_cli import output
+
     sys.stdout.flush()
-    buffer.write(_laid_out(pieces, fmt))
-    buffer.flush()
+    output.write_all(_utf8_buffer(), _laid_out(pieces, fmt))
 
 
 def _json_as(records: Sequence[dict[str, Any]], fmt: OutputFormat) -> str:
@@ -473,6 +480,11 @@ def human_records(
     unwrapped = widths is not None and all(w >= c.natural for w, c in zip(widths, measured, strict=True))
     if widths is not None and (chosen == screen.Layout.table or unwrapped):
         return lines + as_table  # a table with nothing wrapped is never taller than records
+    # Records take at least a line a field and a blank line between records: a table no
+    # taller than that needs no comparison (100,000 rows: the records are not laid out).
+    least_records = len(rows) * (len(columns) + 1) - 1
+    if widths is not None and len(as_table) - 2 <= least_records and chosen == screen.Layout.auto:
+        return lines + as_table
     as_records = list(tables.record_lines(columns, rows, size, style))
     # auto: the table when it fits and is no taller than the records would be (tall thin
     # columns read worse than blocks)
