@@ -1,10 +1,9 @@
-"""Every byte bcc writes goes through here: tables, machine formats and messages.
+"""The face of the output layer: messages on stderr, the spinner, and tables for people.
 
-This is the only module that imports Rich, and only inside the functions that
-draw.  Machine formats are written with the standard library (and PyYAML for
-YAML), never through Rich, so text from the data reaches stdout exactly.
-Text from the data is never interpreted as markup, emoji codes or highlights;
-in tables, control characters are shown in an escaped, visible form.
+The only module that imports Rich (for the spinner, inside the function that
+draws it).  Tables are laid out by tables.py; machine formats live in formats.py
+and text handling in text.py, both re-exported here.  Text from the data is
+never interpreted as markup, emoji codes or highlights.
 """
 
 from __future__ import annotations
