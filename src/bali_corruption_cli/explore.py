@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bali_corruption_cli import layout, names, query, vocab
+from bali_corruption_cli import evidence, layout, names, query, vocab
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import NotFound, UsageError
 
@@ -219,78 +219,16 @@ def links(catalog: Catalog, collection: str, record: Record) -> list[dict[str, A
         if ref.collection == collection:
             for loc, value in layout.locate(record, ref.path):
                 target = by_name.get(value, value) if ref.by == "name" else value
-                note = _role_note(record, loc) or _basis_note(record, loc)
+                note = _role_note(record, loc) or evidence.basis_note(record, loc)
                 add("out", ref.path.replace("[]", ""), str(target), note)
         if ref.target == collection:
             wanted = record["name"] if ref.by == "name" else record["id"]
             for other in catalog.records(ref.collection):
                 for loc, value in layout.locate(other, ref.path):
                     if value == wanted:
-                        note = _role_note(other, loc) or _basis_note(other, loc)
+                        note = _role_note(other, loc) or evidence.basis_note(other, loc)
                         add("in", f"{ref.collection}.{ref.path.replace('[]', '')}", other["id"], note)
     return out
-
-
-def _basis_note(record: Record, loc: tuple[Any, ...]) -> str | None:
-    """For a link whose field has a stated basis: "basis: source" or "basis: editorial"."""
-    basis = (record.get("basis") or {}).get(loc[0]) if loc else None
-    return f"basis: {basis['basis']}" if basis else None
-
-
-BASIS_MARKS = {"source": "[S]", "editorial": "[E]"}
-BASIS_LEGEND = (
-    "[S] a source states the link (bcc show ID --evidence);  "
-    "[E] editorial: our own classification, reason in bcc show ID;  "
-    "[?] basis not stated"
-)
-
-
-def basis_mark(record: Record, field: str) -> str:
-    """The marker of a record's ``field`` in pictures: [S], [E] or [?]."""
-    basis = (record.get("basis") or {}).get(field)
-    return BASIS_MARKS.get(basis["basis"], "[?]") if basis else "[?]"
-
-
-def _label(catalog: Catalog, source_id: str | None) -> str | None:
-    found = catalog.get(source_id) if source_id else None
-    return str(found[1].get("label")) if found and found[0] == "sources" else None
-
-
-def bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
-    """The basis of each of the record's links and classifications, one entry a field, with a line to show."""
-    out = []
-    for field, basis in (record.get("basis") or {}).items():
-        label = _label(catalog, basis.get("source"))
-        mark = BASIS_MARKS[basis["basis"]]
-        if basis["basis"] == "source":
-            line = f"{mark} {field}: stated by {label or basis['source']}, at: {basis['at']}"
-        else:
-            line = f"{mark} {field}: editorial; {basis['reason']}"
-        out.append({"field": field, **basis, "label": label, "line": line})
-    return out
-
-
-def evidence(catalog: Catalog, record_id: str) -> list[dict[str, Any]]:
-    """Every citation of a record (its sources, then the sourced bases) with its verbatim excerpt, if any."""
-    collection, record = lookup(catalog, record_id)
-    if collection == "sources":
-        return []
-    out = []
-    for citation in record.get("sources", []):
-        out.append({"via": "sources", **_citation(catalog, citation)})
-    for field, basis in (record.get("basis") or {}).items():
-        if basis["basis"] == "source":
-            out.append({"via": f"basis.{field}", **_citation(catalog, basis)})
-    return out
-
-
-def _citation(catalog: Catalog, citation: Record) -> dict[str, Any]:
-    return {
-        "source": citation["source"],
-        "label": _label(catalog, citation["source"]),
-        "at": citation["at"],
-        "excerpt": citation.get("excerpt"),
-    }
 
 
 def _role_note(record: Record, loc: tuple[Any, ...]) -> str | None:
@@ -328,7 +266,7 @@ def show(catalog: Catalog, record_id: str) -> dict[str, Any]:
         "links": links(catalog, collection, record),
         "sources": cited_sources(catalog, collection, record),
         "caveats": caveats(record),
-        "basis": bases(catalog, record),
+        "basis": evidence.bases(catalog, record),
     }
 
 
@@ -487,12 +425,12 @@ def chain(catalog: Catalog) -> list[dict[str, Any]]:
             {
                 "stage": stage,
                 "practices": [
-                    dict(p, basis_mark=basis_mark(p, "stages"))
+                    dict(p, basis_mark=evidence.basis_mark(p, "stages"))
                     for p in catalog.records("practices")
                     if stage["id"] in p["stages"]
                 ],
                 "findings": [
-                    dict(f, basis_mark=basis_mark(f, "stages"))
+                    dict(f, basis_mark=evidence.basis_mark(f, "stages"))
                     for f in catalog.records("findings")
                     if stage["id"] in f["stages"]
                 ],

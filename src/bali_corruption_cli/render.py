@@ -1,15 +1,13 @@
-"""Every byte bcc writes goes through here: tables, machine formats and messages.
+"""The face of the output layer: messages on stderr, the spinner, and tables for people.
 
-This is the only module that imports Rich, and only inside the functions that
-draw.  Machine formats are written with the standard library (and PyYAML for
-YAML), never through Rich, so text from the data reaches stdout exactly.
-Text from the data is never interpreted as markup, emoji codes or highlights;
-in tables, control characters are shown in an escaped, visible form.
+The only module that imports Rich (for the spinner, inside the function that
+draws it).  Tables are laid out by tables.py; machine formats live in formats.py
+and text handling in text.py, both re-exported here.  Text from the data is
+never interpreted as markup, emoji codes or highlights.
 """
 
 from __future__ import annotations
 
-import codecs
 import errno
 import os
 import re
@@ -17,31 +15,50 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli import layout
 
+# Re-exported: render is the face of the output layer.
+from bali_corruption_cli.formats import (
+    DocumentFormat as DocumentFormat,
+)
+from bali_corruption_cli.formats import (
+    OutputFormat as OutputFormat,
+)
+from bali_corruption_cli.formats import (
+    _flat as _flat,
+)
+from bali_corruption_cli.formats import (
+    _orjson_pieces as _orjson_pieces,
+)
+from bali_corruption_cli.formats import (
+    document_as as document_as,
+)
+from bali_corruption_cli.formats import (
+    json_pieces_writable as json_pieces_writable,
+)
+from bali_corruption_cli.formats import (
+    records_as as records_as,
+)
+from bali_corruption_cli.formats import (
+    write_json_pieces as write_json_pieces,
+)
+from bali_corruption_cli.text import (
+    _shown as _shown,
+)
+from bali_corruption_cli.text import (
+    _utf_capable as _utf_capable,
+)
+from bali_corruption_cli.text import (
+    cell as cell,
+)
+from bali_corruption_cli.text import (
+    visible as visible,
+)
+
 if TYPE_CHECKING:
     from rich.console import Console
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-    yaml = "yaml"
-    markdown = "markdown"
-
-
-class DocumentFormat(StrEnum):
-    """The formats of one nested document (``show``, ``summary``)."""
-
-    table = "table"
-    json = "json"
-    yaml = "yaml"
-    markdown = "markdown"
 
 
 class ColorMode(StrEnum):
@@ -51,13 +68,6 @@ class ColorMode(StrEnum):
 
 
 _settings: dict[str, Any] = {"color": ColorMode.auto}
-
-# C0 and C1 controls (but newline and tab), DEL, and the bidirectional
-# embedding/override/isolate characters that can make text read backwards.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff"
-    "\U000e0000-\U000e007f]"
-)
 
 
 def configure(color: ColorMode = ColorMode.auto) -> None:
@@ -93,32 +103,6 @@ def prepare_streams() -> None:
     from bali_corruption_cli import output
 
     output.complete_stdout()  # a non-blocking stdout: every byte written, or an error
-
-
-def visible(text: str) -> str:
-    """Show control and bidi-override characters as escapes, e.g. ``\\x1b``.
-
-    Characters stdout's encoding cannot show (``LANG=C``, ``PYTHONIOENCODING=ascii``)
-    are escaped here too, so tables measure the text that is actually printed.
-    """
-    if text.isascii() and text.isprintable():  # nothing to escape (most text): no regex
-        return text
-    shown = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-    if shown.isascii():
-        return shown
-    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    try:
-        return shown.encode(encoding, "backslashreplace").decode(encoding)
-    except (LookupError, UnicodeError):
-        return shown.encode("ascii", "backslashreplace").decode("ascii")
-
-
-def _utf_capable(stream: TextIO) -> bool:
-    encoding = getattr(stream, "encoding", None) or "ascii"
-    try:
-        return codecs.lookup(encoding).name.startswith("utf")
-    except LookupError:
-        return False
 
 
 # ---------------------------------------------------------------- messages
@@ -216,51 +200,6 @@ def problems(items: Sequence[Any], as_json: bool = False) -> None:
     write("".join(visible(str(p)) + "\n" for p in items))
 
 
-# ---------------------------------------------------------------- cells
-
-
-def cell(value: Any) -> str:
-    """A compact, readable string for one field's value in a table or CSV cell."""
-    if type(value) is str:  # the common case first
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"  # the words of JSON and CSV
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, dict):
-        if "source" in value and "at" in value:
-            return f"{value['source']} ({value['at']})"
-        if "role" in value:
-            where = f" at {value['event']}" if value.get("event") else ""
-            return f"{value['role']}{where}"
-        if "wording" in value:
-            return str(value["wording"])
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return ", ".join(cell(v) for v in value)
-    return str(value)
-
-
-def _flat(value: Any) -> str:
-    """A CSV/TSV cell that reads back exactly: lists and structures as JSON (as sqlite-utils
-    writes them), booleans as true/false, null as an empty cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 # ---------------------------------------------------------------- consoles
 
 
@@ -302,125 +241,6 @@ def console(stderr: bool = False) -> Console:
 def _broken_pipe() -> None:
     """Rich would exit 1 when stdout is closed early; let bcc's entry point decide (141)."""
     raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
-
-
-# ---------------------------------------------------------------- records
-
-
-def _utf8_buffer() -> Any:
-    """stdout's binary buffer when bytes of UTF-8 may go straight to it (stdout is UTF-8
-    text over a buffer and newlines are "\n"); else None."""
-    stream = sys.stdout
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None or os.linesep != "\n":
-        return None
-    try:
-        if codecs.lookup(getattr(stream, "encoding", None) or "").name != "utf-8":
-            return None
-    except LookupError:
-        return None
-    return buffer
-
-
-def json_pieces_writable() -> bool:
-    """Whether `write_json_pieces` can be used (see `_utf8_buffer`)."""
-    return _utf8_buffer() is not None
-
-
-def _orjson_pieces(records: Sequence[dict[str, Any]]) -> list[bytes] | None:
-    """Each record as orjson's compact UTF-8 bytes (25,000 records: ~0.1 s against ~0.4 s
-    for the standard library's C encoder); None without orjson or if it refuses a value
-    (e.g. a lone surrogate)."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - a dependency; the standard library does it then
-        return None
-    try:
-        return list(map(orjson.dumps, records))
-    except orjson.JSONEncodeError:
-        return None
-
-
-def _laid_out(pieces: Sequence[bytes], fmt: OutputFormat) -> bytes:
-    """The layout of --json (an array, one record a line) and of JSON lines."""
-    if fmt == OutputFormat.json:
-        # indent= would force the standard library's pure-Python encoder (3x slower).
-        return b"[\n" + b",\n".join(pieces) + b"\n]\n" if pieces else b"[]\n"
-    return b"".join(piece + b"\n" for piece in pieces)
-
-
-def write_json_pieces(pieces: Sequence[bytes], fmt: OutputFormat) -> None:
-    """Records already encoded by orjson, laid out as `records_as` lays them out, written
-    straight to stdout's buffer (`json_pieces_writable` must be true): no 14 MB str
-    to decode and encode again for 25,000 records."""
-    from bali_corruption_cli import output
-
-    sys.stdout.flush()
-    output.write_all(_utf8_buffer(), _laid_out(pieces, fmt))
-
-
-def _json_as(records: Sequence[dict[str, Any]], fmt: OutputFormat) -> str:
-    """`records_as` for JSON and JSON lines: orjson where stdout takes UTF-8, else the
-    standard library with the same compact separators (non-ASCII escaped if needed)."""
-    ascii_only = not _utf_capable(sys.stdout)
-    pieces = None if ascii_only else _orjson_pieces(records)
-    if pieces is None:
-        import json
-
-        encode = json.JSONEncoder(ensure_ascii=ascii_only, separators=(",", ":")).encode
-        pieces = [encode(record).encode("utf-8", "surrogatepass") for record in records]
-    return _laid_out(pieces, fmt).decode("utf-8", "surrogatepass")
-
-
-def records_as(records: Sequence[dict[str, Any]], fmt: OutputFormat, columns: Sequence[str]) -> str:
-    """Serialise records in a machine format; keys in ``columns`` order where it applies."""
-    if fmt in (OutputFormat.json, OutputFormat.jsonl):
-        return _json_as(records, fmt)
-    if fmt in (OutputFormat.csv, OutputFormat.tsv):
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == OutputFormat.csv else "\t", lineterminator="\n")
-        # Python 3.11's csv leaves a field with a lone "\r" unquoted when lines end in "\n", and a
-        # reader then splits the record there: such rows are written with every field quoted.
-        quoted = csv.writer(buffer, dialect=writer.dialect, quoting=csv.QUOTE_ALL)
-        writer.writerow(columns)
-        for record in records:
-            row = [_flat(record.get(name)) for name in columns]
-            (quoted if any("\r" in value for value in row) else writer).writerow(row)
-        return buffer.getvalue()
-    if fmt == OutputFormat.yaml:
-        import yaml
-
-        dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        if not records:
-            return "[]\n"
-        return yaml.dump(  # non-ASCII escaped where stdout cannot encode it, so it round-trips
-            list(records),
-            Dumper=dumper,
-            allow_unicode=_utf_capable(sys.stdout),
-            sort_keys=False,
-            width=1_000_000,
-        )
-    if fmt == OutputFormat.markdown:
-        from bali_corruption_cli import render_markdown
-
-        return render_markdown.records_table(records, columns)
-    raise ValueError(fmt)  # pragma: no cover - table is drawn, not serialised
-
-
-def document_as(document: Any, fmt: OutputFormat) -> str:
-    """One nested document (``show``, ``summary``) as JSON or YAML."""
-    if fmt == OutputFormat.yaml:
-        import yaml
-
-        dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        unicode = _utf_capable(sys.stdout)
-        return str(yaml.dump(document, Dumper=dumper, allow_unicode=unicode, sort_keys=False, width=10**6))
-    import json
-
-    return json.dumps(document, ensure_ascii=not _utf_capable(sys.stdout), indent=2) + "\n"
 
 
 def emit_records(
@@ -504,8 +324,3 @@ def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for r in series["roundtables"]
     ]
-
-
-def _shown(text: str) -> str:
-    """A cell as printed: made visible, with tabs shown as escapes (they would break columns)."""
-    return visible(text).replace("\t", "\\t")

@@ -95,7 +95,8 @@ def _title(collection: str, record: Record, names: Mapping[str, str]) -> str:
     if collection == "quotes":
         speaker = record.get("speaker")
         who = names.get(str(speaker), str(speaker))
-        return f"{'Statement' if record.get('kind') == 'paraphrase' else 'Quote'} by {who}"
+        kind = {"direct": "Quote", "topic": "Topic"}.get(str(record.get("kind")), "Statement")
+        return f"{kind} by {who}"
     return str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
 
 

@@ -102,7 +102,7 @@ def colour() -> bool:
 
 
 def style() -> tables.Style:
-    from bali_corruption_cli.render import _utf_capable
+    from bali_corruption_cli.text import _utf_capable
 
     color = colour()
     return tables.Style(color=color, utf=_utf_capable(sys.stdout), links=color and on_terminal())

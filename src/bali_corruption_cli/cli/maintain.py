@@ -1,4 +1,4 @@
-"""Commands for people who keep a catalogue: data init/path, validate, schema, export.
+"""The maintaining commands: data init/path, validate, schema, export, new.
 
 Options and output only; the work is done by :mod:`bali_corruption_cli.maintain`
 and :mod:`bali_corruption_cli.catalog`, imported inside the commands.
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from bali_corruption_cli import layout, render
-from bali_corruption_cli.cli import _catalog, app
+from bali_corruption_cli.cli.app import _catalog, app
 from bali_corruption_cli.errors import DataError, UsageError
 
 data_app = typer.Typer(

@@ -1,0 +1,100 @@
+"""How a command's records reach stdout: the format asked for, the fields, the default columns."""
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bali_corruption_cli import layout, query, render
+from bali_corruption_cli.errors import UsageError
+from bali_corruption_cli.render import DocumentFormat, OutputFormat
+
+if TYPE_CHECKING:
+    from bali_corruption_cli.catalog import Catalog, Record
+
+
+def chosen_format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
+    """--json is short for --format json; asking for two different formats is an error."""
+    if as_json and fmt not in (None, OutputFormat.json):
+        raise UsageError(f"--json and --format {fmt.value if fmt else ''} ask for different formats; use one")
+    return OutputFormat.json if as_json else (fmt or OutputFormat.table)
+
+
+def records(
+    catalog: "Catalog",
+    collection: str,
+    records: "list[Record]",
+    fmt: OutputFormat | None,
+    as_json: bool,
+    fields: str | None,
+    search: Sequence[str] | None = None,
+    wide: bool = False,
+) -> None:
+    """Apply --search, pick --fields, and print in the chosen format (shared by every list command)."""
+    if search:
+        records = [r for r in records if query.text_matches(r, search)]
+    chosen = chosen_format(fmt, as_json)
+    wanted = query.parse_fields(fields)
+    valid = catalog.fields[collection]
+    if wide and wanted:
+        raise UsageError("--wide shows every field; --fields chooses some: use one")
+    records = query.select_fields(records, wanted, valid)
+    hidden: Sequence[str] = ()
+    if wanted:
+        columns: Sequence[str] = wanted
+    elif chosen in (OutputFormat.table, OutputFormat.markdown) and not wide:
+        columns = layout.COLLECTIONS[collection][1]
+        if chosen == OutputFormat.markdown and "id" not in columns:  # pasted documents refer by id
+            columns = ("id", *columns)
+        hidden = [name for name in valid if name not in columns]
+        if "date" in layout.DERIVED.get(collection, ()):
+            records = [dict(r, date=query.event_date(r)) for r in records]
+            hidden = [name for name in hidden if name not in ("start_date", "end_date", "month_day")]
+    else:
+        columns = valid
+    render.emit_records(records, chosen, columns, collection, hidden=hidden)
+
+
+def from_cache(
+    catalog: "Catalog",
+    collection: str,
+    conditions: dict[str, set[str]],
+    fmt: OutputFormat | None,
+    as_json: bool,
+    fields: str | None,
+    search: Sequence[str] | None,
+) -> bool:
+    """A --json / jsonl answer straight from the cache's JSON and indexes, when nothing
+    else (--fields, --search) needs the records themselves: the same bytes `records`
+    writes, without decoding a record (100k practices: ~0.35 s less). False if not done."""
+    if search or fields:
+        return False
+    chosen = chosen_format(fmt, as_json)
+    if chosen not in (OutputFormat.json, OutputFormat.jsonl) or not render.json_pieces_writable():
+        return False
+    pieces = catalog.select_json(collection, conditions)
+    if pieces is None:
+        return False
+    render.write_json_pieces(pieces, chosen)
+    return True
+
+
+def machine_format(fmt: OutputFormat | DocumentFormat | None, as_json: bool) -> OutputFormat | None:
+    """The machine format asked for, or None for the terminal view."""
+    chosen = chosen_format(None if fmt is None else OutputFormat(fmt.value), as_json)
+    return None if chosen == OutputFormat.table else chosen
+
+
+def wrote_document(document: Any, fmt: DocumentFormat | None, as_json: bool, command: str) -> bool:
+    """Write a nested document (show, summary) as JSON, YAML or Markdown if asked; False for
+    the terminal view."""
+    machine = machine_format(fmt, as_json)
+    if machine is None:
+        return False
+    if machine == OutputFormat.markdown:
+        from bali_corruption_cli import render_markdown
+
+        render.write(getattr(render_markdown, command)(document))
+        return True
+    if machine not in (OutputFormat.json, OutputFormat.yaml):
+        raise UsageError(f"{command} prints one document: use --json, --format yaml or --format markdown")
+    render.write(render.document_as(document, machine))
+    return True

@@ -1,0 +1,311 @@
+"""The exploring commands: search, show, summary, count, timeline, cite, completion."""
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bali_corruption_cli import filters, query, render
+from bali_corruption_cli.cli import emit
+from bali_corruption_cli.cli.app import _catalog, app
+from bali_corruption_cli.cli.options import (
+    SEARCH_FIELDS,
+    TIMELINE_FIELDS,
+    DocFormatOpt,
+    FieldsOpt,
+    FormatOpt,
+    JsonOpt,
+    SearchOpt,
+    _complete_count_by,
+    _completer,
+    filter_options,
+)
+from bali_corruption_cli.render import OutputFormat
+
+if TYPE_CHECKING:
+    from bali_corruption_cli.catalog import Catalog
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to look for (typos and accents are forgiven).")],
+    types: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type", "-t", help="Only these record types, e.g. practice, event. Repeat for OR.", metavar="T"
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")] = 20,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+) -> None:
+    """Search every collection at once, best matches first.
+
+    \b
+    Examples:
+      bcc search whistleblower
+      bcc search NACC --type stakeholder
+      bcc search "border officers" --json
+      bcc search bribery --fields type,id,title
+    """
+    from bali_corruption_cli import explore
+
+    cat = _catalog(ctx)
+    hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types))][:limit]
+    machine = emit.machine_format(fmt, as_json)
+    if fields is not None or machine is not None:
+        columns = query.parse_fields(fields) or list(SEARCH_FIELDS)
+        hits = query.select_fields(hits, columns, SEARCH_FIELDS)
+        if machine is not None:
+            render.write(render.records_as(hits, machine, columns))
+        else:
+            render.emit_records(hits, OutputFormat.table, columns, "search results")
+        return
+    if not hits:
+        render.note(f"nothing matches {text!r}")
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
+
+
+def _all_ids(cat: "Catalog") -> list[str]:
+    return sorted(cat.index)
+
+
+_all_ids.needs_catalog = True  # type: ignore[attr-defined]
+_complete_id = _completer(_all_ids)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
+    ],
+    fmt: DocFormatOpt = None,
+    as_json: JsonOpt = False,
+    evidence: Annotated[
+        bool,
+        typer.Option("--evidence", help="Print only the record's citations, each with its verbatim excerpt."),
+    ] = False,
+) -> None:
+    """Show one record whole, with its links both ways, its sources, caveats and basis.
+
+    \b
+    Examples:
+      bcc show roundtable-philippines
+      bcc show border-officer-screening-guidelines --json
+      bcc show protect-journalists --evidence
+    """
+    from bali_corruption_cli import explore
+
+    if evidence:
+        _evidence(_catalog(ctx), record_id, fmt, as_json)
+        return
+    view = explore.show(_catalog(ctx), record_id)
+    if emit.wrote_document(view, fmt, as_json, "show"):
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_show(view)
+
+
+def _evidence(cat: "Catalog", record_id: str, fmt: DocFormatOpt, as_json: bool) -> None:
+    """``show --evidence``: each citation of the record with its verbatim excerpt."""
+    from bali_corruption_cli import evidence, explore, layout
+
+    collection, record = explore.lookup(cat, record_id)
+    rows = evidence.citations(cat, collection, record)
+    machine = emit.machine_format(fmt, as_json)
+    if machine is not None:
+        render.write(render.records_as(rows, machine, ["via", "source", "label", "at", "excerpt"]))
+        return
+    from bali_corruption_cli import render_explore
+
+    title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
+    render_explore.draw_evidence(f"{title}  ({layout.SINGULAR[collection]} {record['id']})", rows)
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    fmt: DocFormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One screen that says what this is: conference, roundtables, practices, stages, sources.
+
+    \b
+    Examples:
+      bcc summary
+      bcc summary --json | jq .practices_by_sector
+    """
+    from bali_corruption_cli import explore
+
+    figures = explore.summary(_catalog(ctx))
+    if emit.wrote_document(figures, fmt, as_json, "summary"):
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_summary(figures)
+
+
+def _counted_by(f: filters.Filter) -> str:
+    return f"{f.help.split(',')[0].rstrip('.')} ({', '.join(filters.collections_taking(f.option))})."
+
+
+# Every filter of every collection, but --by (the recommendations' author): count's --by is the field.
+_COUNT_FILTERS = [f for f in filters.options().values() if f.option != "by"]
+
+
+@app.command("count")
+@filter_options(_COUNT_FILTERS, _counted_by)
+def count_command(
+    ctx: typer.Context,
+    collection: Annotated[str, typer.Argument(help="practices, events, stakeholders, ...")],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="The field to count by, e.g. sectors.",
+            metavar="FIELD",
+            autocompletion=_complete_count_by,
+        ),
+    ],
+    search: SearchOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    **given: Any,
+) -> None:
+    """Count records by the values of one field, most common first.
+
+    The filters are those of the collection's list command (bcc practices --help...).
+
+    \b
+    Examples:
+      bcc count practices --by sectors
+      bcc count events --by country --format csv
+      bcc count practices --by themes --sector private
+    """
+    from bali_corruption_cli import explore
+
+    cat = _catalog(ctx)
+    name = explore.resolve_collection(collection)
+    records = filters.keep(cat, name, given)
+    if search:
+        records = [r for r in records if query.text_matches(r, search)]
+    rows = explore.count(cat, name, by, records)
+    chosen = emit.chosen_format(fmt, as_json)
+    columns = query.parse_fields(fields) or ["value", "count"]
+    rows = query.select_fields(rows, columns, ["value", "count"])
+    if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
+        rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
+    render.emit_records(rows, chosen, columns, f"values of {name}.{by}")
+
+
+@app.command()
+@filter_options(filters.FILTERS["events"])
+def timeline(
+    ctx: typer.Context,
+    search: SearchOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    **given: Any,
+) -> None:
+    """List events in date order; undated events follow, marked as such.
+
+    Takes the filters of bcc events.
+
+    \b
+    Examples:
+      bcc timeline
+      bcc timeline --country Philippines --year 2023
+      bcc timeline --json | jq -r '.[] | select(.dated) | .when'
+    """
+    from bali_corruption_cli import explore
+
+    cat = _catalog(ctx)
+    events = filters.keep(cat, "events", given)
+    if search:
+        events = [e for e in events if query.text_matches(e, search)]
+    rows = explore.timeline(cat, events)
+    machine = emit.machine_format(fmt, as_json)
+    if fields is not None or machine is not None:
+        columns = query.parse_fields(fields) or list(TIMELINE_FIELDS)
+        rows = query.select_fields(rows, columns, TIMELINE_FIELDS)
+        if machine is not None:
+            render.write(render.records_as(rows, machine, columns))
+        else:
+            render.emit_records(rows, OutputFormat.table, columns, "events")
+        return
+    if not rows and (any(given.values()) or search):  # filtered down to nothing
+        render.note("no events match")
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_timeline(rows)
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
+    ],
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style", help="apa, bibtex or plain.", autocompletion=lambda: ["apa", "bibtex", "plain"]
+        ),
+    ] = "apa",
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a ready citation of the source(s) behind a record.
+
+    \b
+    Examples:
+      bcc cite border-officer-screening-guidelines
+      bcc cite regional-conference-2023 --style bibtex >> refs.bib
+    """
+    from bali_corruption_cli import explore
+
+    chosen = query.plain_choices("style", explore.CITE_STYLES).resolve(style)
+    cites = explore.cite(_catalog(ctx), record_id, chosen)
+    if as_json:
+        render.write(render.records_as(cites, OutputFormat.json, ["source", "at", "style", "citation"]))
+        return
+    from bali_corruption_cli import render_explore
+
+    render_explore.draw_citations(cites)
+
+
+_SHELL_NAMES = ("bash", "zsh", "fish", "powershell")
+
+
+@app.command("completion")
+def completion_command(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            help="bash, zsh, fish or powershell.",
+            autocompletion=lambda: list(_SHELL_NAMES),
+        ),
+    ],
+) -> None:
+    """Print the shell completion script for SHELL (whichever shell runs bcc).
+
+    \b
+    Examples:
+      bcc completion bash > ~/.local/share/bash-completion/completions/bcc
+      bcc completion zsh > "${fpath[1]}/_bcc"
+      bcc completion fish > ~/.config/fish/completions/bcc.fish
+      bcc completion powershell >> $PROFILE
+    """
+    from bali_corruption_cli import shells
+
+    chosen = query.plain_choices("shell", _SHELL_NAMES).resolve(shell)
+    render.write(shells.script(chosen))

@@ -1,0 +1,158 @@
+"""The list commands, one per collection, made from the filter table in filters.py."""
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from bali_corruption_cli import filters
+from bali_corruption_cli.cli import emit
+from bali_corruption_cli.cli.app import _catalog, app
+from bali_corruption_cli.cli.options import (
+    FieldsOpt,
+    FormatOpt,
+    JsonOpt,
+    SearchOpt,
+    WideOpt,
+    filter_options,
+)
+from bali_corruption_cli.errors import UsageError
+from bali_corruption_cli.render import OutputFormat
+
+# Each list command's help: one line of purpose, then examples.
+DOCS = {
+    "practices": """List promising practices against corruption.
+
+    \b
+    Examples:
+      bcc practices --sector private
+      bcc practices --theme whistleblower-protection --json
+      bcc practices --stage recruitment --fields id,title
+    """,
+    "events": """List the conference, national roundtables, report launch and meetings.
+
+    \b
+    Examples:
+      bcc events --country Vietnam
+      bcc events --kind national-roundtable --fields id,country,city,start_date
+      bcc events --host NACC --json
+    """,
+    "stakeholders": """List organisations, people and delegate groups, with their roles.
+
+    \b
+    Examples:
+      bcc stakeholders --kind person
+      bcc stakeholders --role host --event regional-conference-2023
+      bcc stakeholders --country Philippines --json
+    """,
+    "recommendations": """List the next steps and the calls for action.
+
+    \b
+    Examples:
+      bcc recommendations
+      bcc recommendations --kind call --by "David Scott"
+    """,
+    "sources": """List the publications every record cites.
+
+    \b
+    Examples:
+      bcc sources
+      bcc sources --kind report --fields id,title,url
+    """,
+    "quotes": """List attributed statements: who said what, where.
+
+    \b
+    Examples:
+      bcc quotes --speaker "David Scott"
+      bcc quotes --event regional-conference-2023 --json
+    """,
+    "findings": """List findings on how corruption facilitates these crimes.
+
+    \b
+    Examples:
+      bcc findings
+      bcc findings --stage prosecution-and-judicial-processes
+    """,
+    "countries": """List countries and regions with their ISO codes and accepted spellings.
+
+    \b
+    Examples:
+      bcc countries
+      bcc countries --kind region --json
+    """,
+}
+# The collections whose --json answers come straight from the cache's indexes.
+FROM_CACHE = frozenset({"practices"})
+
+
+def _list_command(collection: str) -> None:
+    def command(
+        ctx: typer.Context,
+        search: SearchOpt = None,
+        fmt: FormatOpt = None,
+        as_json: JsonOpt = False,
+        fields: FieldsOpt = None,
+        wide: WideOpt = False,
+        **given: Any,
+    ) -> None:
+        cat = _catalog(ctx)
+        if collection in FROM_CACHE:
+            conditions = filters.indexed_conditions(cat, collection, given)
+            if conditions is not None and emit.from_cache(
+                cat, collection, conditions, fmt, as_json, fields, search
+            ):
+                return
+        emit.records(
+            cat, collection, filters.keep(cat, collection, given), fmt, as_json, fields, search, wide
+        )
+
+    command.__name__ = command.__qualname__ = collection
+    command.__doc__ = DOCS[collection]
+    app.command(collection)(filter_options(filters.FILTERS[collection])(command))
+
+
+for _name in ("practices", "events", "stakeholders", "recommendations"):
+    _list_command(_name)
+
+
+@app.command()
+def stages(
+    ctx: typer.Context,
+    search: SearchOpt = None,
+    chain: Annotated[
+        bool | None,
+        typer.Option(
+            "--chain/--no-chain",
+            help="Draw the chain with the practices that address each stage "
+            "(default on a terminal when no format is given).",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    wide: WideOpt = False,
+) -> None:
+    """Show where corruption enters the chain, from recruitment to the courts.
+
+    \b
+    Examples:
+      bcc stages
+      bcc stages --chain
+      bcc stages --json | jq -r '.[].title'
+    """
+    cat = _catalog(ctx)
+    if chain is None:
+        chain = fmt is None and not as_json and not fields and not search and sys.stdout.isatty()
+    if chain:
+        if fmt not in (None, OutputFormat.table) or as_json or fields:
+            raise UsageError("--chain draws a picture; it does not combine with --json, --format or --fields")
+        from bali_corruption_cli import evidence, explore, render_explore
+
+        render_explore.draw_chain(explore.chain(cat), evidence.BASIS_LEGEND)
+        return
+    records = sorted(cat.records("stages"), key=lambda r: r["order"])
+    emit.records(cat, "stages", records, fmt, as_json, fields, search, wide)
+
+
+for _name in ("sources", "quotes", "findings", "countries"):
+    _list_command(_name)

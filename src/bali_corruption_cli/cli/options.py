@@ -1,0 +1,231 @@
+"""The options every list-like command shares, declared once, and shell completion of values.
+
+Filter options are made from the table in filters.py (``filter_options``); the
+output options (``--format``, ``--json``, ``--fields``, ``--wide``, ``--search``)
+are type aliases used as they are.
+"""
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bali_corruption_cli import filters, vocab
+from bali_corruption_cli.render import DocumentFormat, OutputFormat
+
+if TYPE_CHECKING:
+    from bali_corruption_cli.catalog import Catalog
+
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format (default: table).",
+    ),
+]
+DocFormatOpt = Annotated[
+    DocumentFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format (default: the terminal view); markdown is a pasteable briefing.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array (same as --format json).")]
+WideOpt = Annotated[
+    bool, typer.Option("--wide", "-w", help="Show every field in the table, not only the default columns.")
+]
+# The columns of the commands whose rows are not records of one collection.
+SEARCH_FIELDS = ("type", "id", "title", "score", "field", "snippet")
+TIMELINE_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "country",
+    "city",
+    "start_date",
+    "end_date",
+    "month_day",
+    "dated",
+    "when",
+)
+COUNT_FIELDS = ("value", "count")
+
+
+def _load_for_completion(ctx: typer.Context) -> "Catalog":
+    from bali_corruption_cli import catalog
+
+    root = ctx.find_root().params
+    return catalog.load(root.get("data_dir"), root.get("overlays") or ())
+
+
+def _field_names(ctx: typer.Context) -> list[str]:
+    """The fields --fields may name for the command being completed."""
+    command = ctx.info_name or ""
+    fixed = {"search": SEARCH_FIELDS, "timeline": TIMELINE_FIELDS, "count": COUNT_FIELDS}
+    if command in fixed:
+        return list(fixed[command])
+    return list(_load_for_completion(ctx).fields.get(command, ()))
+
+
+def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--fields: the field names, after a comma too ("id,ti" -> "id,title")."""
+    try:
+        done, _, last = incomplete.rpartition(",")
+        head = done + "," if done else ""
+        chosen = set(done.split(",")) if done else set()
+        names = [f for f in _field_names(ctx) if f not in chosen]
+        return [head + f for f in names if f.startswith(last.strip())]
+    except Exception:  # completion must never fail loudly
+        return []
+
+
+def _complete_count_by(ctx: typer.Context, incomplete: str) -> list[str]:
+    """count --by: the fields of the collection named before it that hold plain values."""
+    try:
+        from bali_corruption_cli import explore
+
+        # While --by waits for its value Click leaves the words unparsed, in ctx.args.
+        words = [ctx.params.get("collection"), *(a for a in ctx.args if not a.startswith("-"))]
+        name = explore.resolve_collection(next(str(w) for w in words if w))
+        cat = _load_for_completion(ctx)
+        records = cat.records(name)
+
+        def plain(value: Any) -> bool:
+            items = value if isinstance(value, list) else [value]
+            return not any(isinstance(v, (dict, list)) for v in items)
+
+        countable = [f for f in cat.fields[name] if all(plain(r.get(f)) for r in records)]
+        return [f for f in countable if f.startswith(incomplete)]
+    except Exception:  # no collection yet, or a misspelt one: nothing to offer
+        return []
+
+
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        help="Comma-separated fields to show, e.g. id,title.",
+        metavar="A,B",
+        autocompletion=_complete_fields,
+    ),
+]
+SearchOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--search",
+        "-s",
+        help="Keep records whose text contains TEXT (case/accent-insensitive).",
+        metavar="TEXT",
+    ),
+]
+
+
+def _completer(values: Any) -> Any:
+    """Shell completion of a filter's valid values; ``values`` takes the catalogue (or None)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            cat = None
+            if getattr(values, "needs_catalog", False):
+                cat = _load_for_completion(ctx)
+            folded = vocab.fold(incomplete)
+            return [v for v in values(cat) if vocab.fold(v).startswith(folded)]
+        except Exception:  # completion must never fail loudly
+            return []
+
+    return complete
+
+
+def _static(choices: Sequence[str]) -> Any:
+    return lambda _cat: list(choices)
+
+
+def _from_catalog(collection: str, field: str = "id") -> Any:
+    def values(cat: "Catalog") -> list[str]:
+        return sorted(str(r[field]) for r in cat.records(collection))
+
+    values.needs_catalog = True  # type: ignore[attr-defined]
+    return values
+
+
+def _countries(cat: "Catalog") -> list[str]:
+    """The catalogue's countries and regions, then every other ISO 3166-1 country."""
+    from bali_corruption_cli import names
+
+    own = [str(r["name"]) for r in cat.records("countries")]
+    known = {vocab.fold(n) for n in own}
+    return sorted(own) + [n for n in names.iso_country_names() if vocab.fold(n) not in known]
+
+
+_countries.needs_catalog = True  # type: ignore[attr-defined]
+
+# Every kind of every collection (count --kind: which apply depends on the collection).
+_ALL_KINDS = tuple(
+    dict.fromkeys(
+        (
+            *vocab.EVENT_KINDS,
+            *vocab.STAKEHOLDER_KINDS,
+            *vocab.RECOMMENDATION_KINDS,
+            *vocab.SOURCE_KINDS,
+            *vocab.QUOTE_KINDS,
+            *vocab.COUNTRY_KINDS,
+        )
+    )
+)
+
+
+def _filter_values(f: filters.Filter) -> Any:
+    def values(cat: "Catalog | None") -> list[str]:
+        return filters.completion_values(f, cat)
+
+    values.needs_catalog = filters.needs_catalog(f)  # type: ignore[attr-defined]
+    return values
+
+
+def filter_option(f: filters.Filter, help_text: str | None = None) -> Any:
+    """The ``--option`` of one filter of the table (repeatable: OR), with its completion."""
+    extra: dict[str, Any] = {"min": 1, "max": 9999} if f.values == "year" else {}
+    kind = list[int] | None if f.values == "year" else list[str] | None
+    option = typer.Option(
+        f"--{f.option}",
+        help=(help_text or f.help) + " Repeat for OR.",
+        metavar=f.metavar,
+        autocompletion=_completer(_filter_values(f)),
+        **extra,
+    )
+    return Annotated[kind, option]
+
+
+def filter_options(
+    declared: Sequence[filters.Filter], help_text: Callable[[filters.Filter], str] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command function one option per filter in ``declared``, in place of its
+    ``**given`` parameter (Typer reads the signature); the command receives them in ``given``."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func)
+        params = [p for p in signature.parameters.values() if p.kind != inspect.Parameter.VAR_KEYWORD]
+        made = [
+            inspect.Parameter(
+                f.option,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=filter_option(f, help_text(f) if help_text else None),
+                default=None,
+            )
+            for f in declared
+        ]
+        at = next((n for n, p in enumerate(params) if p.default is not inspect.Parameter.empty), len(params))
+        params[at:at] = made
+        func.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        hints = dict(getattr(func, "__annotations__", {}))
+        hints.pop("given", None)
+        hints.update({p.name: p.annotation for p in made})
+        func.__annotations__ = hints
+        return func
+
+    return decorate

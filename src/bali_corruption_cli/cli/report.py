@@ -1,0 +1,84 @@
+"""``bcc report``: the command that writes the HTML briefing (the work is in report.py)."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bali_corruption_cli import filters, render
+from bali_corruption_cli.cli.app import _catalog, app
+from bali_corruption_cli.cli.options import _ALL_KINDS, SearchOpt, _completer, _static, filter_options
+
+# The report's filters: those of the list commands (its --kind takes any collection's kinds).
+_REPORT_FILTERS = [
+    filters.find("events", "country"),
+    filters.find("practices", "sector"),
+    filters.find("practices", "theme"),
+    filters.find("findings", "stage"),
+]
+
+
+@app.command()
+@filter_options(_REPORT_FILTERS)
+def report(
+    ctx: typer.Context,
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="[PATH]",
+            help="HTML file to write (default: bcc-report.html; '-' for stdout).",
+            show_default=False,
+        ),
+    ] = "bcc-report.html",
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")] = False,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            help="Kind of any record, e.g. national-roundtable, person. Repeat for OR.",
+            metavar="K",
+            autocompletion=_completer(_static(_ALL_KINDS)),
+        ),
+    ] = None,
+    search: SearchOpt = None,
+    **given: Any,
+) -> None:
+    """Write a self-contained HTML briefing to read, search and print in a browser.
+
+    The filters narrow the collections that have their field; other records stay
+    when they are linked to a chosen one. Never overwrites without --force.
+
+    \b
+    Examples:
+      bcc report
+      bcc report philippines.html --country Philippines
+      bcc report --sector private - > private-sector.html
+    """
+    from bali_corruption_cli import report as html_report
+    from bali_corruption_cli import report_select
+
+    target = None if path == "-" else Path(path)
+    if target is not None:
+        html_report.check_target(target, force)
+    cat = _catalog(ctx)
+    conditions = {
+        **{f.option: filters.resolve(cat, "", f, given.get(f.option) or ()) for f in _REPORT_FILTERS},
+        "kind": report_select.kind_choices().resolve_all(kind),
+    }
+    scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
+    scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
+    obj = ctx.find_root().obj or {}
+    digest = html_report.catalogue_hash(obj.get("data_dir"), obj.get("overlays") or ())
+    data = html_report.page(cat, conditions, search or (), scope, digest)
+    text = html_report.html(data)
+    if target is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
+        else:
+            render.write(text)
+        return
+    html_report.write(target, text)
+    render.note(f"wrote {target} ({data['total']} records); open it in a browser")

@@ -1,0 +1,72 @@
+"""The basis of links and classifications (a source or our own), and the evidence behind a record.
+
+Pure queries, no I/O and no printing: what ``show`` prints under Basis, the marks of the
+``stages`` picture and ``show --evidence``'s citations with their verbatim excerpts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bali_corruption_cli.catalog import Catalog, Record
+
+
+def basis_note(record: Record, loc: tuple[Any, ...]) -> str | None:
+    """For a link whose field has a stated basis: "basis: source" or "basis: editorial"."""
+    basis = (record.get("basis") or {}).get(loc[0]) if loc else None
+    return f"basis: {basis['basis']}" if basis else None
+
+
+BASIS_MARKS = {"source": "[S]", "editorial": "[E]"}
+BASIS_LEGEND = (
+    "[S] a source states the link (bcc show ID --evidence);  "
+    "[E] editorial: our own classification, reason in bcc show ID;  "
+    "[?] basis not stated"
+)
+
+
+def basis_mark(record: Record, field: str) -> str:
+    """The marker of a record's ``field`` in pictures: [S], [E] or [?]."""
+    basis = (record.get("basis") or {}).get(field)
+    return BASIS_MARKS.get(basis["basis"], "[?]") if basis else "[?]"
+
+
+def _label(catalog: Catalog, source_id: str | None) -> str | None:
+    found = catalog.get(source_id) if source_id else None
+    return str(found[1].get("label")) if found and found[0] == "sources" else None
+
+
+def bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
+    """The basis of each of the record's links and classifications, one entry a field, with a line to show."""
+    out = []
+    for field, basis in (record.get("basis") or {}).items():
+        label = _label(catalog, basis.get("source"))
+        mark = BASIS_MARKS[basis["basis"]]
+        if basis["basis"] == "source":
+            line = f"{mark} {field}: stated by {label or basis['source']}, at: {basis['at']}"
+        else:
+            line = f"{mark} {field}: editorial; {basis['reason']}"
+        out.append({"field": field, **basis, "label": label, "line": line})
+    return out
+
+
+def citations(catalog: Catalog, collection: str, record: Record) -> list[dict[str, Any]]:
+    """Every citation of a record (its sources, then the sourced bases) with its verbatim excerpt, if any."""
+    if collection == "sources":
+        return []
+    out = []
+    for citation in record.get("sources", []):
+        out.append({"via": "sources", **_citation(catalog, citation)})
+    for field, basis in (record.get("basis") or {}).items():
+        if basis["basis"] == "source":
+            out.append({"via": f"basis.{field}", **_citation(catalog, basis)})
+    return out
+
+
+def _citation(catalog: Catalog, citation: Record) -> dict[str, Any]:
+    return {
+        "source": citation["source"],
+        "label": _label(catalog, citation["source"]),
+        "at": citation["at"],
+        "excerpt": citation.get("excerpt"),
+    }

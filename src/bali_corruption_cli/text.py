@@ -1,0 +1,78 @@
+"""How a value from the data becomes text for people: escaped, never interpreted.
+
+Control characters, bidi overrides and invisible or line-breaking characters are
+shown as escapes (``\\x1b``, ``\\u200b``); characters stdout cannot encode too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import sys
+from typing import Any, TextIO
+
+# C0 and C1 controls (but newline and tab), DEL, and the bidirectional
+# embedding/override/isolate characters that can make text read backwards.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff"
+    "\U000e0000-\U000e007f]"
+)
+
+
+def visible(text: str) -> str:
+    """Show control and bidi-override characters as escapes, e.g. ``\\x1b``.
+
+    Characters stdout's encoding cannot show (``LANG=C``, ``PYTHONIOENCODING=ascii``)
+    are escaped here too, so tables measure the text that is actually printed.
+    """
+    if text.isascii() and text.isprintable():  # nothing to escape (most text): no regex
+        return text
+    shown = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if shown.isascii():
+        return shown
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        return shown.encode(encoding, "backslashreplace").decode(encoding)
+    except (LookupError, UnicodeError):
+        return shown.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def _utf_capable(stream: TextIO) -> bool:
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def cell(value: Any) -> str:
+    """A compact, readable string for one field's value in a table or CSV cell."""
+    if type(value) is str:  # the common case first
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"  # the words of JSON and CSV
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        if "source" in value and "at" in value:
+            return f"{value['source']} ({value['at']})"
+        if "role" in value:
+            where = f" at {value['event']}" if value.get("event") else ""
+            return f"{value['role']}{where}"
+        if "wording" in value:
+            return str(value["wording"])
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def _shown(text: str) -> str:
+    """A cell as printed: made visible, with tabs shown as escapes (they would break columns)."""
+    return visible(text).replace("\t", "\\t")
