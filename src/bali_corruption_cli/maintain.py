@@ -1,4 +1,4 @@
-"""Keeping a catalogue: JSON Schemas, ``data init`` and ``export``.
+"""Keeping a catalogue: writing the JSON Schemas, ``data init`` and ``export``.
 
 Pure functions: they return what they did and raise :class:`UsageError` when
 asked for something that cannot be; they never print.  Imported only by
@@ -25,74 +25,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import layout, vocab
+from bali_corruption_cli import layout
 from bali_corruption_cli.errors import UsageError, WriteError
+from bali_corruption_cli.schemas import (
+    REGENERATE,
+    SCHEMA_COMMENT,
+    all_schemas,
+    collection_name,
+    schema_filename,
+    schema_for,
+    schema_text,
+)
+from bali_corruption_cli.sqlite_export import _text, _write_sqlite, sqlite_tables
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from bali_corruption_cli.catalog import Catalog
 
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_COMMENT = "# yaml-language-server: $schema="
-REGENERATE = "bcc schema --write schema/"
 
+# maintain is the face of keeping a catalogue: these come from schemas.py and sqlite_export.py.
+__all__ = [
+    "REGENERATE",
+    "all_schemas",
+    "collection_name",
+    "export",
+    "export_to_stream",
+    "guess_format",
+    "init_catalogue",
+    "schema_for",
+    "schema_text",
+    "sqlite_tables",
+    "write_schemas",
+]
 
 EXPORT_FORMATS = ("sqlite", "json", "csv")
-
-
-# ---------------------------------------------------------------- names
-
-
-def collection_name(value: str) -> str:
-    """A collection by its name, singular or file name; UsageError with a hint otherwise."""
-    wanted = value.strip().lower().removesuffix(".yaml").removesuffix(".schema.json")
-    if wanted in layout.COLLECTIONS:
-        return wanted
-    for name, singular in layout.SINGULAR.items():
-        if wanted == singular:
-            return name
-    hint = vocab.closest(wanted, layout.COLLECTIONS)
-    did = f" (did you mean '{hint}'?)" if hint else ""
-    raise UsageError(f"unknown collection {value!r}{did}; valid: {', '.join(layout.COLLECTIONS)}")
-
-
-def schema_filename(collection: str) -> str:
-    return f"{collection}.schema.json"
-
-
-# ---------------------------------------------------------------- JSON Schema
-
-
-def schema_for(collection: str) -> dict[str, Any]:
-    """The JSON Schema of one collection file: a JSON (or YAML) array of its records."""
-    from pydantic import TypeAdapter
-
-    from bali_corruption_cli.models import MODELS
-
-    model = MODELS[collection]
-    filename = layout.COLLECTIONS[collection][0]
-    generated = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
-    doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
-    head: dict[str, Any] = {
-        "$schema": JSON_SCHEMA_DIALECT,
-        "title": f"bcc {collection} ({filename})",
-        "description": (
-            f"A list of {layout.SINGULAR[collection]} records. {doc} "
-            f"Generated from bcc's models; regenerate with '{REGENERATE}'."
-        ).replace("  ", " "),
-    }
-    first = {key: generated[key] for key in ("type", "items") if key in generated}
-    return head | first | generated  # the array and its items before the definitions
-
-
-def schema_text(collection: str) -> str:
-    """The schema as it is committed under schema/: stable, indented JSON with a final newline."""
-    return json.dumps(schema_for(collection), indent=2, ensure_ascii=False) + "\n"
-
-
-def all_schemas(collections: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-    return {name: schema_for(name) for name in (collections or layout.COLLECTIONS)}
 
 
 def write_schemas(directory: Path, collections: Iterable[str] | None = None) -> list[Path]:
@@ -340,13 +305,6 @@ def _write_files(plan: Sequence[tuple[Path, bytes]]) -> None:
         raise
 
 
-def _text(value: Any) -> Any:
-    """A cell: scalars as they are, lists and mappings as JSON text."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
 def _write_json(catalog: Catalog, path: Path) -> list[str]:
     document = {name: catalog.records(name) for name in layout.COLLECTIONS}
     with path.open("w", encoding="utf-8") as fh:
@@ -368,216 +326,3 @@ def _write_csv(catalog: Catalog, folder: Path) -> list[str]:
                 writer.writerow(["" if record.get(c) is None else _text(record.get(c)) for c in columns])
         written.append(f"{name}.csv")
     return written
-
-
-# ---------------------------------------------------------------- SQLite
-
-
-@dataclass
-class _Column:
-    name: str
-    type: str  # TEXT or INTEGER
-    references: str | None = None  # target table (by id)
-    key: str | None = None  # the record's key it comes from
-
-
-@dataclass
-class _Table:
-    name: str
-    columns: list[_Column]
-    primary_key: list[str]
-    rows: list[tuple[Any, ...]]
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ses"):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
-
-
-def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """A property's schema without Optional's null branch and with $ref followed."""
-    if "anyOf" in prop:
-        branches = [b for b in prop["anyOf"] if b.get("type") != "null"]
-        if len(branches) == 1:
-            prop = branches[0]
-    ref = prop.get("$ref")
-    if isinstance(ref, str):
-        resolved: dict[str, Any] = defs[ref.rsplit("/", 1)[-1]]
-        return resolved
-    return prop
-
-
-def _sql_type(prop: dict[str, Any]) -> str:
-    return "INTEGER" if prop.get("type") == "integer" else "TEXT"
-
-
-def _id_refs() -> dict[tuple[str, str], str]:
-    """(collection, path) -> target collection, for references by id."""
-    return {(r.collection, r.path): r.target for r in layout.REFERENCES if r.by == "id"}
-
-
-_COMPUTED_ID_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-
-
-def sqlite_tables(catalog: Catalog) -> list[_Table]:
-    """The tables of a SQLite export: one per collection, ``records``, ``citations`` and link tables."""
-    refs = _id_refs()
-    tables: list[_Table] = [
-        _Table(
-            "records",
-            [_Column("id", "TEXT"), _Column("collection", "TEXT")],
-            ["id"],
-            [(rec["id"], name) for name, rec in catalog.all_records()],
-        )
-    ]
-    citations = _Table(
-        "citations",
-        [
-            _Column("record_id", "TEXT", "records"),
-            _Column("collection", "TEXT"),
-            _Column("seq", "INTEGER"),
-            _Column("source_id", "TEXT", "sources"),
-            _Column("at", "TEXT"),
-            _Column("excerpt", "TEXT"),
-        ],
-        ["record_id", "seq"],
-        [],
-    )
-    bases = _Table(
-        "basis",
-        [
-            _Column("record_id", "TEXT", "records"),
-            _Column("collection", "TEXT"),
-            _Column("field", "TEXT"),
-            _Column("basis", "TEXT"),
-            _Column("source_id", "TEXT", "sources"),
-            _Column("at", "TEXT"),
-            _Column("excerpt", "TEXT"),
-            _Column("reason", "TEXT"),
-        ],
-        ["record_id", "field"],
-        [],
-    )
-    links: list[_Table] = []
-    for name in layout.COLLECTIONS:
-        schema = schema_for(name)
-        defs = schema["$defs"]
-        model_schema = _resolve(schema["items"], defs)
-        props: dict[str, Any] = model_schema["properties"]
-        singular = layout.SINGULAR[name]
-        owner = f"{singular}_id"
-        records = catalog.records(name)
-        columns: list[_Column] = []
-        based = set(props.get("basis", {}).get("propertyNames", {}).get("enum", []))
-        for field in catalog.fields[name]:
-            # A field the loader computes (an event's hosts and funders) is not in the input schema.
-            prop = _resolve(props.get(field, _COMPUTED_ID_LIST), defs)
-            target = refs.get((name, field))
-            columns.append(_Column(field, _sql_type(prop), target, field))
-            if field == "basis":
-                bases.rows.extend(
-                    (
-                        rec["id"],
-                        name,
-                        key,
-                        b["basis"],
-                        b.get("source"),
-                        b.get("at"),
-                        b.get("excerpt"),
-                        b.get("reason"),
-                    )
-                    for rec in records
-                    for key, b in (rec.get("basis") or {}).items()
-                )
-                continue
-            if prop.get("type") != "array":
-                continue
-            items = _resolve(prop.get("items", {}), defs)
-            if field == "sources":
-                citations.rows.extend(
-                    (rec["id"], name, n, c["source"], c["at"], c.get("excerpt"))
-                    for rec in records
-                    for n, c in enumerate(rec["sources"])
-                )
-                continue
-            link_cols = [_Column(owner, "TEXT", name), _Column("seq", "INTEGER")]
-            if items.get("type") == "object":
-                for sub, sub_prop in items["properties"].items():
-                    sub_target = refs.get((name, f"{field}[].{sub}"))
-                    col = f"{sub}_id" if sub_target else sub
-                    link_cols.append(_Column(col, _sql_type(_resolve(sub_prop, defs)), sub_target, sub))
-                rows = [
-                    (rec["id"], n, *(_text(item.get(c.key or "")) for c in link_cols[2:]))
-                    for rec in records
-                    for n, item in enumerate(rec.get(field) or [])
-                ]
-            else:
-                item_target = refs.get((name, f"{field}[]"))
-                col = f"{layout.SINGULAR[item_target]}_id" if item_target else _singular(field)
-                if col == owner:  # a link within one collection, e.g. event_builds_on
-                    col = f"{field}_{col}"
-                link_cols.append(_Column(col, _sql_type(items), item_target))
-                rows = [
-                    (rec["id"], n, _text(v)) for rec in records for n, v in enumerate(rec.get(field) or [])
-                ]
-                if field in based:  # the link's basis, 'source' or 'editorial' (details in table basis)
-                    link_cols.append(_Column("basis", "TEXT"))
-                    rows = [
-                        (*row, ((rec.get("basis") or {}).get(field) or {}).get("basis"))
-                        for rec in records
-                        for row in [(rec["id"], n, _text(v)) for n, v in enumerate(rec.get(field) or [])]
-                    ]
-            links.append(_Table(f"{singular}_{field}", link_cols, [owner, "seq"], rows))
-        rows = [tuple(_text(rec.get(c.name)) for c in columns) for rec in records]
-        tables.append(_Table(name, columns, ["id"], rows))
-    return [*tables, citations, bases, *links]
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _create(table: _Table) -> list[str]:
-    lines = []
-    for col in table.columns:
-        line = f"{_q(col.name)} {col.type}"
-        if col.name in table.primary_key or col.name == "seq":
-            line += " NOT NULL"
-        if col.references:
-            line += f" REFERENCES {_q(col.references)}(id)"
-        lines.append(line)
-    lines.append(f"PRIMARY KEY ({', '.join(_q(k) for k in table.primary_key)})")
-    statements = [f"CREATE TABLE {_q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"]
-    for col in table.columns:
-        indexed = col.references or (col.name == "collection" and table.name != "records")
-        if indexed and col.name not in table.primary_key[:1]:
-            statements.append(
-                f"CREATE INDEX {_q(f'idx_{table.name}_{col.name}')} ON {_q(table.name)}({_q(col.name)})"
-            )
-    return statements
-
-
-def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
-    import sqlite3
-
-    tables = sqlite_tables(catalog)
-    con: sqlite3.Connection = sqlite3.connect(path)
-    try:
-        with con:
-            for table in tables:
-                for statement in _create(table):
-                    con.execute(statement)
-                if table.rows:
-                    marks = ", ".join("?" for _ in table.columns)
-                    con.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", table.rows)
-        _check_foreign_keys(con)
-    finally:
-        con.close()
-    return [t.name for t in tables]
-
-
-def _check_foreign_keys(con: sqlite3.Connection) -> None:
-    broken = con.execute("PRAGMA foreign_key_check").fetchall()
-    if broken:  # pragma: no cover - a validated catalogue has no dangling references
-        raise RuntimeError(f"export has dangling references: {broken[:3]}")

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bali_corruption_cli import __version__, explore, layout, report_select
+from bali_corruption_cli import cite as citing
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import UsageError
 
@@ -224,7 +225,7 @@ def _references(cat: Catalog, views: Sequence[dict[str, Any]]) -> list[dict[str,
             cited_by.setdefault(s["id"], {}).setdefault((view["id"], s["at"]), entry)
     out = []
     for source in cat.records("sources"):
-        (apa,) = explore.cite(cat, source["id"], "apa")[:1] or [{"citation": source["title"]}]
+        (apa,) = citing.cite(cat, source["id"], "apa")[:1] or [{"citation": source["title"]}]
         text = str(apa["citation"])
         url = safe_url(source.get("url"))
         if url and text.endswith(url):

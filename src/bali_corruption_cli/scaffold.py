@@ -36,7 +36,7 @@ class Field:
 
 def fields(collection: str) -> list[Field]:
     """The keys of a collection's records, in the model's order."""
-    from bali_corruption_cli.maintain import _resolve, schema_for
+    from bali_corruption_cli.schemas import _resolve, schema_for
 
     schema = schema_for(collection)
     defs = schema.get("$defs", {})

@@ -270,10 +270,10 @@ def cite(
       bcc cite border-officer-screening-guidelines
       bcc cite regional-conference-2023 --style bibtex >> refs.bib
     """
-    from bali_corruption_cli import explore
+    from bali_corruption_cli import cite as citing
 
-    chosen = query.plain_choices("style", explore.CITE_STYLES).resolve(style)
-    cites = explore.cite(_catalog(ctx), record_id, chosen)
+    chosen = query.plain_choices("style", citing.CITE_STYLES).resolve(style)
+    cites = citing.cite(_catalog(ctx), record_id, chosen)
     if as_json:
         render.write(render.records_as(cites, OutputFormat.json, ["source", "at", "style", "citation"]))
         return
