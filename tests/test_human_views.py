@@ -401,3 +401,18 @@ def test_readme_shows_a_real_80_column_table() -> None:
     table = block.split("\nNot shown:", 1)[0].rstrip("\n") + "\n"
     assert table == run("events", "--country", "Thailand", env={"COLUMNS": "80"}).out
     assert max(len(line) for line in block.splitlines()) <= 80
+
+
+def test_tables_mark_editorial_values_with_a_legend() -> None:
+    records = json.loads(run("practices", "--json").out)
+    out = run("practices", "--layout", "records", "--fields", "id,stages,sectors", env={"COLUMNS": "200"}).out
+    blocks = {b.splitlines()[0].split()[-1]: b for b in out.split("\n\n") if b.startswith("id:")}
+    for record in records:
+        for field in ("stages", "sectors"):
+            (line,) = [x for x in blocks[record["id"]].splitlines() if x.startswith(f"{field}:")]
+            editorial = record["basis"].get(field, {}).get("basis") == "editorial" and record[field]
+            assert line.endswith("[E]") == bool(editorial), (record["id"], field, line)
+    assert "[E] editorial: our classification, not a source's" in out
+    assert "[E]" not in run("practices", "--json").out  # machine output keeps the data alone
+    sourced_only = run("practices", "--fields", "id,title", env={"COLUMNS": "200"}).out
+    assert "[E]" not in sourced_only  # no mark, no legend

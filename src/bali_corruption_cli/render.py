@@ -250,6 +250,7 @@ def emit_records(
     collection: str,
     hidden: Sequence[str] = (),
     document: bool = False,
+    legend: str = "",
 ) -> None:
     """Write records to stdout: a table for people, or a machine format.
 
@@ -267,13 +268,13 @@ def emit_records(
     if not records:
         note(f"no {collection} match")
         return
-    from bali_corruption_cli import screen
+    from bali_corruption_cli import screen, tables
 
     noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
     lines = human_records(records, columns, f"{len(records)} {noun}", screen.width(document))
+    if legend:  # what a mark in the table means: on a terminal and in files alike
+        lines += ["", *tables.wrap(legend, screen.width(), prose=True)]
     if hidden and screen.on_terminal():
-        from bali_corruption_cli import tables
-
         style = screen.style()
         hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"
         lines += ["", *(style.dim(line) for line in tables.wrap(hint, screen.width(), prose=False))]

@@ -36,6 +36,7 @@ def records(
     valid = catalog.fields[collection]
     if wide and wanted:
         raise UsageError("--wide shows every field; --fields chooses some: use one")
+    bases = [r.get("basis") or {} for r in records] if chosen == OutputFormat.table else []
     records = query.select_fields(records, wanted, valid)
     hidden: Sequence[str] = ()
     if wanted:
@@ -50,7 +51,23 @@ def records(
             hidden = [name for name in hidden if name not in ("start_date", "end_date", "month_day")]
     else:
         columns = valid
-    render.emit_records(records, chosen, columns, collection, hidden=hidden)
+    legend = ""
+    if any(b.get(c, {}).get("basis") == "editorial" for b in bases for c in columns):
+        records = [_marked(r, b, columns) for r, b in zip(records, bases, strict=True)]
+        legend = f"{EDITORIAL_MARK} editorial: our classification, not a source's (bcc show ID --evidence)"
+    render.emit_records(records, chosen, columns, collection, hidden=hidden, legend=legend)
+
+
+# In tables for people, a value that is our classification, not a source's, is marked.
+EDITORIAL_MARK = "[E]"
+
+
+def _marked(record: "Record", basis: dict[str, Any], columns: Sequence[str]) -> "Record":
+    marked = dict(record)
+    for column in columns:
+        if (basis.get(column) or {}).get("basis") == "editorial" and record.get(column) not in (None, [], ""):
+            marked[column] = f"{render.cell(record.get(column))} {EDITORIAL_MARK}"
+    return marked
 
 
 def from_cache(
