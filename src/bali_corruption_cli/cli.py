@@ -222,7 +222,7 @@ def _catalog(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
 
     obj = ctx.find_root().obj or {}
-    loaded = catalog.load(obj.get("data_dir"), obj.get("overlays") or ())
+    loaded = catalog.load(obj.get("data_dir"), obj.get("overlays") or (), progress=render.slow_work)
     _loaded[:] = [loaded]
     return loaded
 
@@ -272,7 +272,7 @@ def _load_for_completion(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
 
     root = ctx.find_root().params
-    return catalog.load(root.get("data_dir"), root.get("overlays") or ())
+    return catalog.load(root.get("data_dir"), root.get("overlays") or (), progress=render.slow_work)
 
 
 def _field_names(ctx: typer.Context) -> list[str]:
