@@ -90,7 +90,7 @@ def _plain_events(
 ) -> tuple[list[Any], list[int]]:
     """A block sequence's items, built straight from libyaml's events, and their lines.
 
-    The data is what PyYAML's full loader builds (`_check_shape` + the strict
+    The data is what PyYAML's full loader builds (`reader._check_shape` + the strict
     constructor: tests/test_fast_reader.py holds them to it), for the plain cases
     only: untagged str, int, float, bool, null and dates, lists, and mappings with
     scalar keys.  Anything else raises _Slow (an anchor or alias, an explicit tag,
@@ -99,7 +99,7 @@ def _plain_events(
     the full loader, which reports any problem with its line.  Skipping PyYAML's
     node tree saves about a quarter of the reading time (no node, no resolver call
     for most strings).  Equal strings of up to 64 characters become one object
-    (``canon``, as `_share_strings` does); ``tags`` remembers the resolver's answer for
+    (``canon``, as `build._share_strings` does); ``tags`` remembers the resolver's answer for
     short plain scalars it must be asked about (keys such as "title", "themes").
     """
     import yaml
@@ -268,7 +268,7 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
         results[-1] = (records, [offset + line + 1 for line in item_lines])
         del data
     # Equal short strings were made one object as they were read (Pydantic keeps them):
-    # no _share_strings walk needed (it cost ~9 us a record).
+    # no build._share_strings walk needed (it cost ~9 us a record).
     return results
 
 

@@ -257,7 +257,7 @@ class _LazyBatch:
         self.file, self.part = f, part  # nothing copied until needed
 
     def batch(self) -> _File:
-        """The batch as a file of its own (see `_parts`): its line numbers are the file's."""
+        """The batch as a file of its own (see `build._parts`): its line numbers are the file's."""
         begin, end, lines_before, _count = self.part
         return _File(self.file.collection, self.file.path, b"\n" * lines_before + self.file.data[begin:end])
 
