@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bali_corruption_cli import catalog
+from bali_corruption_cli.catalog import files
 from conftest import DATA
 
 
@@ -32,7 +33,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> tuple[list[bool], list[int]]:
     """Record how files are read (contents or digest only) and how often the YAML is built."""
     reads: list[bool] = []
     builds: list[int] = []
-    real_read, real_build = catalog._read_data_file, catalog._build
+    real_read, real_build = files._read_data_file, catalog._build
 
     def read(path: Path, contents: bool = True) -> Any:
         reads.append(contents)
@@ -42,7 +43,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> tuple[list[bool], list[int]]:
         builds.append(1)
         return real_build(*args, **kwargs)
 
-    monkeypatch.setattr(catalog, "_read_data_file", read)
+    monkeypatch.setattr(files, "_read_data_file", read)
     monkeypatch.setattr(catalog, "_build", build)
     return reads, builds
 

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog
+from bali_corruption_cli.catalog import fast_reader, reader
 from bali_corruption_cli.errors import UsageError
 from conftest import Run
 from test_large_files import _catalogue
@@ -221,7 +222,7 @@ def _large(directory: Path, bad_at: int | None = None, count: int = 5000) -> int
 @pytest.fixture(autouse=True)
 def _small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """10 batches of 500 records: enough for every worker to get some (2 batches each at least)."""
-    monkeypatch.setattr(catalog, "BATCH_RECORDS", 500)
+    monkeypatch.setattr(fast_reader, "BATCH_RECORDS", 500)
 
 
 def _load(directory: Path, monkeypatch: pytest.MonkeyPatch, workers: str) -> catalog.Catalog:
@@ -230,7 +231,7 @@ def _load(directory: Path, monkeypatch: pytest.MonkeyPatch, workers: str) -> cat
     monkeypatch.setenv("BCC_WORKERS", workers)
     full_reads: list[str] = []
     forks: list[int] = []
-    real_parse, real_fork = catalog._parse, os.fork
+    real_parse, real_fork = reader._parse, os.fork
 
     def parse(f: Any) -> Any:
         full_reads.append(f.path.name)
@@ -241,13 +242,13 @@ def _load(directory: Path, monkeypatch: pytest.MonkeyPatch, workers: str) -> cat
         forks.append(pid)
         return pid
 
-    monkeypatch.setattr(catalog, "_parse", parse)
+    monkeypatch.setattr(reader, "_parse", parse)
     if hasattr(os, "fork"):
         monkeypatch.setattr(os, "fork", fork)
     try:
         loaded, problems = catalog.check(directory, cache=False)
     finally:
-        monkeypatch.setattr(catalog, "_parse", real_parse)
+        monkeypatch.setattr(reader, "_parse", real_parse)
         if hasattr(os, "fork"):
             monkeypatch.setattr(os, "fork", real_fork)
     assert loaded is not None and not [p for p in problems if p.severity == "error"], problems
@@ -291,14 +292,14 @@ def test_one_or_more_workers_read_the_same(large: Path, monkeypatch: pytest.Monk
 def test_a_worker_that_dies_is_redone(large: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = _load(large, monkeypatch, "1")
     parent = os.getpid()
-    real = catalog._read_batches
+    real = fast_reader._read_batches
 
     def dying(*args: Any) -> Any:
         if os.getpid() != parent:
             os._exit(9)  # e.g. killed for memory
         return real(*args)
 
-    monkeypatch.setattr(catalog, "_read_batches", dying)
+    monkeypatch.setattr(fast_reader, "_read_batches", dying)
     again = _load(large, monkeypatch, "2")
     assert again.collections == expected.collections and again.origins == expected.origins
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bali_corruption_cli import catalog
+from bali_corruption_cli.catalog import reader
 from conftest import DATA, Run
 
 RECORD = """
@@ -51,7 +51,7 @@ def test_problem_deep_in_a_large_file_has_its_exact_line(
 ) -> None:
     # With the cap on values per parse below this file's total (as a 100k-record
     # file is above the real cap), only batch-by-batch reading can find the problem.
-    monkeypatch.setattr(catalog, "MAX_NODES", 50_000)
+    monkeypatch.setattr(reader, "MAX_NODES", 50_000)
     directory, line = _catalogue(tmp_path, bad_at=2900)
     run = bcc("validate", str(directory))
     assert run.exit_code == 3
@@ -65,7 +65,7 @@ def test_every_problem_in_a_large_file_in_one_pass(
 ) -> None:
     """A typo, an unknown reference and a duplicate id in different batches: each at its exact
     line, and the file is never parsed whole (the node cap below its size proves it)."""
-    monkeypatch.setattr(catalog, "MAX_NODES", 50_000)
+    monkeypatch.setattr(reader, "MAX_NODES", 50_000)
     directory, typo_line = _catalogue(tmp_path, bad_at=100)
     practices = directory / "practices.yaml"
     text = practices.read_text(encoding="utf-8")

@@ -20,8 +20,14 @@ import pytest
 HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "pycountry", "jinja2", "markupsafe")
 # bcc's own loader: not needed until a command loads the catalogue (--help: ~5 ms less).
 LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.cache")
+# The catalogue's readers (YAML, libyaml events, build, checks): only a cache miss needs them.
+READERS = tuple(
+    f"bali_corruption_cli.catalog.{name}"
+    for name in ("reader", "fast_reader", "build", "integrity", "interrupts")
+)
 
-PROBE = """
+PROBE = (
+    """
 import json, sys
 out, args = sys.argv[1], json.loads(sys.argv[2])
 code = None
@@ -35,9 +41,13 @@ else:
         code = exc.code
 heavy = sorted({name.split(".")[0] for name in sys.modules} & set(HEAVY))
 loader = sorted(set(sys.modules) & set(LOADER))
+readers = sorted(set(sys.modules) & set(READERS))
 with open(out, "w") as fh:
-    json.dump({"code": code, "heavy": heavy, "loader": loader}, fh)
-""".replace("HEAVY", repr(HEAVY)).replace("LOADER", repr(LOADER))
+    json.dump({"code": code, "heavy": heavy, "loader": loader, "readers": readers}, fh)
+""".replace("HEAVY", repr(HEAVY))
+    .replace("LOADER", repr(LOADER))
+    .replace("READERS", repr(READERS))
+)
 
 QUERY = ["practices", "--sector", "private"]
 
@@ -91,6 +101,7 @@ def test_warm_json_query_imports_no_heavy_library(tmp_path: Path, cache: Path) -
     records = json.loads(out)
     assert records and all("private" in r["sectors"] for r in records)
     assert result["heavy"] == []
+    assert result["readers"] == []
 
 
 def test_warm_table_query_imports_no_heavy_library(tmp_path: Path, cache: Path) -> None:
@@ -108,6 +119,7 @@ def test_cold_query_does_import_pydantic(tmp_path: Path, cache: Path) -> None:
     assert "pydantic" in result["heavy"]
     assert "yaml" in result["heavy"]
     assert result["loader"] == sorted(LOADER)
+    assert result["readers"] == sorted(READERS)
 
 
 def test_warm_country_query_in_the_catalogue_imports_no_iso_list(tmp_path: Path, cache: Path) -> None:

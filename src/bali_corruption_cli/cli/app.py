@@ -221,7 +221,7 @@ def _catalog(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
 
     obj = ctx.find_root().obj or {}
-    loaded = catalog.load(obj.get("data_dir"), obj.get("overlays") or ())
+    loaded = catalog.load(obj.get("data_dir"), obj.get("overlays") or (), progress=render.slow_work)
     _loaded[:] = [loaded]
     return loaded
 

@@ -82,7 +82,7 @@ def validate(
     obj = _root(ctx)
     base = directory if directory is not None else catalog.active_data_dir(obj.get("data_dir"))
     overlays: list[Path] = list(obj.get("overlays") or ())
-    _cat, problems = catalog.check(base, overlays, cache=False)
+    _cat, problems = catalog.check(base, overlays, cache=False, progress=render.slow_work)
     problems = sorted(problems, key=lambda p: (p.file, p.line is None, p.line or 0, p.column or 0))
     render.problems(problems, as_json)
     errors = sum(p.severity == "error" for p in problems)
@@ -369,7 +369,7 @@ def new(
     try:
         swap = {target.resolve(): copy}
         dirs = [swap.get(p.resolve(), p) for p in (base, *overlays)]
-        _cat, problems = catalog.check(dirs[0], dirs[1:], cache=False)
+        _cat, problems = catalog.check(dirs[0], dirs[1:], cache=False, progress=render.slow_work)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     errors = [p for p in problems if p.severity == "error"]

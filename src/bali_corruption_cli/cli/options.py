@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bali_corruption_cli import filters, vocab
+from bali_corruption_cli import filters, render, vocab
 from bali_corruption_cli.render import DocumentFormat, OutputFormat
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _load_for_completion(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
 
     root = ctx.find_root().params
-    return catalog.load(root.get("data_dir"), root.get("overlays") or ())
+    return catalog.load(root.get("data_dir"), root.get("overlays") or (), progress=render.slow_work)
 
 
 def _field_names(ctx: typer.Context) -> list[str]:

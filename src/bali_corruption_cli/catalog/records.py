@@ -1,0 +1,97 @@
+"""The Catalog type: validated records by collection, decoded from the cache when first asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from bali_corruption_cli import cache
+from bali_corruption_cli.catalog.problems import Problem
+from bali_corruption_cli.errors import DataError
+
+Record = dict[str, Any]
+
+
+class Catalog:
+    """Validated records by collection, with where each record was read (``origins``:
+    filled when the YAML is read; a catalogue from the cache has none).
+
+    From the cache, a collection is decoded when first asked for (`records`,
+    `collections`), and `select_json` may answer without decoding any record.
+    Should the cache file prove corrupt then, the catalogue is rebuilt from the YAML.
+    """
+
+    def __init__(
+        self,
+        collections: dict[str, list[Record]],
+        fields: dict[str, list[str]],
+        origins: dict[str, tuple[str, int | None]] | None = None,
+        warnings: list[Problem] | None = None,
+        *,
+        reader: cache.Reader | None = None,
+        rebuild: Callable[[], Catalog] | None = None,
+    ) -> None:
+        self._collections = collections
+        self.fields = fields
+        self.origins = origins if origins is not None else {}
+        self.warnings = warnings if warnings is not None else []
+        self._index: dict[str, tuple[str, Record]] | None = None
+        self._reader = reader
+        self._rebuild = rebuild
+
+    def _adopt_rebuilt(self) -> None:
+        """The cache file broke while being read: take the catalogue from the YAML."""
+        self._reader = None
+        if self._rebuild is None:
+            raise DataError("the catalogue's cache is unreadable; delete it and try again")
+        fresh = self._rebuild()
+        self._collections, self.fields = fresh.collections, fresh.fields
+        self.origins, self.warnings = fresh.origins, fresh.warnings
+
+    def records(self, collection: str) -> list[Record]:
+        reader = self._reader
+        if reader is not None and collection not in self._collections and collection in reader.sections:
+            import gc
+
+            try:
+                self._collections[collection] = reader.records(collection)
+                gc.freeze()  # they live until exit: later collections need not walk them
+            except cache.Corrupt:
+                self._adopt_rebuilt()
+        return self._collections.get(collection, [])
+
+    @property
+    def collections(self) -> dict[str, list[Record]]:
+        reader = self._reader
+        if reader is not None:
+            for name in reader.names:
+                self.records(name)
+            if self._reader is not None:  # not rebuilt meanwhile: the file's order
+                self._collections = {name: self._collections[name] for name in reader.names}
+                self._reader = None
+        return self._collections
+
+    def select_json(self, collection: str, conditions: dict[str, set[str]]) -> list[bytes] | None:
+        """Each record meeting the conditions as orjson would write it, straight from the
+        cache (see `cache.Reader.select_json`); None when that cannot be done."""
+        if self._reader is None or collection in self._collections:
+            return None
+        try:
+            return self._reader.select_json(collection, conditions)
+        except cache.Corrupt:
+            self._adopt_rebuilt()
+            return None
+
+    @property
+    def index(self) -> dict[str, tuple[str, Record]]:
+        if self._index is None:
+            self._index = {rec["id"]: (name, rec) for name, recs in self.collections.items() for rec in recs}
+        return self._index
+
+    def get(self, record_id: str) -> tuple[str, Record] | None:
+        return self.index.get(record_id)
+
+    def all_records(self) -> Iterator[tuple[str, Record]]:
+        for name, recs in self.collections.items():
+            for rec in recs:
+                yield name, rec
