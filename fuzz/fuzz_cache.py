@@ -24,7 +24,6 @@ import shutil
 import sys
 import tempfile
 import time
-import traceback
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 CRASHES = HERE / "crashes"
 SCRATCH = Path(tempfile.mkdtemp(prefix="bcc-fuzz-cache-"))
 os.environ["BCC_CACHE_DIR"] = str(SCRATCH / "cache")
+
+from rounds import note_failure, run_rounds  # noqa: E402 - fuzz/rounds.py, beside this file
 
 from bali_corruption_cli import cache, catalog  # noqa: E402
 
@@ -184,23 +185,16 @@ def hypothesis_fuzz(seconds: float) -> int:
         try:
             check_entry(blob[1:], crafted=blob[:1] == b"C")
         except BaseException as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            failing[f"{type(exc).__name__}@{frame.filename}:{frame.lineno}"] = blob
+            note_failure(failing, exc, blob)
             raise
 
-    stop = time.monotonic() + seconds
-    rounds = 0
-    while time.monotonic() < stop:
-        try:
-            fuzz()
-        except Exception as exc:
-            print("".join(traceback.format_exception(exc)))
-            for where, blob in failing.items():
-                print(f"FAIL {where}: input saved to {save_crash(blob)}")
-            return 1
-        rounds += 1
-    print(f"fuzzed the cache reader: {rounds * 100} entries in {seconds:.0f} s, no failure")
-    return 0
+    return run_rounds(
+        fuzz,
+        failing,
+        save_crash,
+        seconds,
+        lambda rounds: f"fuzzed the cache reader: {rounds * 100} entries in {seconds:.0f} s, no failure",
+    )
 
 
 def main() -> int:

@@ -26,11 +26,12 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("BCC_CACHE_DIR", "")  # the loader never needs a cache here
+
+from rounds import note_failure, run_rounds  # fuzz/rounds.py, beside this file
 
 from bali_corruption_cli import catalog, layout
 
@@ -196,23 +197,16 @@ def hypothesis_fuzz(seeds: list[tuple[str, bytes]], seconds: float) -> int:
         try:
             check_one(*case)
         except BaseException as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            failing[f"{type(exc).__name__}@{frame.filename}:{frame.lineno}"] = case  # shrinking: smaller
+            note_failure(failing, exc, case)  # shrinking: the smallest input of each failure
             raise
 
-    stop = time.monotonic() + seconds
-    rounds = 0
-    while time.monotonic() < stop:
-        try:
-            fuzz()
-        except Exception as exc:
-            print("".join(traceback.format_exception(exc)))
-            for where, case in failing.items():
-                print(f"FAIL {where}: input saved to {save_crash(*case)}")
-            return 1
-        rounds += 1
-    print(f"fuzzed the loader: {rounds * 300} inputs in {seconds:.0f} s, no failure")
-    return 0
+    return run_rounds(
+        fuzz,
+        failing,
+        lambda case: save_crash(*case),
+        seconds,
+        lambda rounds: f"fuzzed the loader: {rounds * 300} inputs in {seconds:.0f} s, no failure",
+    )
 
 
 # ---------------------------------------------------------------- Atheris

@@ -91,3 +91,17 @@ class Page(HTMLParser):
 
     def attrs(self, tag: str) -> list[dict[str, Any]]:
         return [a for t, a in self.tags if t == tag]
+
+
+# Every collection, in the order the report lists them.
+COLLECTIONS = (
+    "sources",
+    "countries",
+    "stakeholders",
+    "events",
+    "stages",
+    "practices",
+    "recommendations",
+    "quotes",
+    "findings",
+)

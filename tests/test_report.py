@@ -20,18 +20,14 @@ from hypothesis import strategies as st
 
 from bali_corruption_cli import __version__
 from conftest import Run
-from conftest_report import HOSTILE_SUMMARY, HOSTILE_TITLE, HOSTILE_URL, PWNED, Page, hostile_overlay
-
-COLLECTIONS = (
-    "sources",
-    "countries",
-    "stakeholders",
-    "events",
-    "stages",
-    "practices",
-    "recommendations",
-    "quotes",
-    "findings",
+from conftest_report import (
+    COLLECTIONS,
+    HOSTILE_SUMMARY,
+    HOSTILE_TITLE,
+    HOSTILE_URL,
+    PWNED,
+    Page,
+    hostile_overlay,
 )
 
 

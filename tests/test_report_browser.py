@@ -19,21 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bali_corruption_cli.cli import app
-from conftest_report import HOSTILE_TITLE, PWNED, hostile_overlay
+from conftest_report import COLLECTIONS, HOSTILE_TITLE, PWNED, hostile_overlay
 
 pytestmark = pytest.mark.browser
-
-COLLECTIONS = (
-    "sources",
-    "countries",
-    "stakeholders",
-    "events",
-    "stages",
-    "practices",
-    "recommendations",
-    "quotes",
-    "findings",
-)
 
 
 def _find(names: tuple[str, ...], env: str) -> str | None:

@@ -35,6 +35,7 @@ _SCHEMA_MODULES = (
     "cache.py",
     "derived.py",
     "overlay.py",
+    "yaml12.py",
 )
 
 

@@ -94,6 +94,28 @@ def from_cache(
     return True
 
 
+def rows(
+    found: "list[dict[str, Any]]",
+    valid: Sequence[str],
+    fmt: OutputFormat | None,
+    as_json: bool,
+    fields: str | None,
+    noun: str,
+) -> bool:
+    """Rows that are not records of one collection (search hits, the timeline) in a machine
+    format, or as a table of the chosen --fields; False when the command's own view is wanted."""
+    machine = machine_format(fmt, as_json)
+    if fields is None and machine is None:
+        return False
+    columns = query.parse_fields(fields) or list(valid)
+    found = query.select_fields(found, columns, valid)
+    if machine is not None:
+        render.write(render.records_as(found, machine, columns))
+    else:
+        render.emit_records(found, OutputFormat.table, columns, noun)
+    return True
+
+
 def machine_format(fmt: OutputFormat | DocumentFormat | None, as_json: bool) -> OutputFormat | None:
     """The machine format asked for, or None for the terminal view."""
     chosen = chosen_format(None if fmt is None else OutputFormat(fmt.value), as_json)

@@ -53,14 +53,7 @@ def search_command(
 
     cat = _catalog(ctx)
     hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types))][:limit]
-    machine = emit.machine_format(fmt, as_json)
-    if fields is not None or machine is not None:
-        columns = query.parse_fields(fields) or list(SEARCH_FIELDS)
-        hits = query.select_fields(hits, columns, SEARCH_FIELDS)
-        if machine is not None:
-            render.write(render.records_as(hits, machine, columns))
-        else:
-            render.emit_records(hits, OutputFormat.table, columns, "search results")
+    if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "search results"):
         return
     if not hits:
         render.note(f"nothing matches {text!r}")
@@ -232,14 +225,7 @@ def timeline(
     if search:
         events = [e for e in events if query.text_matches(e, search)]
     rows = explore.timeline(cat, events)
-    machine = emit.machine_format(fmt, as_json)
-    if fields is not None or machine is not None:
-        columns = query.parse_fields(fields) or list(TIMELINE_FIELDS)
-        rows = query.select_fields(rows, columns, TIMELINE_FIELDS)
-        if machine is not None:
-            render.write(render.records_as(rows, machine, columns))
-        else:
-            render.emit_records(rows, OutputFormat.table, columns, "events")
+    if emit.rows(rows, TIMELINE_FIELDS, fmt, as_json, fields, "events"):
         return
     if not rows and (any(given.values()) or search):  # filtered down to nothing
         render.note("no events match")
