@@ -416,3 +416,29 @@ def test_tables_mark_editorial_values_with_a_legend() -> None:
     assert "[E]" not in run("practices", "--json").out  # machine output keeps the data alone
     sourced_only = run("practices", "--fields", "id,title", env={"COLUMNS": "200"}).out
     assert "[E]" not in sourced_only  # no mark, no legend
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+@pytest.mark.parametrize("command", ["events", "stakeholders", "quotes", "practices", "sources"])
+def test_spare_width_goes_where_it_saves_lines(command: str, width: int) -> None:
+    """The planned table is never taller than with the spare width shared fairly, and every
+    column stays within the width."""
+    from bali_corruption_cli import tables
+
+    records = json.loads(run(command, "--json").out)
+    columns = list(COLLECTIONS[command][1])
+    rows = [[cell(query.event_date(r) if c == "date" else r.get(c)) for c in columns] for r in records]
+    measured = tables.measure(columns, rows)
+    fair, best = tables.plan(measured, width), tables.plan(measured, width, rows)
+    if fair is None:
+        assert best is None
+        return
+    assert best is not None and sum(best) + 2 * (len(columns) - 1) <= width
+
+    def height(widths: list[int]) -> int:
+        return sum(
+            max(len(tables.wrap(t, w, c.prose)) for t, w, c in zip(row, widths, measured, strict=True))
+            for row in rows
+        )
+
+    assert height(best) <= height(fair)

@@ -10,8 +10,7 @@ No I/O and no printing: values resolve through query.py's forgiving matchers.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bali_corruption_cli import vocab
 from bali_corruption_cli.errors import UsageError
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog, Record
 
 
-@dataclass(frozen=True)
-class Filter:
+class Filter(NamedTuple):
     """``--option`` keeps the records whose ``field`` holds one of the resolved values.
 
     ``values`` says where valid values come from: ``vocab:NAME`` (a fixed vocabulary),

@@ -294,7 +294,7 @@ def human_records(
     widths = None
     measured = tables.measure(columns, rows)
     if chosen != screen.Layout.records:
-        widths = tables.plan(measured, size)
+        widths = tables.plan(measured, size, rows)
         if widths is None and chosen == screen.Layout.table:
             widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
     as_table = [] if widths is None else list(tables.table_lines(measured, widths, rows, style))

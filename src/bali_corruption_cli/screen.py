@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import tables
+if TYPE_CHECKING:  # tables.py is imported when something is laid out, not for --help
+    from bali_corruption_cli import tables
 
 MIN_WIDTH = 20
 MAX_WIDTH = 1000
@@ -102,6 +103,7 @@ def colour() -> bool:
 
 
 def style() -> tables.Style:
+    from bali_corruption_cli import tables
     from bali_corruption_cli.text import _utf_capable
 
     color = colour()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Fields whose values are running text: they take the spare width and wrap.
 PROSE_FIELDS = frozenset(
@@ -125,8 +125,7 @@ def wrap(text: str, size: int | None, prose: bool, utf: bool = True) -> list[str
     return lines
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     name: str
     natural: int  # the widest line of any cell, or the header
     least: int  # the narrowest it can be with every unbreakable word whole
@@ -157,9 +156,12 @@ def measure(names: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Column]
     return columns
 
 
-def plan(columns: Sequence[Column], size: int | None) -> list[int] | None:
+def plan(columns: Sequence[Column], size: int | None, rows: Sequence[Sequence[str]] = ()) -> list[int] | None:
     """Column widths for a table ``size`` cells wide; None when it cannot fit with
-    every word whole (show records then).  ``size`` None: natural widths."""
+    every word whole (show records then).  ``size`` None: natural widths.
+
+    Given ``rows``, the spare width goes where it makes the table shortest (judged on
+    a sample of the rows); without them, or where no cell saves a line, it is shared fairly."""
     natural = [c.natural for c in columns]
     gaps = len(GAP) * (len(columns) - 1)
     if size is None or sum(natural) + gaps <= size:
@@ -168,42 +170,98 @@ def plan(columns: Sequence[Column], size: int | None) -> list[int] | None:
     spare = size - gaps - sum(widths)
     if spare < 0:
         return None
-    # Short columns grow towards their natural width and prose towards a readable one,
-    # in proportion to what each lacks; prose shares what is left.
+    fair = _fair(columns, list(widths), spare)
+    if not rows:
+        return fair
+    sample = list(rows[:: max(1, len(rows) // SAMPLE_ROWS)])[:SAMPLE_ROWS]
+    lines = _line_counts(columns, sample)
+    left = _shortest(columns, widths, spare, lines)
+    shortest = _fair(columns, widths, left)
+    return shortest if _height(columns, lines, shortest) <= _height(columns, lines, fair) else fair
+
+
+def _fair(columns: Sequence[Column], widths: list[int], spare: int) -> list[int]:
+    """Short columns grow towards their natural width and prose towards a readable one;
+    prose shares what is left."""
     spare = _share(columns, widths, spare, list(range(len(columns))), PROSE_COMFORT)
     _share(columns, widths, spare, [n for n, c in enumerate(columns) if c.prose], None)
     return widths
 
 
-def _share(
-    columns: Sequence[Column], widths: list[int], spare: int, among: list[int], cap: int | None
-) -> int:
-    """Give ``spare`` cells to the columns ``among``, in proportion to what each lacks of its
-    natural width (for prose: of ``cap``, when given); returns what is left."""
+SAMPLE_ROWS = 60
 
-    def goal(n: int) -> int:
-        if cap is None or not columns[n].prose:
-            return columns[n].natural
-        return min(columns[n].natural, max(cap, widths[n]))
 
-    wanting = [n for n in among if goal(n) > widths[n]]
-    while spare > 0 and wanting:
-        total = sum(goal(n) - widths[n] for n in wanting)
-        given = 0
-        for n in wanting:
-            share = max(1, spare * (goal(n) - widths[n]) // total)
-            share = min(share, goal(n) - widths[n], spare - given)
-            widths[n] += share
-            given += share
-        spare -= given
-        wanting = [n for n in wanting if goal(n) > widths[n]]
-        if given == 0:
-            break
+def _line_counts(columns: Sequence[Column], sample: Sequence[Sequence[str]]) -> list[list[list[int]]]:
+    """lines[n][w - least][r]: how many lines row r's cell of column n takes at width w."""
+    return [
+        [[len(wrap(row[n], w, c.prose)) for row in sample] for w in range(c.least, c.natural + 1)]
+        for n, c in enumerate(columns)
+    ]
+
+
+def _height(columns: Sequence[Column], lines: list[list[list[int]]], widths: Sequence[int]) -> int:
+    at = [lines[n][min(widths[n], c.natural) - c.least] for n, c in enumerate(columns)]
+    return sum(max(cell[r] for cell in at) for r in range(len(at[0]))) if at else 0
+
+
+def _shortest(columns: Sequence[Column], widths: list[int], spare: int, lines: list[list[list[int]]]) -> int:
+    """Hand out ``spare`` cells, each time to the column whose widening saves the most lines
+    per cell; returns the cells no widening could use."""
+    current = _height(columns, lines, widths)
+    while spare > 0:
+        best: tuple[float, int, int, int] | None = None  # (saved per cell, column, cells, new height)
+        for n, c in enumerate(columns):
+            for more in range(1, min(spare, c.natural - widths[n]) + 1):
+                trial = list(widths)
+                trial[n] += more
+                saved = current - _height(columns, lines, trial)
+                if saved > 0:
+                    if best is None or saved / more > best[0]:
+                        best = (saved / more, n, more, current - saved)
+                    break  # the least widening that saves a line: the next may only add to it
+        if best is None:
+            return spare
+        _, n, more, current = best
+        widths[n] += more
+        spare -= more
     return spare
 
 
-@dataclass(frozen=True)
-class Style:
+def _share(
+    columns: Sequence[Column], widths: list[int], spare: int, among: list[int], cap: int | None
+) -> int:
+    """Give ``spare`` cells to the columns ``among``, fairly: each gets an equal share, and a
+    column that needs less than its share (a short name) gets just what it needs, the rest
+    going to the others; a column wants its natural width (for prose: up to ``cap``, when
+    given).  Returns what is left."""
+
+    def lack(n: int) -> int:
+        goal = columns[n].natural
+        if cap is not None and columns[n].prose:
+            goal = min(goal, max(cap, widths[n]))
+        return goal - widths[n]
+
+    wanting = sorted((n for n in among if lack(n) > 0), key=lack)
+    while spare > 0 and wanting:
+        share = max(1, spare // len(wanting))
+        n = wanting[0]
+        given = min(lack(n), share, spare)
+        widths[n] += given
+        spare -= given
+        if lack(n) <= 0:
+            wanting.pop(0)
+        else:  # every column lacks at least a share: hand out one share each, round-robin
+            for m in wanting[1:]:
+                if spare <= 0:
+                    break
+                more = min(lack(m), share, spare)
+                widths[m] += more
+                spare -= more
+            wanting = sorted((m for m in wanting if lack(m) > 0), key=lack)
+    return spare
+
+
+class Style(NamedTuple):
     """ANSI styles, or none at all."""
 
     color: bool
