@@ -6,6 +6,7 @@ No I/O and no printing.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -67,24 +68,36 @@ def _token_score(token: str, words: Sequence[str], folded: str) -> float:
     if len(token) >= 3 and token in folded:
         return 0.8
     if len(token) >= 4:
-        best = 0.0
-        matcher = difflib.SequenceMatcher(a=token, autojunk=False)
-        for word in words:
-            if abs(len(word) - len(token)) > 2:
-                continue
-            matcher.set_seq2(word)
-            if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= 0.8:
-                best = max(best, ratio * 0.7)
-        return best
+        return max((_near(token, word) for word in words), default=0.0)
     return 0.0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _match(tokens: tuple[str, ...], phrase: str, raw: str) -> tuple[tuple[float, ...], bool]:
+    """Each token's score in one field's text, and whether the whole phrase is in it
+    (remembered: a large catalogue repeats the same texts in many records)."""
+    folded = vocab.fold(raw)
+    words = _WORD.findall(folded)
+    scores = tuple(_token_score(token, words, folded) for token in tokens)
+    return scores, len(tokens) > 1 and phrase in " ".join(words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _near(token: str, word: str) -> float:
+    """0.7 x the similarity of a near miss (at least 0.8), else 0; remembered, since a large
+    catalogue repeats the same words in thousands of records."""
+    if abs(len(word) - len(token)) > 2:
+        return 0.0
+    matcher = difflib.SequenceMatcher(a=token, b=word, autojunk=False)
+    if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio * 0.7 if ratio >= 0.8 else 0.0
 
 
 def search(catalog: Catalog, text: str, types: Sequence[str] = ()) -> list[Hit]:
     """Rank every record against ``text``; every word of the query must match somewhere."""
-    tokens = _WORD.findall(vocab.fold(text))
+    tokens = tuple(_WORD.findall(vocab.fold(text)))
     if not tokens:
         return []
     phrase = " ".join(tokens)
@@ -96,15 +109,13 @@ def search(catalog: Catalog, text: str, types: Sequence[str] = ()) -> list[Hit]:
         best_field: tuple[float, str, str] = (0.0, "", "")
         score = 0.0
         for key, weight, raw in _fields(collection, record):
-            folded = vocab.fold(raw)
-            words = _WORD.findall(folded)
+            scores, together = _match(tokens, phrase, raw)
             field_score = 0.0
-            for n, token in enumerate(tokens):
-                s = _token_score(token, words, folded)
+            for n, s in enumerate(scores):
                 if s:
                     best_per_token[n] = max(best_per_token[n], s)
                     field_score += s * weight
-            if len(tokens) > 1 and phrase in " ".join(words):
+            if together:
                 field_score *= 1.5
             score += field_score
             # the snippet shows the best match outside the title (the title is shown anyway)

@@ -133,9 +133,11 @@ _SPACES = re.compile(r"[\s_\-‐-―]+")
 
 def fold(text: str) -> str:
     """Fold ``text`` for matching: case, accents, dashes and runs of space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+    if not text.isascii():  # ASCII has no accents to strip (and most text is ASCII: no char loop)
+        text = unicodedata.normalize("NFKD", text)
+        if not text.isascii():
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text.casefold()).strip()
 
 
 def closest(value: str, choices: Iterable[str]) -> str | None:
