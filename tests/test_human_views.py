@@ -150,7 +150,7 @@ def expectations() -> dict[str, tuple[list[str], list[str]]]:
     return {name: make() for name, (_, make) in VIEWS.items()}
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", [20, *WIDTHS, 500])
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_piped_views_keep_every_word(view: str, width: int, expectations: dict[str, Any]) -> None:
     result = run(*VIEWS[view][0], env={"COLUMNS": str(width)})
