@@ -20,10 +20,15 @@ if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
 
 
+# One encoder for every cell: json.dumps(..., ensure_ascii=False) builds a new one each call
+# (100,000 records: ~1.7 million cells). Same text as json.dumps.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _text(value: Any) -> Any:
     """A cell: scalars as they are, lists and mappings as JSON text."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+    if type(value) in (list, dict):
+        return _ENCODE(value)
     return value
 
 
@@ -208,13 +213,21 @@ def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
     tables = sqlite_tables(catalog)
     con: sqlite3.Connection = sqlite3.connect(path)
     try:
+        # A temporary file renamed into place when whole: no journal is needed while it is built.
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
         with con:
             for table in tables:
-                for statement in _create(table):
-                    con.execute(statement)
+                statements = _create(table)
+                indexes = [s for s in statements if s.startswith("CREATE INDEX")]
+                for statement in statements:
+                    if statement not in indexes:
+                        con.execute(statement)
                 if table.rows:
                     marks = ", ".join("?" for _ in table.columns)
                     con.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", table.rows)
+                for statement in indexes:  # indexes built once the rows are in: faster
+                    con.execute(statement)
         _check_foreign_keys(con)
     finally:
         con.close()
