@@ -66,18 +66,6 @@ def safe_url(url: Any) -> str | None:
     return url
 
 
-def catalogue_hash(data_dir: Path | None, overlays: Sequence[Path]) -> str:
-    """SHA-256 over the digests the cache keys each data file by (collection, size, digest),
-    in order: the same data gives the same hash on any machine and in any folder."""
-    from bali_corruption_cli import catalog
-
-    files, _problems = catalog._read_files([catalog.active_data_dir(data_dir), *overlays], contents=False)
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f"{f.collection}\0{f.size}\0{f.digest}\n".encode())
-    return digest.hexdigest()
-
-
 def generated_at() -> dt.datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -22,6 +22,7 @@ from bali_corruption_cli.catalog.files import MAX_FILE_BYTES as MAX_FILE_BYTES
 from bali_corruption_cli.catalog.files import _File as _File
 from bali_corruption_cli.catalog.files import _read_data_file as _read_data_file
 from bali_corruption_cli.catalog.files import _read_files as _read_files
+from bali_corruption_cli.catalog.files import data_digest as data_digest
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.catalog.records import Catalog
 from bali_corruption_cli.catalog.records import Record as Record
@@ -195,6 +196,7 @@ def check(
         lambda: _valid(*_from_yaml(dirs, overlays, where, progress)),  # should a section prove corrupt
     )
     if cached is not None:
+        cached.data_digest = data_digest(files)
         return cached, [*cached.warnings, *_empty_overlays(overlays, files)]
     return _from_yaml(dirs, overlays, where, progress)
 
@@ -224,6 +226,8 @@ def _from_yaml(
     # A big catalogue takes seconds to validate: the caller may say so (on a terminal).
     with progress("reading and checking the catalogue (later runs use a cache)"), _interrupts():
         catalog, problems = _build(files)
+        if catalog is not None:
+            catalog.data_digest = data_digest(files)
         del files  # the YAML bytes (50 MB for 100k practices) need not outlive the build
         if catalog is not None and cache_path is not None:
             _write_cache(cache_path, catalog)

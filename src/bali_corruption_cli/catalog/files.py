@@ -98,6 +98,17 @@ def _read_data_file(path: Path, contents: bool = True) -> tuple[bytes, int, str]
         os.close(fd)
 
 
+def data_digest(files: Sequence[_File]) -> str:
+    """SHA-256 over each data file's (collection, size, digest), in order: the same data
+    gives the same value on any machine and in any folder (the report prints it)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.collection}\0{f.size}\0{f.digest}\n".encode())
+    return digest.hexdigest()
+
+
 def _read_files(dirs: Sequence[Path], contents: bool = True) -> tuple[list[_File], list[Problem]]:
     files: list[_File] = []
     problems: list[Problem] = []

@@ -38,6 +38,7 @@ class Catalog:
         self._index: dict[str, tuple[str, Record]] | None = None
         self._reader = reader
         self._rebuild = rebuild
+        self.data_digest = ""  # of the files it was loaded from (`files.data_digest`), set by check()
 
     def _adopt_rebuilt(self) -> None:
         """The cache file broke while being read: take the catalogue from the YAML."""

@@ -68,9 +68,7 @@ def report(
     }
     scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
     scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
-    obj = ctx.find_root().obj or {}
-    digest = html_report.catalogue_hash(obj.get("data_dir"), obj.get("overlays") or ())
-    data = html_report.page(cat, conditions, search or (), scope, digest)
+    data = html_report.page(cat, conditions, search or (), scope, cat.data_digest)
     text = html_report.html(data)
     if target is None:
         buffer = getattr(sys.stdout, "buffer", None)
