@@ -95,14 +95,31 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
 }
 
 
+def kinds() -> dict[str, tuple[str, ...]]:
+    """Each collection's ``--kind`` vocabulary."""
+    return {
+        c: VOCABULARIES[f.values.split(":")[1]] for c, fs in FILTERS.items() for f in fs if f.option == "kind"
+    }
+
+
+# ``--kind`` where any collection's kind may be meant (``count``, ``report``): every vocabulary.
+VOCABULARIES["all-kinds"] = tuple(dict.fromkeys(k for vocabulary in kinds().values() for k in vocabulary))
+ANY_KIND = Filter("kind", "kind", "vocab:all-kinds", "Kind of record, e.g. national-roundtable, person.", "K")
+
+
 def options() -> dict[str, Filter]:
-    """Every option name once (the first declaration of it), for commands that filter any
-    collection (``count``): its help says which collections take it."""
-    seen: dict[str, Filter] = {}
+    """Every option name once, for commands that filter any collection (``count``): the first
+    declaration of each, but ``--kind``, which takes every collection's kinds."""
+    seen: dict[str, Filter] = {"kind": ANY_KIND}
     for declared in FILTERS.values():
         for f in declared:
             seen.setdefault(f.option, f)
     return seen
+
+
+def fields_of(option: str) -> dict[str, str]:
+    """collection -> the field ``--option`` tests in it."""
+    return {c: f.field for c, fs in FILTERS.items() for f in fs if f.option == option}
 
 
 def collections_taking(option: str) -> list[str]:

@@ -13,28 +13,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from bali_corruption_cli import layout, query, vocab
+from bali_corruption_cli import filters, layout, query, vocab
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog, Record
 
-# filter -> collection -> the field it matches
+# filter -> collection -> the field it matches: the list commands' (filters.py), and the
+# chain's own stages and the countries' names as context.
 FILTER_FIELDS: dict[str, dict[str, str]] = {
-    "country": {"events": "country", "stakeholders": "country", "countries": "name"},
-    "sector": {"practices": "sectors", "stakeholders": "sector"},
-    "theme": {"practices": "themes", "recommendations": "themes"},
-    "stage": {"practices": "stages", "findings": "stages", "stages": "id"},
+    "country": {**filters.fields_of("country"), "countries": "name"},
+    "sector": filters.fields_of("sector"),
+    "theme": filters.fields_of("theme"),
+    "stage": {**filters.fields_of("stage"), "stages": "id"},
 }
 
 # The vocabulary of ``kind`` in each collection that has one.
-KINDS: dict[str, tuple[str, ...]] = {
-    "events": vocab.EVENT_KINDS,
-    "stakeholders": vocab.STAKEHOLDER_KINDS,
-    "recommendations": vocab.RECOMMENDATION_KINDS,
-    "quotes": vocab.QUOTE_KINDS,
-    "sources": vocab.SOURCE_KINDS,
-    "countries": vocab.COUNTRY_KINDS,
-}
+KINDS: dict[str, tuple[str, ...]] = filters.kinds()
 
 # Shown whole, or as far as kept records use them, when no filter applies to them.
 _CONTEXT = ("stages", "countries", "sources")

@@ -141,44 +141,6 @@ def _completer(values: Any) -> Any:
     return complete
 
 
-def _static(choices: Sequence[str]) -> Any:
-    return lambda _cat: list(choices)
-
-
-def _from_catalog(collection: str, field: str = "id") -> Any:
-    def values(cat: "Catalog") -> list[str]:
-        return sorted(str(r[field]) for r in cat.records(collection))
-
-    values.needs_catalog = True  # type: ignore[attr-defined]
-    return values
-
-
-def _countries(cat: "Catalog") -> list[str]:
-    """The catalogue's countries and regions, then every other ISO 3166-1 country."""
-    from bali_corruption_cli import names
-
-    own = [str(r["name"]) for r in cat.records("countries")]
-    known = {vocab.fold(n) for n in own}
-    return sorted(own) + [n for n in names.iso_country_names() if vocab.fold(n) not in known]
-
-
-_countries.needs_catalog = True  # type: ignore[attr-defined]
-
-# Every kind of every collection (count --kind: which apply depends on the collection).
-_ALL_KINDS = tuple(
-    dict.fromkeys(
-        (
-            *vocab.EVENT_KINDS,
-            *vocab.STAKEHOLDER_KINDS,
-            *vocab.RECOMMENDATION_KINDS,
-            *vocab.SOURCE_KINDS,
-            *vocab.QUOTE_KINDS,
-            *vocab.COUNTRY_KINDS,
-        )
-    )
-)
-
-
 def _filter_values(f: filters.Filter) -> Any:
     def values(cat: "Catalog | None") -> list[str]:
         return filters.completion_values(f, cat)

@@ -8,7 +8,7 @@ import typer
 
 from bali_corruption_cli import filters, render
 from bali_corruption_cli.cli.app import _catalog, app
-from bali_corruption_cli.cli.options import _ALL_KINDS, SearchOpt, _completer, _static, filter_options
+from bali_corruption_cli.cli.options import SearchOpt, filter_options
 
 # The report's filters: those of the list commands (its --kind takes any collection's kinds).
 _REPORT_FILTERS = [
@@ -16,6 +16,7 @@ _REPORT_FILTERS = [
     filters.find("practices", "sector"),
     filters.find("practices", "theme"),
     filters.find("findings", "stage"),
+    filters.ANY_KIND,  # resolved across collections by report_select.kind_choices
 ]
 
 
@@ -32,15 +33,6 @@ def report(
         ),
     ] = "bcc-report.html",
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")] = False,
-    kind: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kind",
-            help="Kind of any record, e.g. national-roundtable, person. Repeat for OR.",
-            metavar="K",
-            autocompletion=_completer(_static(_ALL_KINDS)),
-        ),
-    ] = None,
     search: SearchOpt = None,
     **given: Any,
 ) -> None:
@@ -63,8 +55,8 @@ def report(
         html_report.check_target(target, force)
     cat = _catalog(ctx)
     conditions = {
-        **{f.option: filters.resolve(cat, "", f, given.get(f.option) or ()) for f in _REPORT_FILTERS},
-        "kind": report_select.kind_choices().resolve_all(kind),
+        **{f.option: filters.resolve(cat, "", f, given.get(f.option) or ()) for f in _REPORT_FILTERS[:-1]},
+        "kind": report_select.kind_choices().resolve_all(given.get("kind") or ()),
     }
     scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
     scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
