@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from bali_corruption_cli import evidence, layout, names, vocab
+from bali_corruption_cli import evidence, layout, names, query, vocab
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import NotFound, UsageError
 from bali_corruption_cli.search import Hit, match_spans, resolve_types, search, snippet
@@ -166,14 +166,7 @@ def timeline(catalog: Catalog, events: Sequence[Record] | None = None) -> list[d
     undated.sort(key=lambda e: (e["month_day"] is None, e["month_day"] or "", e["id"]))
     rows = []
     for event in [*dated, *undated]:
-        if event["start_date"]:
-            when = event["start_date"]
-            if event["end_date"] and event["end_date"] != event["start_date"]:
-                when += f" to {event['end_date']}"
-        elif event["month_day"]:
-            when = f"{event['month_day']} (year unknown)"
-        else:
-            when = "undated"
+        when = query.event_date(event) or "undated"
         rows.append(
             {
                 "id": event["id"],

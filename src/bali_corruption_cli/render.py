@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import layout
+from bali_corruption_cli import layout, query
 
 # Re-exported: render is the face of the output layer.
 from bali_corruption_cli.formats import (
@@ -320,7 +320,7 @@ def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "country": r["country"],
             "city": r["city"] or "unknown",
-            "date": r["start_date"] or (f"{r['month_day']} (year unknown)" if r["month_day"] else "unknown"),
+            "date": query.event_date(r) or "unknown",
             "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
         }
         for r in series["roundtables"]

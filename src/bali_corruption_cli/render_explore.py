@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from bali_corruption_cli import layout, screen, tables
+from bali_corruption_cli import layout, query, screen, tables
 from bali_corruption_cli.render import _shown, _utf_capable, cell, human_records, roundtable_rows
 
 
@@ -132,9 +132,7 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
     conf = fig["conference"]
     if conf:
         lines += [style.bold(line) for line in _para(conf["title"], size)]
-        when = conf["start_date"] or "date unknown"
-        if conf["end_date"] and conf["end_date"] != conf["start_date"]:
-            when += f" to {conf['end_date']}"
+        when = query.event_date(conf) or "date unknown"
         lines += _para(f"{when}, {conf['city'] or 'city unknown'}, {conf['country']}", size, "  ")
         lines += _para("Hosts: " + ", ".join(conf["hosts"]), size, "  ", rest="    ")
         for p in conf["participants"]:

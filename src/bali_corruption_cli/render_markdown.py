@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bali_corruption_cli import layout
+from bali_corruption_cli import layout, query
 from bali_corruption_cli.render import cell, roundtable_rows, visible
 
 # Inline punctuation that Markdown (CommonMark and GitHub's) reads as markup.
@@ -118,9 +118,7 @@ def summary(fig: dict[str, Any]) -> str:
     lines = ["# Corruption as a facilitator of trafficking in persons and people smuggling", ""]
     conf = fig["conference"]
     if conf:
-        when = conf["start_date"] or "date unknown"
-        if conf["end_date"] and conf["end_date"] != conf["start_date"]:
-            when += f" to {conf['end_date']}"
+        when = query.event_date(conf) or "date unknown"
         lines += [f"## {escape(conf['title'])}", ""]
         lines.append(
             f"- **When and where**: {escape(when)}, {escape(conf['city'] or 'city unknown')}, "
