@@ -152,3 +152,11 @@ def test_list_commands_take_exactly_the_declared_filters(collection: str) -> Non
     shared = {"--search", "--format", "--json", "--fields", "--wide", "--help"}
     options = {o for p in command.params for o in p.opts if o.startswith("--")} - shared
     assert options == {f"--{f.option}" for f in filters.FILTERS[collection]}
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_architecture_md_maps_every_module(module: str) -> None:
+    """A newcomer finds every module in ARCHITECTURE.md's code map."""
+    path = MODULES[module].relative_to(PACKAGE)
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert f"`{path.as_posix()}`" in text or (path.name != "__init__.py" and f"`{path.name}`" in text)
