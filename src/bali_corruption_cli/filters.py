@@ -159,26 +159,39 @@ def resolve(catalog: Catalog, collection: str, f: Filter, raws: Sequence[str]) -
     return {str(raw) for raw in raws}  # year: compared with the record's dates
 
 
-def keep(catalog: Catalog, collection: str, given: Mapping[str, Sequence[Any] | None]) -> list[Record]:
-    """The records of ``collection`` that the filter options ask for (every option AND-ed,
+# option -> (its filter, the canonical values asked for)
+Chosen = dict[str, tuple[Filter, set[str]]]
+
+
+def choose(catalog: Catalog, collection: str, given: Mapping[str, Sequence[Any] | None]) -> Chosen:
+    """The filter options given to a command, each with the values it resolves to (a
+    UsageError for an option the collection lacks, or a value that means nothing)."""
+    chosen: Chosen = {}
+    for option, raws in given.items():
+        if raws:
+            f = find(collection, option)
+            chosen[option] = (f, resolve(catalog, collection, f, [str(raw) for raw in raws]))
+    return chosen
+
+
+def _field_test(f: Filter) -> bool:
+    """Whether ``f`` keeps a record by one field's value (not years, not stakeholders' roles)."""
+    return f.values != "year" and f.field != "roles"
+
+
+def keep(catalog: Catalog, collection: str, chosen: Chosen) -> list[Record]:
+    """The records of ``collection`` that the chosen filters keep (every option AND-ed,
     the values of one option OR-ed): what its list command lists."""
     from bali_corruption_cli import query
 
-    wanted = {o: [str(v) for v in raws] for o, raws in given.items() if raws}
-    resolved = {
-        o: (find(collection, o), resolve(catalog, collection, find(collection, o), raws))
-        for o, raws in wanted.items()
-    }
-    records = catalog.records(collection)
-    plain = {
-        f.field: values for o, (f, values) in resolved.items() if f.values != "year" and f.field != "roles"
-    }
-    records = query.filter_records(records, **plain)
-    years = resolved.get("year", (None, set()))[1]
+    records = query.filter_records(
+        catalog.records(collection), **{f.field: values for f, values in chosen.values() if _field_test(f)}
+    )
+    years = chosen.get("year", (None, set()))[1]
     if years:
         records = [r for r in records if query.event_years(r) & years]
-    roles = resolved.get("role", (None, set()))[1] if collection == "stakeholders" else set()
-    at = resolved.get("event", (None, set()))[1] if collection == "stakeholders" else set()
+    roles = chosen.get("role", (None, set()))[1] if collection == "stakeholders" else set()
+    at = chosen.get("event", (None, set()))[1] if collection == "stakeholders" else set()
     if roles or at:  # a role, and the event it was played at, are one condition
         records = [
             r
@@ -188,20 +201,12 @@ def keep(catalog: Catalog, collection: str, given: Mapping[str, Sequence[Any] | 
     return records
 
 
-def indexed_conditions(
-    catalog: Catalog, collection: str, given: Mapping[str, Sequence[Any] | None]
-) -> dict[str, set[str]] | None:
-    """The given filters as {field: values} for the cache's filter indexes, when every one is
-    a plain field test; None otherwise (years, stakeholders' roles)."""
-    conditions: dict[str, set[str]] = {}
-    for option, raws in given.items():
-        if not raws:
-            continue
-        f = find(collection, option)
-        if f.values == "year" or f.field == "roles":
-            return None
-        conditions[f.field] = resolve(catalog, collection, f, [str(r) for r in raws])
-    return conditions
+def indexed_conditions(chosen: Chosen) -> dict[str, set[str]] | None:
+    """The chosen filters as {field: values} for the cache's filter indexes, when every one
+    is a field test; None otherwise (years, stakeholders' roles)."""
+    if not all(_field_test(f) for f, _values in chosen.values()):
+        return None
+    return {f.field: values for f, values in chosen.values()}
 
 
 def completion_values(f: Filter, catalog: Catalog | None) -> list[str]:

@@ -186,7 +186,7 @@ def count_command(
 
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
-    records = filters.keep(cat, name, given)
+    records = filters.keep(cat, name, filters.choose(cat, name, given))
     if search:
         records = [r for r in records if query.text_matches(r, search)]
     rows = explore.count(cat, name, by, records)
@@ -221,7 +221,7 @@ def timeline(
     from bali_corruption_cli import explore
 
     cat = _catalog(ctx)
-    events = filters.keep(cat, "events", given)
+    events = filters.keep(cat, "events", filters.choose(cat, "events", given))
     if search:
         events = [e for e in events if query.text_matches(e, search)]
     rows = explore.timeline(cat, events)

@@ -96,14 +96,14 @@ def _list_command(collection: str) -> None:
         **given: Any,
     ) -> None:
         cat = _catalog(ctx)
-        if collection in FROM_CACHE:
-            conditions = filters.indexed_conditions(cat, collection, given)
-            if conditions is not None and emit.from_cache(
-                cat, collection, conditions, fmt, as_json, fields, search
-            ):
-                return
+        chosen = filters.choose(cat, collection, given)
+        conditions = filters.indexed_conditions(chosen) if collection in FROM_CACHE else None
+        if conditions is not None and emit.from_cache(
+            cat, collection, conditions, fmt, as_json, fields, search
+        ):
+            return
         emit.records(
-            cat, collection, filters.keep(cat, collection, given), fmt, as_json, fields, search, wide
+            cat, collection, filters.keep(cat, collection, chosen), fmt, as_json, fields, search, wide
         )
 
     command.__name__ = command.__qualname__ = collection
