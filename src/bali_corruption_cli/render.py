@@ -297,21 +297,17 @@ def human_records(
         widths = tables.plan(measured, size, rows)
         if widths is None and chosen == screen.Layout.table:
             widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
-    as_table = [] if widths is None else list(tables.table_lines(measured, widths, rows, style))
-    unwrapped = widths is not None and all(w >= c.natural for w, c in zip(widths, measured, strict=True))
-    if widths is not None and (chosen == screen.Layout.table or unwrapped):
-        return lines + as_table  # a table with nothing wrapped is never taller than records
-    # Records take at least a line a field and a blank line between records: a table no
-    # taller than that needs no comparison (100,000 rows: the records are not laid out).
-    least_records = len(rows) * (len(columns) + 1) - 1
-    if widths is not None and len(as_table) - 2 <= least_records and chosen == screen.Layout.auto:
+    if widths is None:
+        return lines + list(tables.record_lines(columns, rows, size, style))
+    as_table = list(tables.table_lines(measured, widths, rows, style))
+    # auto: the table unless it is taller than the records would be (tall thin columns read
+    # worse than blocks). Records take at least a line a field and a blank line between
+    # records, so most tables need no comparison (100,000 rows: records are not laid out).
+    body = len(as_table) - 2  # header and rule not counted
+    if chosen == screen.Layout.table or body <= len(rows) * (len(columns) + 1) - 1:
         return lines + as_table
     as_records = list(tables.record_lines(columns, rows, size, style))
-    # auto: the table when it fits and is no taller than the records would be (tall thin
-    # columns read worse than blocks)
-    if widths is not None and len(as_table) - 2 <= len(as_records):  # header and rule not counted
-        return lines + as_table
-    return lines + as_records
+    return lines + (as_table if body <= len(as_records) else as_records)
 
 
 def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
