@@ -442,3 +442,11 @@ def test_spare_width_goes_where_it_saves_lines(command: str, width: int) -> None
         )
 
     assert height(best) <= height(fair)
+
+
+@pytest.mark.parametrize("columns", ["", "30", "80"])
+def test_records_have_no_trailing_whitespace(columns: str) -> None:
+    """Empty values included (a city no source gives): "city:" ends the line."""
+    out = run("--layout", "records", "events", "--fields", "id,city,title", env={"COLUMNS": columns}).out
+    assert re.search(r"^city:$", out, re.M)
+    assert all(line == line.rstrip() for line in out.splitlines())

@@ -338,27 +338,29 @@ def field_lines(
 ) -> Iterator[str]:
     """One ``label: value`` entry, the value wrapped under itself (or below the label when narrow)."""
     head = f"{indent}{label}:".ljust(len(indent) + label_width + 1)
-    room = None if size is None else size - width(head) - 1
     styled_head = indent + style.bold(f"{label}:") + head[len(indent) + len(label) + 1 :]
-    if (room is None or (room >= 16 and len(value) <= room)) and "\n" not in value and value.isascii():
-        shown = style.key(value) if label in KEY_FIELDS else value
-        yield (styled_head + " " + shown).rstrip(" ")  # fits beside the label: the common case
+    shown = style.key if label in KEY_FIELDS else str
+    if size is None:
+        for n, line in enumerate(wrap(value, None, prose, style.utf)):
+            yield ((styled_head + " " if n == 0 else " " * (width(head) + 1)) + shown(line)).rstrip(" ")
+        return
+    room = size - width(head) - 1
+    if room >= 16 and len(value) <= room and "\n" not in value and value.isascii():
+        yield (styled_head + " " + shown(value)).rstrip(" ")  # fits beside the label: the common case
         return
     widest = max(
         (width(w) for w in value.replace("\n", " ").split(" ") if not _breakable(w, prose)), default=0
     )
-    below = None if size is None else size - len(indent) - 2
+    below = size - len(indent) - 2
     # Too narrow beside the label, or a word that fits only below it: the value goes below.
-    if room is not None and below is not None and (room < 16 or (widest > room >= 0 and widest <= below)):
+    if room < 16 or room < widest <= below:
         yield styled_head.rstrip(" ")
         inner = indent + "  "
-        for line in wrap(value, None if size is None else max(1, size - len(inner)), prose, style.utf):
-            yield (inner + (style.key(line) if label in KEY_FIELDS else line)).rstrip(" ")
+        for line in wrap(value, max(1, below), prose, style.utf):
+            yield (inner + shown(line)).rstrip(" ")
         return
-    lines = wrap(value, room, prose, style.utf) or [""]
-    for n, line in enumerate(lines):
-        shown = style.key(line) if label in KEY_FIELDS else line
-        yield ((styled_head + " " if n == 0 else " " * (width(head) + 1)) + shown).rstrip(" ")
+    for n, line in enumerate(wrap(value, room, prose, style.utf) or [""]):
+        yield ((styled_head + " " if n == 0 else " " * (width(head) + 1)) + shown(line)).rstrip(" ")
 
 
 def record_lines(
