@@ -10,12 +10,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bali_corruption_cli.query import strings
 from conftest import DATA, ROOT, Run
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -36,17 +37,6 @@ BASED = {
 
 def by_id(run: Run) -> dict[str, Any]:
     return {r["id"]: r for r in run.json()}
-
-
-def strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from strings(v)
 
 
 def exported(bcc: Callable[..., Run], tmp_path: Path) -> dict[str, list[dict[str, Any]]]:
