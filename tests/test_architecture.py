@@ -68,6 +68,8 @@ LOWER = [
         "bali_corruption_cli.query",
         "bali_corruption_cli.filters",
         "bali_corruption_cli.cache",
+        "bali_corruption_cli.cache_shape",
+        "bali_corruption_cli.textindex",
         "bali_corruption_cli.models",
         "bali_corruption_cli.layout",
         "bali_corruption_cli.vocab",

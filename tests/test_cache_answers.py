@@ -99,12 +99,31 @@ def test_other_outputs_decode_the_records(
     generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = ["--data-dir", str(generated), "practices", "--sector", "private"]
-    for extra in (["--json", "--fields", "id,title"], ["--json", "--search", "border"], ["--format", "csv"]):
+    for extra in (["--json", "--fields", "id,title"], ["--format", "csv"]):
         decoded = _spy_decoding(monkeypatch)
         from_cache, from_yaml = _run([*base, *extra], warm), _run([*base, *extra], "")
         assert from_cache.stdout_bytes == from_yaml.stdout_bytes and from_cache.exit_code == 0
         assert "practices" in decoded
         monkeypatch.undo()
+
+
+def test_search_decodes_only_the_records_it_keeps(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--search finds its records through the text index, then decodes those alone."""
+    decoded = _spy_decoding(monkeypatch)
+    picked: list[int] = []
+    real = cache.Reader.records_at
+
+    def records_at(self: cache.Reader, name: str, numbers: Any) -> Any:
+        picked.extend(numbers)
+        return real(self, name, numbers)
+
+    monkeypatch.setattr(cache.Reader, "records_at", records_at)
+    args = ["--data-dir", str(generated), "practices", "--sector", "private", "--json", "--search", "border"]
+    from_cache, from_yaml = _run(args, warm), _run(args, "")
+    assert from_cache.stdout_bytes == from_yaml.stdout_bytes and from_cache.exit_code == 0
+    assert "practices" not in decoded and 0 < len(picked) < 1500
 
 
 def test_a_list_command_decodes_only_its_collection(

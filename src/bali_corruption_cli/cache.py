@@ -1,12 +1,14 @@
 """The validated catalogue's cache file, read lazily and trusted only once verified.
 
-Layout (format 4), written once, atomically, and never changed:
+Layout (format 5), written once, atomically, and never changed:
 
 * each collection's records as marshal chunks of CHUNK records;
 * each collection's records as JSON (orjson's bytes, one after another) and their
   offsets, so a JSON answer needs no decoding at all;
 * each collection's filter indexes: for each field holding short vocabulary-like
   strings (at most INDEX_MAX_VALUES distinct values), value -> record numbers;
+* each collection's text index (`textindex`): every record's strings folded once, and
+  the collection's words, for ``--search`` and ``bcc search``;
 * a marshal header (format, fields, warnings, where every section is and its
   checksum), then the header's checksum and its size.
 
@@ -32,16 +34,12 @@ import stat
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-FORMAT = 4  # 1: JSON; 2: marshal chunks; 3: + per-record JSON, indexes, lazy sections; 4: + checksums
-SUFFIX = ".marshal"
-CHUNK = 5000  # records a marshal chunk
-INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is not indexed
-JSON_BLOCK = 1 << 20  # the JSON section has a checksum for each mebibyte
-# What a decoded record may hold: the JSON types, as the validated YAML gives them.
-_LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
-_VALUE_TYPES = _LEAF_TYPES | {list, dict}
-MAX_LEVELS = 64  # a record nested deeper is not one that validation gave
+from bali_corruption_cli.cache_shape import CHUNK, FORMAT, JSON_BLOCK, Corrupt, check_head, check_records
 
+__all__ = ["CHUNK", "FORMAT", "JSON_BLOCK", "Corrupt", "Reader", "check_records", "write"]
+
+SUFFIX = ".marshal"
+INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is not indexed
 Record = dict[str, Any]
 
 
@@ -55,10 +53,6 @@ def _pread(fd: int, length: int, offset: int) -> bytes:
         chunks.append(chunk)
         length -= len(chunk)
     return b"".join(chunks)  # pragma: no cover
-
-
-class Corrupt(Exception):
-    """The cache file is not what its header says: read the YAML instead."""
 
 
 def _postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict[str, list[int]]]:
@@ -113,7 +107,9 @@ def write(
 
     sections: dict[str, dict[str, Any]] = {}
     for name, records in collections.items():
-        section: dict[str, Any] = dict(count=len(records), chunks=[], json=None, offsets=None, index=None)
+        section: dict[str, Any] = dict(
+            count=len(records), chunks=[], json=None, offsets=None, index=None, text=None, words=None
+        )
         for start in range(0, len(records), CHUNK):
             section["chunks"].append(put(marshal.dumps(list(records[start : start + CHUNK]))))
         if dumps is not None:
@@ -150,6 +146,7 @@ def write(
                     for field, postings in _postings(records, fields.get(name, ())).items()
                 }
                 section["index"] = put(marshal.dumps(index))
+        _write_text(put, section, records, fields.get(name, ()))
         sections[name] = section
     head = marshal.dumps(
         {
@@ -163,83 +160,26 @@ def write(
     fh.write(head + crc32(head).to_bytes(4, "little") + len(head).to_bytes(8, "little"))
 
 
-def _is_where(value: Any) -> bool:
-    """(start, length, checksum): three non-negative ints."""
-    return type(value) is tuple and len(value) == 3 and all(type(n) is int and n >= 0 for n in value)
+def _write_text(put: Any, section: dict[str, Any], records: Sequence[Record], fields: Sequence[str]) -> None:
+    """The collection's text index (`textindex`): haystacks and field numbers in chunks of
+    CHUNK records, then its words; none when a record cannot have one."""
+    import marshal
 
+    from bali_corruption_cli import textindex
 
-def _check_head(head: Any, size: int) -> None:
-    """Raise Corrupt unless the header has the shape `write` gives it."""
-    if type(head) is not dict or head.get("format") != FORMAT or head.get("size") != size:
-        raise Corrupt("format or size")
-    fields, sections, warnings = head.get("fields"), head.get("sections"), head.get("warnings")
-    if type(fields) is not dict or type(sections) is not dict or type(warnings) is not list:
-        raise Corrupt("header shape")
-    for name, names in fields.items():
-        if type(name) is not str or type(names) is not list or any(type(f) is not str for f in names):
-            raise Corrupt("fields")
-    for warning in warnings:
-        if type(warning) is not dict or any(
-            type(k) is not str or type(v) not in (str, int, type(None)) for k, v in warning.items()
-        ):
-            raise Corrupt("warnings")
-    for name, section in sections.items():
-        if type(name) is not str or name not in fields or type(section) is not dict:
-            raise Corrupt("section")
-        count, chunks, json = section.get("count"), section.get("chunks"), section.get("json")
-        if type(count) is not int or count < 0 or type(chunks) is not list:
-            raise Corrupt("section count")
-        if len(chunks) != -(-count // CHUNK) or not all(map(_is_where, chunks)):
-            raise Corrupt("section chunks")
-        for key in ("offsets", "index"):
-            if section.get(key) is not None and not _is_where(section[key]):
-                raise Corrupt(f"section {key}")
-        if json is not None:
-            if not (type(json) is tuple and len(json) == 3 and type(json[2]) is list):
-                raise Corrupt("section json")
-            start, length, sums = json
-            if not (type(start) is int and type(length) is int and start >= 0 and length >= 0):
-                raise Corrupt("section json")
-            if len(sums) != -(-length // JSON_BLOCK) or any(type(n) is not int for n in sums):
-                raise Corrupt("section json checksums")
-
-
-def check_records(records: Any, fields: Sequence[str], budget: int) -> None:
-    """Raise Corrupt unless ``records`` is a list of records as validation gives them: dicts
-    of known fields with a string id, holding only JSON values (str, int, float, bool,
-    None, lists, dicts with string keys), at most MAX_LEVELS deep and at most ``budget``
-    values in all (the bytes they were decoded from: a crafted entry's shared or cyclic
-    lists cannot make the walk endless).  Walks a level at a time, in C (map, compress):
-    ~0.1 s for 100,000 practices against ~0.4 s to decode them (bench/checksums.py)."""
-    from itertools import chain, compress, repeat
-    from operator import is_, itemgetter
-
-    if type(records) is not list or set(map(type, records)) - {dict}:
-        raise Corrupt("records")
-    known = frozenset(fields)
-    if not all(map(known.issuperset, records)):  # and so every key a string
-        raise Corrupt("unknown field")
-    try:
-        if set(map(type, map(itemgetter("id"), records))) - {str}:
-            raise Corrupt("record id")
-    except KeyError as exc:
-        raise Corrupt("record without an id") from exc
-    values = [*chain.from_iterable(map(dict.values, records))]
-    for _level in range(MAX_LEVELS):
-        budget -= len(values)
-        if budget < 0:
-            raise Corrupt("more values than bytes")
-        kinds = set(map(type, values))
-        if kinds - _VALUE_TYPES:
-            raise Corrupt("a value of an unknown type")
-        if not kinds & {dict, list}:
-            return
-        dicts = list(compress(values, map(is_, repeat(dict), map(type, values)))) if dict in kinds else []
-        lists = list(compress(values, map(is_, repeat(list), map(type, values)))) if list in kinds else []
-        if set(map(type, chain.from_iterable(dicts))) - {str}:
-            raise Corrupt("a key that is not a string")
-        values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
-    raise Corrupt("nested too deeply")
+    place = textindex.places(fields)
+    if place is None:
+        return
+    where, words = [], set[str]()
+    for start in range(0, len(records), CHUNK):
+        made = [textindex.haystack(record, place) for record in records[start : start + CHUNK]]
+        if None in made:
+            return  # what was written stays, unused
+        haystacks = [m[0] for m in made if m is not None]
+        textindex.add_words(words, haystacks)
+        where.append(put(marshal.dumps((haystacks, [m[1] for m in made if m is not None]))))
+    section["text"] = where
+    section["words"] = put(marshal.dumps(textindex.sorted_words(words)))
 
 
 def _open_regular(path: os.PathLike[str] | str) -> int:
@@ -281,7 +221,7 @@ class Reader:
             if len(raw) != head_size or crc32(raw) != int.from_bytes(trailer[:4], "little"):
                 raise Corrupt("header checksum")
             head = marshal.loads(raw)
-            _check_head(head, size - 12 - head_size)
+            check_head(head, size - 12 - head_size)
             self.sections: dict[str, dict[str, Any]] = head["sections"]
             self.fields: dict[str, list[str]] = head["fields"]
             self.warnings: list[Any] = head["warnings"]
@@ -394,6 +334,53 @@ class Reader:
             return self._slices(start, offsets, numbers, sums)
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
+
+    def text(self, name: str) -> tuple[list[str], list[bytes], list[str]] | None:
+        """The collection's text index (`textindex`): haystacks, field numbers and words;
+        None when it has none."""
+        import marshal
+
+        from bali_corruption_cli import textindex
+
+        section = self.sections.get(name)
+        if section is None or section.get("text") is None or section.get("words") is None:
+            return None
+        try:
+            haystacks: list[str] = []
+            numbers: list[bytes] = []
+            for where in section["text"]:
+                more, more_numbers = textindex.check(marshal.loads(self._read(where)), len(self.fields[name]))
+                haystacks += more
+                numbers += more_numbers
+            if len(haystacks) != section["count"]:
+                raise Corrupt("text index size")
+            words = textindex.check_words(marshal.loads(self._read(section["words"])))
+        except (EOFError, ValueError, TypeError) as exc:
+            raise Corrupt(str(exc)) from exc
+        return haystacks, numbers, words
+
+    def records_at(self, name: str, numbers: Sequence[int]) -> list[Record] | None:
+        """The records of these numbers (in that order), decoded from their JSON alone;
+        None when the collection has no JSON section."""
+        import orjson
+
+        section = self.sections.get(name)
+        if section is None or None in (section.get("json"), section.get("offsets")):
+            return None
+        try:
+            count = section["count"]
+            if any(not 0 <= n < count for n in numbers):
+                raise Corrupt("record number")
+            start, length, sums = section["json"]
+            offsets = memoryview(self._read(section["offsets"])).cast("Q")
+            if len(offsets) != count + 1 or offsets[-1] != length:
+                raise Corrupt("offsets")
+            pieces = self._slices(start, offsets, numbers, sums)
+            records = [orjson.loads(piece) for piece in pieces]
+            check_records(records, self.fields[name], sum(map(len, pieces)) + len(pieces))
+        except (ValueError, TypeError, KeyError, IndexError) as exc:  # orjson.JSONDecodeError too
+            raise Corrupt(str(exc)) from exc
+        return records
 
     def _slices(self, base: int, offsets: Any, numbers: Sequence[int], sums: Sequence[int]) -> list[bytes]:
         """The records' JSON, read whole JSON_BLOCKs at a time (a window of at least 4 MiB),

@@ -38,7 +38,7 @@ def lookup(catalog: Catalog, record_id: str) -> tuple[str, Record]:
         ids = list(catalog.index)
         near = difflib.get_close_matches(record_id.lower(), ids, n=3, cutoff=0.5)
         if not near:
-            near = [h.id for h in search(catalog, record_id)[:3]]
+            near = [h.id for h in search(catalog, record_id, limit=3)]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise NotFound(f"no record with id {record_id!r}{hint}")
     return found

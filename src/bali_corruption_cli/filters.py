@@ -179,13 +179,16 @@ def _field_test(f: Filter) -> bool:
     return f.values != "year" and f.field != "roles"
 
 
-def keep(catalog: Catalog, collection: str, chosen: Chosen) -> list[Record]:
-    """The records of ``collection`` that the chosen filters keep (every option AND-ed,
-    the values of one option OR-ed): what its list command lists."""
+def keep(
+    catalog: Catalog, collection: str, chosen: Chosen, records: Sequence[Record] | None = None
+) -> list[Record]:
+    """The records of ``collection`` (or those of ``records``) that the chosen filters keep
+    (every option AND-ed, the values of one option OR-ed): what its list command lists."""
     from bali_corruption_cli import query
 
     records = query.filter_records(
-        catalog.records(collection), **{f.field: values for f, values in chosen.values() if _field_test(f)}
+        catalog.records(collection) if records is None else records,
+        **{f.field: values for f, values in chosen.values() if _field_test(f)},
     )
     years = chosen.get("year", (None, set()))[1]
     if years:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bali_corruption_cli import layout, query, vocab
+from bali_corruption_cli import layout, query, textindex, vocab
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.errors import UsageError
 
@@ -38,27 +38,38 @@ class Hit:
     snippet: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "type": self.type,
+            "id": self.id,
+            "title": self.title,
+            "score": self.score,
+            "field": self.field,
+            "snippet": self.snippet,
+        }
+
+
+def _weight(collection: str, key: str) -> float | None:
+    """How much a match in field ``key`` is worth; None for a field search does not look in."""
+    if key in ("sources", "basis"):  # citations and reasons: evidence, not the record's own text
+        return None
+    if key == layout.TITLE_FIELD[collection]:
+        return _TITLE_WEIGHT
+    if key == "id":
+        return _ID_WEIGHT
+    if key in _ALIAS_FIELDS:
+        return _ALIAS_WEIGHT
+    if key in _BODY_FIELDS:
+        return _BODY_WEIGHT
+    return _OTHER_WEIGHT
 
 
 def _fields(collection: str, record: Record) -> Iterable[tuple[str, float, str]]:
     """(field, weight, text) for every string in the record."""
-    title_field = layout.TITLE_FIELD[collection]
     for key, value in record.items():
-        if key in ("sources", "basis"):  # citations and reasons: evidence, not the record's own text
-            continue
-        if key == title_field:
-            weight = _TITLE_WEIGHT
-        elif key == "id":
-            weight = _ID_WEIGHT
-        elif key in _ALIAS_FIELDS:
-            weight = _ALIAS_WEIGHT
-        elif key in _BODY_FIELDS:
-            weight = _BODY_WEIGHT
-        else:
-            weight = _OTHER_WEIGHT
-        for text in query.strings(value):
-            yield key, weight, text
+        weight = _weight(collection, key)
+        if weight is not None:
+            for text in query.strings(value):
+                yield key, weight, text
 
 
 def _token_score(token: str, words: Sequence[str], folded: str) -> float:
@@ -76,7 +87,12 @@ def _token_score(token: str, words: Sequence[str], folded: str) -> float:
 def _match(tokens: tuple[str, ...], phrase: str, raw: str) -> tuple[tuple[float, ...], bool]:
     """Each token's score in one field's text, and whether the whole phrase is in it
     (remembered: a large catalogue repeats the same texts in many records)."""
-    folded = vocab.fold(raw)
+    return _scores(tokens, phrase, vocab.fold(raw))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _scores(tokens: tuple[str, ...], phrase: str, folded: str) -> tuple[tuple[float, ...], bool]:
+    """`_match` of a text already folded (spaces at either end make no difference)."""
     words = _WORD.findall(folded)
     scores = tuple(_token_score(token, words, folded) for token in tokens)
     return scores, len(tokens) > 1 and phrase in " ".join(words)
@@ -95,40 +111,128 @@ def _near(token: str, word: str) -> float:
     return ratio * 0.7 if ratio >= 0.8 else 0.0
 
 
-def search(catalog: Catalog, text: str, types: Sequence[str] = ()) -> list[Hit]:
-    """Rank every record against ``text``; every word of the query must match somewhere."""
+# A hit before its title and snippet are made: (score, collection, id, what makes the Hit)
+_Found = tuple[float, str, str, Callable[[], Hit]]
+
+
+def search(catalog: Catalog, text: str, types: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
+    """Rank every record against ``text``; every word of the query must match somewhere.
+    The best ``limit`` hits (all by default).  A collection with a text index in the cache
+    is searched through it (the same hits)."""
     tokens = tuple(_WORD.findall(vocab.fold(text)))
     if not tokens:
         return []
     phrase = " ".join(tokens)
-    hits: list[Hit] = []
-    for collection, record in catalog.all_records():
+    found: list[_Found] = []
+    for collection in catalog.names:
         if types and collection not in types:
             continue
-        best_per_token = [0.0] * len(tokens)
-        best_field: tuple[float, str, str] = (0.0, "", "")
-        score = 0.0
-        for key, weight, raw in _fields(collection, record):
-            scores, together = _match(tokens, phrase, raw)
-            field_score = 0.0
-            for n, s in enumerate(scores):
-                if s:
-                    best_per_token[n] = max(best_per_token[n], s)
-                    field_score += s * weight
-            if together:
-                field_score *= 1.5
-            score += field_score
-            # the snippet shows the best match outside the title (the title is shown anyway)
-            shown = field_score if key != layout.TITLE_FIELD[collection] else field_score / 1000
-            if shown > best_field[0]:
-                best_field = (shown, key, raw)
-        if not all(best_per_token):
-            continue
-        _, key, raw = best_field
-        title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
-        hits.append(Hit(collection, record["id"], title, round(score, 2), key, snippet(raw, tokens)))
-    hits.sort(key=lambda h: (-h.score, h.type, h.id))
+        index = catalog.text(collection)
+        if index is None:
+            found += _plain_hits(collection, catalog.records(collection), tokens, phrase)
+        else:
+            found += _indexed_hits(catalog, collection, index, tokens, phrase)
+    found.sort(key=lambda f: (-f[0], f[1], f[2]))
+    return [make() for *_key, make in found[:limit]]
+
+
+def _plain_hits(
+    collection: str, records: Iterable[Record], tokens: tuple[str, ...], phrase: str
+) -> list[_Found]:
+    """Each record's texts scored one by one."""
+    hits: list[_Found] = []
+    for record in records:
+        texts = (
+            (key, weight, raw, _match(tokens, phrase, raw))
+            for key, weight, raw in _fields(collection, record)
+        )
+        scored = _score(texts, layout.TITLE_FIELD[collection])
+        if scored is not None:
+            score, key, raw = scored
+            make = functools.partial(_hit, collection, record, score, key, raw, tokens)
+            hits.append((score, collection, record["id"], make))
     return hits
+
+
+def _indexed_hits(
+    catalog: Catalog,
+    collection: str,
+    index: tuple[list[str], list[bytes], list[str]],
+    tokens: tuple[str, ...],
+    phrase: str,
+) -> list[_Found]:
+    """Only the records holding every query word (or a near miss of it) are scored, and
+    only their texts holding one (a text with none scores nothing), from the folded texts;
+    only the hits are decoded (for their ids; titles and snippets for those shown)."""
+    haystacks, numbers, words = index
+    slots = [(key, _weight(collection, key)) for key in catalog.fields[collection]]
+    title = layout.TITLE_FIELD[collection]
+    narrowed = textindex.narrowing(tokens, words, _near)
+    # every word narrowed: a text holding none of the alternatives scores nothing
+    alternatives = [a for each in narrowed for a in each] if len(narrowed) == len(tokens) else None
+    found: list[tuple[int, float, str, int]] = []  # (record number, score, field, which string to show)
+    for n in textindex.candidates(haystacks, narrowed):
+        pieces = textindex.pieces(haystacks[n]) if numbers[n] else []
+        texts = (
+            (slots[slot][0], weight, at, _scores(tokens, phrase, piece))
+            for at, (slot, piece) in enumerate(zip(numbers[n], pieces, strict=True))
+            if (weight := slots[slot][1]) is not None
+            and (alternatives is None or any(a in piece for a in alternatives))
+        )
+        scored = _score(texts, title)
+        if scored is not None:
+            found.append((n, *scored))
+    records = catalog.records_at(collection, [n for n, *_rest in found])
+    return [
+        (
+            score,
+            collection,
+            record["id"],
+            functools.partial(_hit_at, collection, record, score, key, at, tokens),
+        )
+        for record, (_n, score, key, at) in zip(records, found, strict=True)
+    ]
+
+
+def _score(
+    texts: Iterable[tuple[str, Any, Any, tuple[tuple[float, ...], bool]]], title: str
+) -> tuple[float, str, Any] | None:
+    """A record's score, and the field and text that show its best match (outside the
+    ``title`` field), from each text's (field, weight, text, `_scores`); None unless every
+    token matched."""
+    best_per_token: list[float] | None = None
+    best: tuple[float, str, Any] = (0.0, "", None)
+    score = 0.0
+    for key, weight, which, (scores, together) in texts:
+        if best_per_token is None:
+            best_per_token = [0.0] * len(scores)
+        field_score = 0.0
+        for n, s in enumerate(scores):
+            if s:
+                if s > best_per_token[n]:
+                    best_per_token[n] = s
+                field_score += s * weight
+        if together:
+            field_score *= 1.5
+        score += field_score
+        # the snippet shows the best match outside the title (the title is shown anyway)
+        shown = field_score / 1000 if key == title else field_score
+        if shown > best[0]:
+            best = (shown, key, which)
+    if best_per_token is None or not all(best_per_token):
+        return None
+    return round(score, 2), best[1], best[2]
+
+
+def _hit_at(collection: str, record: Record, score: float, key: str, at: int, tokens: Sequence[str]) -> Hit:
+    """The hit whose snippet comes from the record's ``at``-th string."""
+    strings = list(query.strings(record))
+    return _hit(collection, record, score, key, strings[at] if at < len(strings) else "", tokens)
+
+
+def _hit(collection: str, record: Record, score: float, key: str, raw: str, tokens: Sequence[str]) -> Hit:
+    title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
+    return Hit(collection, record["id"], title, score, key, snippet(raw, tokens))
 
 
 def snippet(text: str, tokens: Sequence[str], width: int = 90) -> str:

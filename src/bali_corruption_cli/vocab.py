@@ -131,12 +131,29 @@ BASIS_KINDS: tuple[str, ...] = ("source", "editorial")
 _SPACES = re.compile(r"[\s_\-‐-―]+")
 
 
+# ASCII whitespace but the space itself (what str.split() and \s also take as a space).
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
 def fold(text: str) -> str:
     """Fold ``text`` for matching: case, accents, dashes and runs of space."""
-    if not text.isascii():  # ASCII has no accents to strip (and most text is ASCII: no char loop)
-        text = unicodedata.normalize("NFKD", text)
-        if not text.isascii():
-            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if text.isascii():  # most text: string methods instead of the regex (4-6x faster)
+        text = text.lower()
+        if "-" in text:
+            text = text.replace("-", " ")
+        if "_" in text:
+            text = text.replace("_", " ")
+        if "  " in text or text[:1] == " " or text[-1:] == " " or any(c in text for c in _ASCII_SPACES):
+            return " ".join(text.split())
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return fold_slowly(text)
+
+
+def fold_slowly(text: str) -> str:
+    """`fold` by its definition (the ASCII shortcut is tested against it)."""
     return _SPACES.sub(" ", text.casefold()).strip()
 
 

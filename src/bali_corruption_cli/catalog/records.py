@@ -84,6 +84,38 @@ class Catalog:
             return None
 
     @property
+    def names(self) -> list[str]:
+        """The collections' names, in the catalogue's order, without decoding any."""
+        if self._reader is not None:
+            return self._reader.names
+        return list(self._collections)
+
+    def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
+        """The collection's text index from the cache (`textindex`), or None (no cache,
+        or none for this collection): the caller then reads the records themselves."""
+        if self._reader is None:
+            return None
+        try:
+            return self._reader.text(collection)
+        except cache.Corrupt:
+            self._adopt_rebuilt()
+            return None
+
+    def records_at(self, collection: str, numbers: list[int]) -> list[Record]:
+        """The records of these numbers (their places in the collection), in that order,
+        decoding only them when the collection is still in the cache."""
+        reader = self._reader
+        if reader is not None and collection not in self._collections:
+            try:
+                found = reader.records_at(collection, numbers)
+                if found is not None:
+                    return found
+            except cache.Corrupt:
+                self._adopt_rebuilt()
+        records = self.records(collection)
+        return [records[n] for n in numbers if n < len(records)]
+
+    @property
     def index(self) -> dict[str, tuple[str, Record]]:
         if self._index is None:
             self._index = {rec["id"]: (name, rec) for name, recs in self.collections.items() for rec in recs}

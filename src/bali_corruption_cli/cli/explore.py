@@ -52,7 +52,7 @@ def search_command(
     from bali_corruption_cli import explore
 
     cat = _catalog(ctx)
-    hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types))][:limit]
+    hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types), limit)]
     if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "search results"):
         return
     if not hits:

@@ -102,8 +102,14 @@ def _list_command(collection: str) -> None:
             cat, collection, conditions, fmt, as_json, fields, search
         ):
             return
+        found = None
+        if search and (text := cat.text(collection)) is not None:  # the text index: no full decode
+            from bali_corruption_cli import textindex
+
+            found = cat.records_at(collection, textindex.needle_numbers(text[0], search))
+            search = None
         emit.records(
-            cat, collection, filters.keep(cat, collection, chosen), fmt, as_json, fields, search, wide
+            cat, collection, filters.keep(cat, collection, chosen, found), fmt, as_json, fields, search, wide
         )
 
     command.__name__ = command.__qualname__ = collection
