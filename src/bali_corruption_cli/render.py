@@ -250,13 +250,8 @@ def emit_records(
     collection: str,
     hidden: Sequence[str] = (),
     document: bool = False,
-    legend: str = "",
 ) -> None:
-    """Write records to stdout: a table for people, or a machine format.
-
-    ``hidden`` names the fields the table leaves out (a hint under it says so, on a
-    terminal); ``document`` lays a piped table out at ``COLUMNS`` or 80 columns.
-    """
+    """Write records to stdout: a table for people (`emit_rows`), or a machine format."""
     if fmt in (OutputFormat.json, OutputFormat.jsonl) and json_pieces_writable():
         pieces = _orjson_pieces(records)
         if pieces is not None:
@@ -265,15 +260,33 @@ def emit_records(
     if fmt != OutputFormat.table:
         write(records_as(records, fmt, columns))
         return
-    if not records:
+    table = [([cell(record.get(name)) for name in columns], False) for record in records]
+    emit_rows(table, columns, collection, hidden, document)
+
+
+def emit_rows(
+    table: Sequence[tuple[list[str], bool]],
+    columns: Sequence[str],
+    collection: str,
+    hidden: Sequence[str] = (),
+    document: bool = False,
+) -> None:
+    """Write a table for people: each row's cells (`table_cells.row`) and whether one is marked
+    editorial (a legend under the table then says what the mark means).
+
+    ``hidden`` names the fields the table leaves out (a hint under it says so, on a
+    terminal); ``document`` lays a piped table out at ``COLUMNS`` or 80 columns.
+    """
+    if not table:
         note(f"no {collection} match")
         return
-    from bali_corruption_cli import screen, tables
+    from bali_corruption_cli import screen, table_cells, tables
 
-    noun = collection if len(records) != 1 else layout.SINGULAR.get(collection, collection)
-    lines = human_records(records, columns, f"{len(records)} {noun}", screen.width(document))
-    if legend:  # what a mark in the table means: on a terminal and in files alike
-        lines += ["", *tables.wrap(legend, screen.width(), prose=True)]
+    noun = collection if len(table) != 1 else layout.SINGULAR.get(collection, collection)
+    cells = [row for row, _marked in table]
+    lines = human_rows(cells, columns, f"{len(table)} {noun}", screen.width(document))
+    if any(marked for _row, marked in table):  # what a mark means: on a terminal and in files alike
+        lines += ["", *tables.wrap(table_cells.LEGEND, screen.width(), prose=True)]
     if hidden and screen.on_terminal():
         style = screen.style()
         hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"
@@ -284,11 +297,30 @@ def emit_records(
 def human_records(
     records: Sequence[dict[str, Any]], columns: Sequence[str], title: str, size: int | None
 ) -> list[str]:
+    """`human_rows` of the records' values in ``columns``."""
+    return human_rows(
+        [[cell(record.get(name)) for name in columns] for record in records], columns, title, size
+    )
+
+
+def _visible_rows(rows: list[list[str]], count: int) -> list[list[str]]:
+    """The cells as printed (`_shown`): a column whose text is all printable ASCII is kept as
+    it is (one check of the column, not one a cell)."""
+    plain = []
+    for n in range(count):
+        joined = " ".join(row[n] for row in rows)
+        plain.append(joined.isascii() and joined.isprintable())
+    if all(plain):
+        return rows
+    return [[text if plain[n] else _shown(text) for n, text in enumerate(row)] for row in rows]
+
+
+def human_rows(rows: list[list[str]], columns: Sequence[str], title: str, size: int | None) -> list[str]:
     """A table when every word fits whole (or --layout table), else one block per record."""
     from bali_corruption_cli import screen, tables
 
     style = screen.style()
-    rows = [[_shown(cell(record.get(name))) for name in columns] for record in records]
+    rows = _visible_rows(rows, len(columns))
     chosen = screen.layout()
     lines = [style.bold(title), ""] if title else []
     widths = None

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import layout, query, render
+from bali_corruption_cli import layout, query, render, table_cells
 from bali_corruption_cli.errors import UsageError
 from bali_corruption_cli.render import DocumentFormat, OutputFormat
 
@@ -36,38 +36,37 @@ def records(
     valid = catalog.fields[collection]
     if wide and wanted:
         raise UsageError("--wide shows every field; --fields chooses some: use one")
-    bases = [r.get("basis") or {} for r in records] if chosen == OutputFormat.table else []
-    records = query.select_fields(records, wanted, valid)
-    hidden: Sequence[str] = ()
+    chosen_records = query.select_fields(records, wanted, valid)
+    if chosen == OutputFormat.table:
+        if wanted or wide:
+            shown = wanted or valid
+            table = [table_cells.row(r, shown, r.get("basis")) for r in records]
+            render.emit_rows(table, shown, collection)
+        else:
+            table = [table_cells.default_row(collection, r) for r in records]
+            render.emit_rows(
+                table, table_cells.default_columns(collection), collection, hidden(catalog, collection)
+            )
+        return
     if wanted:
         columns: Sequence[str] = wanted
-    elif chosen in (OutputFormat.table, OutputFormat.markdown) and not wide:
-        columns = layout.COLLECTIONS[collection][1]
-        if chosen == OutputFormat.markdown and "id" not in columns:  # pasted documents refer by id
+    elif chosen == OutputFormat.markdown and not wide:
+        columns = table_cells.default_columns(collection)
+        if "id" not in columns:  # pasted documents refer by id
             columns = ("id", *columns)
-        hidden = [name for name in valid if name not in columns]
-        if "date" in layout.DERIVED.get(collection, ()):
-            records = [dict(r, date=query.event_date(r)) for r in records]
-            hidden = [name for name in hidden if name not in ("start_date", "end_date", "month_day")]
+        chosen_records = [table_cells.with_derived(collection, r) for r in chosen_records]
     else:
         columns = valid
-    legend = ""
-    if any(b.get(c, {}).get("basis") == "editorial" for b in bases for c in columns):
-        records = [_marked(r, b, columns) for r, b in zip(records, bases, strict=True)]
-        legend = f"{EDITORIAL_MARK} editorial: our classification, not a source's (bcc show ID --evidence)"
-    render.emit_records(records, chosen, columns, collection, hidden=hidden, legend=legend)
+    render.emit_records(chosen_records, chosen, columns, collection)
 
 
-# In tables for people, a value that is our classification, not a source's, is marked.
-EDITORIAL_MARK = "[E]"
-
-
-def _marked(record: "Record", basis: dict[str, Any], columns: Sequence[str]) -> "Record":
-    marked = dict(record)
-    for column in columns:
-        if (basis.get(column) or {}).get("basis") == "editorial" and record.get(column) not in (None, [], ""):
-            marked[column] = f"{render.cell(record.get(column))} {EDITORIAL_MARK}"
-    return marked
+def hidden(catalog: "Catalog", collection: str) -> list[str]:
+    """The fields a collection's default table leaves out (a derived column stands for its parts)."""
+    columns = table_cells.default_columns(collection)
+    out = [name for name in catalog.fields[collection] if name not in columns]
+    if "date" in layout.DERIVED.get(collection, ()):
+        out = [name for name in out if name not in ("start_date", "end_date", "month_day")]
+    return out
 
 
 def from_cache(
