@@ -35,7 +35,7 @@ os.environ["BCC_CACHE_DIR"] = str(SCRATCH / "cache")
 
 from rounds import note_failure, run_rounds  # noqa: E402 - fuzz/rounds.py, beside this file
 
-from bali_corruption_cli import cache, catalog  # noqa: E402
+from bali_corruption_cli import cache, cache_sections, catalog  # noqa: E402
 
 DATA = SCRATCH / "data"
 shutil.copytree(catalog.shipped_data_dir(), DATA)
@@ -93,13 +93,13 @@ def craft(change: Any) -> bytes:
     fields, warnings = reader.fields, reader.warnings
     del reader
     change(collections)
-    real = cache._postings
-    cache._postings = lambda records, fields: {}  # type: ignore[assignment]  # records of any shape
+    real = cache_sections.postings
+    cache_sections.postings = lambda records, fields: {}  # type: ignore[assignment]  # records of any shape
     try:
         with path.open("wb") as fh:
             cache.write(fh, collections, fields, warnings)
     finally:
-        cache._postings = real  # type: ignore[assignment]
+        cache_sections.postings = real  # type: ignore[assignment]
     return path.read_bytes()
 
 

@@ -69,6 +69,8 @@ LOWER = [
         "bali_corruption_cli.filters",
         "bali_corruption_cli.cache",
         "bali_corruption_cli.cache_shape",
+        "bali_corruption_cli.cache_sections",
+        "bali_corruption_cli.table_cells",
         "bali_corruption_cli.textindex",
         "bali_corruption_cli.models",
         "bali_corruption_cli.layout",

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bali_corruption_cli import cache, catalog
+from bali_corruption_cli import cache, cache_sections, catalog
 from conftest_hostile import copy_data, run, run_process, subprocess_env
 
 COMMANDS = (
@@ -101,13 +101,13 @@ def _craft(entry: Path, change: Any) -> None:
     change(collections["practices"])
     fields, warnings = reader.fields, reader.warnings
     del reader
-    real = cache._postings
-    cache._postings = lambda records, fields: {}  # type: ignore[assignment]  # no index: any record
+    real = cache_sections.postings
+    cache_sections.postings = lambda records, fields: {}  # type: ignore[assignment]  # no index: any record
     try:
         with entry.open("wb") as fh:
             cache.write(fh, collections, fields, warnings)
     finally:
-        cache._postings = real  # type: ignore[assignment]
+        cache_sections.postings = real  # type: ignore[assignment]
 
 
 CRAFTED = {

@@ -9,6 +9,8 @@ Layout (format 5), written once, atomically, and never changed:
   strings (at most INDEX_MAX_VALUES distinct values), value -> record numbers;
 * each collection's text index (`textindex`): every record's strings folded once, and
   the collection's words, for ``--search`` and ``bcc search``;
+* each collection's default table for people (`table_cells`): every record's cells,
+  so that ``bcc practices`` lays out a table without decoding a record;
 * a marshal header (format, fields, warnings, where every section is and its
   checksum), then the header's checksum and its size.
 
@@ -29,6 +31,7 @@ used only if it is a regular file owned by the user running bcc.
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Mapping, Sequence
@@ -39,7 +42,6 @@ from bali_corruption_cli.cache_shape import CHUNK, FORMAT, JSON_BLOCK, Corrupt, 
 __all__ = ["CHUNK", "FORMAT", "JSON_BLOCK", "Corrupt", "Reader", "check_records", "write"]
 
 SUFFIX = ".marshal"
-INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is not indexed
 Record = dict[str, Any]
 
 
@@ -55,30 +57,6 @@ def _pread(fd: int, length: int, offset: int) -> bytes:
     return b"".join(chunks)  # pragma: no cover
 
 
-def _postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict[str, list[int]]]:
-    """For each vocabulary-like field: value -> numbers of the records whose field is that
-    string or a list holding it (as `query.matches` tests them).  A field with more than
-    INDEX_MAX_VALUES distinct strings, or none in its first 1,000 records, is left out."""
-    found: dict[str, dict[str, list[int]]] = {field: {} for field in fields}
-    for number, record in enumerate(records):
-        if number == 1000:
-            found = {field: postings for field, postings in found.items() if postings}
-        for field in list(found):
-            value = record.get(field)
-            postings = found[field]
-            for item in value if type(value) is list else (value,):
-                if type(item) is str:
-                    numbers = postings.get(item)
-                    if numbers is None:
-                        if len(postings) >= INDEX_MAX_VALUES:
-                            del found[field]
-                            break
-                        postings[item] = [number]
-                    elif numbers[-1] != number:
-                        numbers.append(number)
-    return found
-
-
 def write(
     fh: Any,
     collections: Mapping[str, Sequence[Record]],
@@ -89,6 +67,8 @@ def write(
     import marshal
     from array import array
     from zlib import crc32
+
+    from bali_corruption_cli import cache_sections
 
     dumps: Any = None
     try:
@@ -108,7 +88,14 @@ def write(
     sections: dict[str, dict[str, Any]] = {}
     for name, records in collections.items():
         section: dict[str, Any] = dict(
-            count=len(records), chunks=[], json=None, offsets=None, index=None, text=None, words=None
+            count=len(records),
+            chunks=[],
+            json=None,
+            offsets=None,
+            index=None,
+            text=None,
+            words=None,
+            rows=None,
         )
         for start in range(0, len(records), CHUNK):
             section["chunks"].append(put(marshal.dumps(list(records[start : start + CHUNK]))))
@@ -143,10 +130,11 @@ def write(
                 section["offsets"] = put(offsets.tobytes())
                 index = {
                     field: {value: array("I", numbers).tobytes() for value, numbers in postings.items()}
-                    for field, postings in _postings(records, fields.get(name, ())).items()
+                    for field, postings in cache_sections.postings(records, fields.get(name, ())).items()
                 }
                 section["index"] = put(marshal.dumps(index))
-        _write_text(put, section, records, fields.get(name, ()))
+        cache_sections.write_text(put, section, records, fields.get(name, ()))
+        cache_sections.write_rows(put, section, name, records)
         sections[name] = section
     head = marshal.dumps(
         {
@@ -158,28 +146,6 @@ def write(
         }
     )
     fh.write(head + crc32(head).to_bytes(4, "little") + len(head).to_bytes(8, "little"))
-
-
-def _write_text(put: Any, section: dict[str, Any], records: Sequence[Record], fields: Sequence[str]) -> None:
-    """The collection's text index (`textindex`): haystacks and field numbers in chunks of
-    CHUNK records, then its words; none when a record cannot have one."""
-    import marshal
-
-    from bali_corruption_cli import textindex
-
-    place = textindex.places(fields)
-    if place is None:
-        return
-    where, words = [], set[str]()
-    for start in range(0, len(records), CHUNK):
-        made = [textindex.haystack(record, place) for record in records[start : start + CHUNK]]
-        if None in made:
-            return  # what was written stays, unused
-        haystacks = [m[0] for m in made if m is not None]
-        textindex.add_words(words, haystacks)
-        where.append(put(marshal.dumps((haystacks, [m[1] for m in made if m is not None]))))
-    section["text"] = where
-    section["words"] = put(marshal.dumps(textindex.sorted_words(words)))
 
 
 def _open_regular(path: os.PathLike[str] | str) -> int:
@@ -295,14 +261,14 @@ class Reader:
             raise Corrupt("record count")
         return records
 
-    def select_json(self, name: str, conditions: Mapping[str, set[str]]) -> list[bytes] | None:
-        """The JSON of the records meeting every condition (a set of values: any of them),
+    def select(self, name: str, conditions: Mapping[str, set[str]]) -> Sequence[int] | None:
+        """The numbers of the records meeting every condition (a set of values: any of them),
         in catalogue order, as `query.filter_records` would select them; None when this
-        collection has no JSON section or a condition's field has no index."""
+        collection has no index or a condition's field has none."""
         import marshal
 
         section = self.sections.get(name)
-        if section is None or None in (section.get("json"), section.get("offsets"), section.get("index")):
+        if section is None or section.get("index") is None:
             return None
         try:
             index = marshal.loads(self._read(section["index"]))
@@ -326,14 +292,62 @@ class Reader:
                 chosen = matching if chosen is None else chosen & matching
             if chosen and max(chosen) >= count:
                 raise Corrupt("index out of range")
-            numbers: Sequence[int] = range(count) if chosen is None else sorted(chosen)
+            return range(count) if chosen is None else sorted(chosen)
+        except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
+            raise Corrupt(str(exc)) from exc
+
+    def select_json(self, name: str, conditions: Mapping[str, set[str]]) -> list[bytes] | None:
+        """The JSON of the records meeting every condition (see `select`), in catalogue
+        order; None when this collection has no JSON section or a condition no index."""
+        section = self.sections.get(name)
+        if section is None or None in (section.get("json"), section.get("offsets")):
+            return None
+        numbers = self.select(name, conditions)
+        return None if numbers is None else self._json_at(section, numbers)
+
+    def _json_at(self, section: dict[str, Any], numbers: Sequence[int]) -> list[bytes]:
+        """The JSON of the records of these numbers (each checked against the count)."""
+        try:
+            count = section["count"]
             start, length, sums = section["json"]
             offsets = memoryview(self._read(section["offsets"])).cast("Q")
             if len(offsets) != count + 1 or offsets[-1] != length:
                 raise Corrupt("offsets")
             return self._slices(start, offsets, numbers, sums)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise Corrupt(str(exc)) from exc
+
+    def rows(self, name: str, numbers: Sequence[int]) -> list[tuple[list[str], bool]] | None:
+        """The default table's rows (`table_cells.default_row`) of these records; None when
+        the collection has none kept."""
+        import marshal
+
+        section = self.sections.get(name)
+        if section is None or section.get("rows") is None:
+            return None
+        cells: list[list[str]] = []
+        marks = bytearray()
+        try:
+            for where in section["rows"]:
+                chunk = marshal.loads(self._read(where))
+                if type(chunk) is not tuple or len(chunk) != 2 or type(chunk[1]) is not bytes:
+                    raise Corrupt("rows")
+                if type(chunk[0]) is not list or len(chunk[0]) != len(chunk[1]):
+                    raise Corrupt("rows")
+                cells += chunk[0]
+                marks += chunk[1]
+            if len(cells) != section["count"]:
+                raise Corrupt("rows count")
+            if set(map(type, cells)) - {list} or set(map(len, cells)) - {section["columns"]}:
+                raise Corrupt("row shape")
+            if set(map(type, itertools.chain.from_iterable(cells))) - {str}:
+                raise Corrupt("cell")
+            if not isinstance(numbers, range):
+                cells = [cells[n] for n in numbers]
+                marks = bytearray(marks[n] for n in numbers)
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
+        return list(zip(cells, map(bool, marks), strict=True))
 
     def text(self, name: str) -> tuple[list[str], list[bytes], list[str]] | None:
         """The collection's text index (`textindex`): haystacks, field numbers and words;
@@ -367,19 +381,14 @@ class Reader:
         section = self.sections.get(name)
         if section is None or None in (section.get("json"), section.get("offsets")):
             return None
+        if any(not 0 <= n < section["count"] for n in numbers):
+            raise Corrupt("record number")
+        pieces = self._json_at(section, numbers)
         try:
-            count = section["count"]
-            if any(not 0 <= n < count for n in numbers):
-                raise Corrupt("record number")
-            start, length, sums = section["json"]
-            offsets = memoryview(self._read(section["offsets"])).cast("Q")
-            if len(offsets) != count + 1 or offsets[-1] != length:
-                raise Corrupt("offsets")
-            pieces = self._slices(start, offsets, numbers, sums)
             records = [orjson.loads(piece) for piece in pieces]
-            check_records(records, self.fields[name], sum(map(len, pieces)) + len(pieces))
-        except (ValueError, TypeError, KeyError, IndexError) as exc:  # orjson.JSONDecodeError too
+        except ValueError as exc:  # orjson.JSONDecodeError
             raise Corrupt(str(exc)) from exc
+        check_records(records, self.fields[name], sum(map(len, pieces)) + len(pieces))
         return records
 
     def _slices(self, base: int, offsets: Any, numbers: Sequence[int], sums: Sequence[int]) -> list[bytes]:

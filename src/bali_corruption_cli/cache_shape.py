@@ -54,9 +54,12 @@ def check_head(head: Any, size: int) -> None:
         for key in ("offsets", "index", "words"):
             if section.get(key) is not None and not _is_where(section[key]):
                 raise Corrupt(f"section {key}")
-        text = section.get("text")
-        if text is not None and (type(text) is not list or not all(map(_is_where, text))):
-            raise Corrupt("section text")
+        for key in ("text", "rows"):
+            where = section.get(key)
+            if where is not None and (type(where) is not list or not all(map(_is_where, where))):
+                raise Corrupt(f"section {key}")
+        if section.get("rows") is not None and type(section.get("columns")) is not int:
+            raise Corrupt("section columns")
         if json is not None:
             if not (type(json) is tuple and len(json) == 3 and type(json[2]) is list):
                 raise Corrupt("section json")

@@ -306,9 +306,11 @@ def human_records(
 def _visible_rows(rows: list[list[str]], count: int) -> list[list[str]]:
     """The cells as printed (`_shown`): a column whose text is all printable ASCII is kept as
     it is (one check of the column, not one a cell)."""
+    from operator import itemgetter
+
     plain = []
     for n in range(count):
-        joined = " ".join(row[n] for row in rows)
+        joined = " ".join(map(itemgetter(n), rows))
         plain.append(joined.isascii() and joined.isprintable())
     if all(plain):
         return rows

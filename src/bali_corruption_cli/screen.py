@@ -132,7 +132,7 @@ def show(lines: list[str]) -> None:
     """Write a human view to stdout, through the pager when it is taller than the screen."""
     from bali_corruption_cli.render import write
 
-    text = "".join(line + "\n" for line in lines)
+    text = "\n".join(lines) + "\n" if lines else ""
     command = _pager_command()
     if command is None or len(lines) < height():
         write(text)

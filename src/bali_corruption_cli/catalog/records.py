@@ -115,6 +115,26 @@ class Catalog:
         records = self.records(collection)
         return [records[n] for n in numbers if n < len(records)]
 
+    def table_rows(
+        self, collection: str, conditions: dict[str, set[str]], numbers: list[int] | None = None
+    ) -> list[tuple[list[str], bool]] | None:
+        """The default table's rows (`table_cells.default_row`) of the records meeting the
+        conditions (and among ``numbers``, when given), straight from the cache; None when
+        that cannot be done (the caller then builds them from the records)."""
+        if self._reader is None or collection in self._collections:
+            return None
+        try:
+            chosen = self._reader.select(collection, conditions)
+            if chosen is None:
+                return None
+            if numbers is not None:
+                keep = set(numbers)
+                chosen = [n for n in chosen if n in keep]
+            return self._reader.rows(collection, chosen)
+        except cache.Corrupt:
+            self._adopt_rebuilt()
+            return None
+
     @property
     def index(self) -> dict[str, tuple[str, Record]]:
         if self._index is None:

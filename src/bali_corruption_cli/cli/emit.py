@@ -93,6 +93,30 @@ def from_cache(
     return True
 
 
+def table_from_cache(
+    catalog: "Catalog",
+    collection: str,
+    conditions: dict[str, set[str]],
+    numbers: list[int] | None,
+    fmt: OutputFormat | None,
+    as_json: bool,
+    fields: str | None,
+    wide: bool,
+    search: Sequence[str] | None,
+) -> bool:
+    """The default table for people from the rows the cache keeps (no record decoded):
+    the records meeting the conditions, and among ``numbers`` when --search found them
+    through the text index.  False if not done."""
+    if fields or wide or chosen_format(fmt, as_json) != OutputFormat.table or (search and numbers is None):
+        return False
+    table = catalog.table_rows(collection, conditions, numbers)
+    if table is None:
+        return False
+    columns = table_cells.default_columns(collection)
+    render.emit_rows(table, columns, collection, hidden(catalog, collection))
+    return True
+
+
 def rows(
     found: "list[dict[str, Any]]",
     valid: Sequence[str],

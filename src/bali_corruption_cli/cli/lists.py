@@ -102,12 +102,18 @@ def _list_command(collection: str) -> None:
             cat, collection, conditions, fmt, as_json, fields, search
         ):
             return
-        found = None
+        numbers = None
         if search and (text := cat.text(collection)) is not None:  # the text index: no full decode
             from bali_corruption_cli import textindex
 
-            found = cat.records_at(collection, textindex.needle_numbers(text[0], search))
-            search = None
+            numbers = textindex.needle_numbers(text[0], search)
+        if conditions is not None and emit.table_from_cache(
+            cat, collection, conditions, numbers, fmt, as_json, fields, wide, search
+        ):
+            return
+        found = None
+        if numbers is not None:
+            found, search = cat.records_at(collection, numbers), None
         emit.records(
             cat, collection, filters.keep(cat, collection, chosen, found), fmt, as_json, fields, search, wide
         )
