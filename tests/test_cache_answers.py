@@ -1,4 +1,4 @@
-"""Answers straight from the cache (format 4): the same bytes as the records' own path.
+"""Answers straight from the cache (format 5): the same bytes as the records' own path.
 
 * `practices ... --json` / `--format jsonl` from the cache's JSON and indexes give
   exactly what the YAML path gives (no cache), for any combination of filters;
@@ -170,3 +170,31 @@ def test_offsets_out_of_range_are_corrupt(generated: Path, tmp_path: Path) -> No
     section["json"] = (start, length + 10**9, sums)  # a header that lies
     with pytest.raises(cache.Corrupt):
         reader.select_json("practices", {"sectors": {"private"}})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "regulate-financial-institutions"],
+        ["show", "regulate-financial-institutions", "--json"],
+        ["cite", "regulate-financial-institutions"],
+        ["cite", "nacc", "--style", "bibtex"],
+        ["show", "David Scott"],  # a name: found through the names, then by id
+    ],
+)
+def test_one_record_is_decoded_alone(
+    generated: Path, warm: str, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """show and cite of a record find it through the cache's ids: no practice is decoded
+    unless the record's links need them; the answer is the YAML path's."""
+    full = ["--data-dir", str(generated), *args]
+    from_yaml = _run(full, "")
+    decoded = _spy_decoding(monkeypatch)
+    from_cache = _run(full, warm)
+    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (
+        0,
+        from_yaml.stdout,
+        from_yaml.stderr,
+    )
+    if args[1] == "regulate-financial-institutions":
+        assert "practices" not in decoded

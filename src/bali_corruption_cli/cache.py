@@ -96,6 +96,7 @@ def write(
             text=None,
             words=None,
             rows=None,
+            ids=None,
         )
         for start in range(0, len(records), CHUNK):
             section["chunks"].append(put(marshal.dumps(list(records[start : start + CHUNK]))))
@@ -135,6 +136,9 @@ def write(
                 section["index"] = put(marshal.dumps(index))
         cache_sections.write_text(put, section, records, fields.get(name, ()))
         cache_sections.write_rows(put, section, name, records)
+        ids = [record.get("id") if type(record) is dict else None for record in records]
+        if all(type(i) is str for i in ids):
+            section["ids"] = put(marshal.dumps(ids))
         sections[name] = section
     head = marshal.dumps(
         {
@@ -316,6 +320,21 @@ class Reader:
             return self._slices(start, offsets, numbers, sums)
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
+
+    def ids(self, name: str) -> list[str] | None:
+        """The collection's record ids, in order; None when it has none kept."""
+        import marshal
+
+        section = self.sections.get(name)
+        if section is None or section.get("ids") is None:
+            return None
+        try:
+            ids = marshal.loads(self._read(section["ids"]))
+        except (EOFError, ValueError, TypeError) as exc:
+            raise Corrupt(str(exc)) from exc
+        if type(ids) is not list or len(ids) != section["count"] or set(map(type, ids)) - {str}:
+            raise Corrupt("ids")
+        return ids
 
     def rows(self, name: str, numbers: Sequence[int]) -> list[tuple[list[str], bool]] | None:
         """The default table's rows (`table_cells.default_row`) of these records; None when

@@ -51,7 +51,7 @@ def check_head(head: Any, size: int) -> None:
             raise Corrupt("section count")
         if len(chunks) != -(-count // CHUNK) or not all(map(_is_where, chunks)):
             raise Corrupt("section chunks")
-        for key in ("offsets", "index", "words"):
+        for key in ("offsets", "index", "words", "ids"):
             if section.get(key) is not None and not _is_where(section[key]):
                 raise Corrupt(f"section {key}")
         for key in ("text", "rows"):

@@ -36,6 +36,7 @@ class Catalog:
         self.origins = origins if origins is not None else {}
         self.warnings = warnings if warnings is not None else []
         self._index: dict[str, tuple[str, Record]] | None = None
+        self._ids: dict[str, dict[str, int]] = {}  # a collection's ids from the cache: id -> number
         self._reader = reader
         self._rebuild = rebuild
         self.data_digest = ""  # of the files it was loaded from (`files.data_digest`), set by check()
@@ -142,7 +143,33 @@ class Catalog:
         return self._index
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
+        """The record of this id, and its collection; from the cache, only that record is
+        decoded (with each collection's ids)."""
+        if self._index is None and self._reader is not None:
+            try:
+                known, found = self._get_from_cache(record_id)
+            except cache.Corrupt:
+                self._adopt_rebuilt()
+            else:
+                if known:
+                    return found
         return self.index.get(record_id)
+
+    def _get_from_cache(self, record_id: str) -> tuple[bool, tuple[str, Record] | None]:
+        """(True, `get`) through the cache's ids; (False, None) when a collection has none kept."""
+        reader = self._reader
+        assert reader is not None
+        for name in reader.names:
+            numbers = self._ids.get(name)
+            if numbers is None:
+                ids = reader.ids(name)
+                if ids is None:
+                    return False, None
+                numbers = self._ids[name] = {value: n for n, value in enumerate(ids)}
+            n = numbers.get(record_id)
+            if n is not None:
+                return True, (name, self.records_at(name, [n])[0])
+        return True, None
 
     def all_records(self) -> Iterator[tuple[str, Record]]:
         for name, recs in self.collections.items():
