@@ -31,19 +31,14 @@ MAX_ALTERNATIVES = 64  # a query word with more near misses than this is not use
 Record = dict[str, Any]
 
 
-def _flat(value: Any, out: list[str], slots: bytearray, slot: int) -> None:
-    """`query.strings` appending to ``out`` (and the field's number to ``slots``)."""
-    kind = type(value)
-    if kind is str:
-        out.append(value)
-        slots.append(slot)
-    elif kind is list or kind is dict:
-        for item in value.values() if kind is dict else value:
-            if type(item) is str:
-                out.append(item)
-                slots.append(slot)
-            else:
-                _flat(item, out, slots, slot)
+def _flat(value: Any, out: list[str]) -> None:
+    """`query.strings` of a list or mapping, appended to ``out``."""
+    for item in value.values() if type(value) is dict else value:
+        kind = type(item)
+        if kind is str:
+            out.append(item)
+        elif kind is list or kind is dict:
+            _flat(item, out)
 
 
 def places(fields: Sequence[str]) -> dict[str, int] | None:
@@ -62,7 +57,14 @@ def haystack(record: Record, place: dict[str, int]) -> tuple[str, bytes] | None:
         slot = place.get(key)
         if slot is None:
             return None
-        _flat(value, strings, slots, slot)
+        kind = type(value)
+        if kind is str:
+            strings.append(value)
+            slots.append(slot)
+        elif value and (kind is list or kind is dict):
+            before = len(strings)
+            _flat(value, strings)
+            slots += bytes((slot,)) * (len(strings) - before)
     text = SEP.join(strings)
     if strings and text.count(SEP) != len(strings) - 1:
         return None
@@ -76,12 +78,12 @@ def add_words(words: set[str], haystacks: Sequence[str]) -> None:
     """Add the haystacks' words to ``words`` (bytes.translate and split work in C: a regex
     over 40 MB of text takes seconds; a few thousand records at a time keeps memory low)."""
     blob = SEP.join(haystacks).encode("utf-8", "surrogatepass").translate(_NOT_WORD)
-    words.update(w.decode("ascii") for w in set(blob.split()))
+    words.update(blob.decode("ascii").split())  # only ASCII letters, digits and spaces are left
 
 
 def sorted_words(words: set[str]) -> list[str]:
     """The words by length, then alphabetically (`narrowing` looks them up by length)."""
-    return sorted(words, key=lambda w: (len(w), w))
+    return sorted(sorted(words), key=len)  # sorting is stable: alphabetical within a length
 
 
 def pieces(haystack: str) -> list[str]:
