@@ -164,3 +164,32 @@ def test_architecture_md_maps_every_module(module: str) -> None:
     path = MODULES[module].relative_to(PACKAGE)
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     assert f"`{path.as_posix()}`" in text or (path.name != "__init__.py" and f"`{path.name}`" in text)
+
+
+def test_the_cache_key_covers_the_code_that_fills_the_cache() -> None:
+    """A change to any module whose code decides what a cache entry holds must miss the
+    cache (its key hashes those modules): every module the cache writer imports, at any
+    depth, is among them."""
+    from bali_corruption_cli.catalog import store
+
+    keyed = {
+        ("bali_corruption_cli." + m.removesuffix(".py").replace("/", ".")).removesuffix(".__init__")
+        for m in store._SCHEMA_MODULES
+    }
+    todo, seen = ["bali_corruption_cli.cache", "bali_corruption_cli.catalog.build"], set()
+    while todo:
+        module = todo.pop()
+        if module in seen or module not in MODULES:
+            continue
+        seen.add(module)
+        todo += _in_package(_imports(MODULES[module], module, top_level=False))
+    # not content: the package's version is in the key itself; errors, the environment's
+    # settings (workers) and names (looked up only when a filter names a record) fill nothing
+    unkeyed = {
+        "bali_corruption_cli",
+        "bali_corruption_cli.errors",
+        "bali_corruption_cli.env",
+        "bali_corruption_cli.names",
+    }
+    assert seen - keyed - unkeyed == set()
+    assert "bali_corruption_cli.textindex" in seen and "bali_corruption_cli.table_cells" in seen

@@ -198,3 +198,40 @@ def test_one_record_is_decoded_alone(
     )
     if args[1] == "regulate-financial-institutions":
         assert "practices" not in decoded
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary"],
+        ["summary", "--json"],
+        ["count", "practices", "--by", "sectors"],
+        ["count", "practices", "--by", "themes", "--json"],
+        ["count", "practices", "--by", "origin_event", "--format", "csv"],
+        ["count", "practices", "--by", "stages", "--sector", "private"],  # filtered: the records
+        ["count", "practices", "--by", "title", "--json"],  # too many values for an index
+    ],
+)
+def test_counts_come_from_the_index(
+    generated: Path, warm: str, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """summary and an unfiltered count read the filter index's postings: the YAML path's
+    answer, without decoding the practices (a filtered count, or a field with no index,
+    decodes them)."""
+    full = ["--data-dir", str(generated), *args]
+    from_yaml = _run(full, "")
+    decoded = _spy_decoding(monkeypatch)
+    from_cache = _run(full, warm)
+    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (
+        0,
+        from_yaml.stdout,
+        from_yaml.stderr,
+    )
+    assert ("practices" in decoded) == ("--sector" in args or "title" in args)
+
+
+def test_a_structured_field_is_still_refused(generated: Path, warm: str) -> None:
+    full = ["--data-dir", str(generated), "count", "practices", "--by", "sources"]
+    from_yaml, from_cache = _run(full, ""), _run(full, warm)
+    assert from_cache.exit_code == from_yaml.exit_code == 2
+    assert from_cache.stderr == from_yaml.stderr and "structured" in from_cache.stderr

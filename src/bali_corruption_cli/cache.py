@@ -300,6 +300,34 @@ class Reader:
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
 
+    def counts(self, name: str, field: str) -> dict[str | None, int] | None:
+        """How many records hold each value of ``field`` (None: how many hold none), from
+        its filter index; None when the field has none."""
+        import marshal
+
+        section = self.sections.get(name)
+        if section is None or section.get("index") is None:
+            return None
+        try:
+            index = marshal.loads(self._read(section["index"]))
+            postings = index.get(field) if type(index) is dict else None
+            if postings is None:
+                return None
+            if type(postings) is not dict or set(map(type, postings.values())) - {bytes}:
+                raise Corrupt("index")
+            counts: dict[str | None, int] = {}
+            holding: set[int] = set()
+            for value, numbers in postings.items():
+                view = memoryview(numbers).cast("I")
+                counts[value] = len(view)
+                holding.update(view)
+            if holding and max(holding) >= section["count"]:
+                raise Corrupt("index out of range")
+        except (EOFError, ValueError, TypeError) as exc:
+            raise Corrupt(str(exc)) from exc
+        counts[None] = section["count"] - len(holding)
+        return counts
+
     def select_json(self, name: str, conditions: Mapping[str, set[str]]) -> list[bytes] | None:
         """The JSON of the records meeting every condition (see `select`), in catalogue
         order; None when this collection has no JSON section or a condition no index."""

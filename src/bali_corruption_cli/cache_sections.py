@@ -15,25 +15,34 @@ Record = dict[str, Any]
 
 def postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict[str, list[int]]]:
     """For each vocabulary-like field: value -> numbers of the records whose field is that
-    string or a list holding it (as `query.matches` tests them).  A field with more than
-    INDEX_MAX_VALUES distinct strings, or none in its first 1,000 records, is left out."""
+    string or a list holding it (as `query.matches` tests them).  Left out: a field with
+    more than INDEX_MAX_VALUES distinct strings, or none in its first 1,000 records, or any
+    value but a string, nothing, or a list of distinct strings (so that the postings also
+    count the values exactly, as `explore.count` does)."""
     found: dict[str, dict[str, list[int]]] = {field: {} for field in fields}
     for number, record in enumerate(records):
         if number == 1000:
             found = {field: postings for field, postings in found.items() if postings}
         for field in list(found):
             value = record.get(field)
+            if value is None:
+                continue
             postings = found[field]
             for item in value if type(value) is list else (value,):
-                if type(item) is str:
-                    numbers = postings.get(item)
-                    if numbers is None:
-                        if len(postings) >= INDEX_MAX_VALUES:
-                            del found[field]
-                            break
-                        postings[item] = [number]
-                    elif numbers[-1] != number:
-                        numbers.append(number)
+                if type(item) is not str:
+                    del found[field]
+                    break
+                numbers = postings.get(item)
+                if numbers is None:
+                    if len(postings) >= INDEX_MAX_VALUES:
+                        del found[field]
+                        break
+                    postings[item] = [number]
+                elif numbers[-1] != number:
+                    numbers.append(number)
+                else:  # the same value twice in one list
+                    del found[field]
+                    break
     return found
 
 

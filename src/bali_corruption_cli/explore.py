@@ -133,7 +133,10 @@ def count(
         did = f" (did you mean '{hint}'?)" if hint else ""
         raise UsageError(f"unknown field {field!r} for {collection}{did}; valid fields: {', '.join(valid)}")
     counter: Counter[str | None] = Counter()
-    for record in catalog.records(collection) if records is None else records:
+    indexed = catalog.value_counts(collection, field) if records is None else None
+    if indexed is not None:  # the cache's filter index counts them (no record decoded)
+        counter.update({value: n for value, n in indexed.items() if n})
+    for record in () if indexed is not None else catalog.records(collection) if records is None else records:
         value = record.get(field)
         values = value if isinstance(value, list) else [value]
         if values == []:
@@ -189,7 +192,11 @@ def timeline(catalog: Catalog, events: Sequence[Record] | None = None) -> list[d
 
 def summary(catalog: Catalog) -> dict[str, Any]:
     """The figures of ``bcc summary``: conference, roundtables, practices, stages, sources."""
-    names = {r["id"]: r.get("name") or r.get("title") for _, r in catalog.all_records()}
+
+    def name(record_id: str) -> Any:
+        found = catalog.get(record_id)
+        return record_id if found is None else found[1].get("name") or found[1].get("title")
+
     conferences = [e for e in catalog.records("events") if e["kind"] == "regional-conference"]
     roundtables = [e for e in catalog.records("events") if e["kind"] == "national-roundtable"]
     conference = None
@@ -202,7 +209,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
             "end_date": c["end_date"],
             "city": c["city"],
             "country": c["country"],
-            "hosts": [names.get(h, h) for h in c["hosts"]],
+            "hosts": [name(h) for h in c["hosts"]],
             "participants": [
                 {
                     "count": p["count"],
@@ -233,11 +240,10 @@ def summary(catalog: Catalog) -> dict[str, Any]:
         "count_disputed": any("six" in c for r in roundtables for c in r["caveats"]),
         "count_statements": sorted({c for r in roundtables for c in r["caveats"]}),
     }
-    practices = catalog.records("practices")
     return {
         "conference": conference,
         "roundtable_series": series,
-        "practices": len(practices),
+        "practices": catalog.count("practices"),
         "practices_by_sector": count(catalog, "practices", "sectors"),
         "practices_by_theme": count(catalog, "practices", "themes"),
         "stages": [
@@ -251,7 +257,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
             }
             for s in catalog.records("sources")
         ],
-        "records": {name: len(recs) for name, recs in catalog.collections.items()},
+        "records": {collection: catalog.count(collection) for collection in catalog.names},
     }
 
 

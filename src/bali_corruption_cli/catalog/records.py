@@ -91,6 +91,24 @@ class Catalog:
             return self._reader.names
         return list(self._collections)
 
+    def count(self, collection: str) -> int:
+        """How many records the collection holds (from the cache: without decoding them)."""
+        reader = self._reader
+        if reader is not None and collection not in self._collections and collection in reader.sections:
+            return int(reader.sections[collection]["count"])
+        return len(self.records(collection))
+
+    def value_counts(self, collection: str, field: str) -> dict[str | None, int] | None:
+        """How many records hold each value of ``field`` (None: how many hold none), from
+        the cache's filter index; None when that cannot be done."""
+        if self._reader is None or collection in self._collections:
+            return None
+        try:
+            return self._reader.counts(collection, field)
+        except cache.Corrupt:
+            self._adopt_rebuilt()
+            return None
+
     def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
         """The collection's text index from the cache (`textindex`), or None (no cache,
         or none for this collection): the caller then reads the records themselves."""

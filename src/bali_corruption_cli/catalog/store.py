@@ -33,6 +33,12 @@ _SCHEMA_MODULES = (
     "catalog/integrity.py",
     "catalog/interrupts.py",
     "cache.py",
+    "cache_shape.py",
+    "cache_sections.py",  # what the cache keeps beside the records, and the modules computing it:
+    "textindex.py",
+    "table_cells.py",
+    "text.py",
+    "query.py",
     "derived.py",
     "overlay.py",
     "yaml12.py",

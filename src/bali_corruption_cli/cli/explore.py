@@ -186,8 +186,9 @@ def count_command(
 
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
-    records = filters.keep(cat, name, filters.choose(cat, name, given))
-    if search:
+    picked = filters.choose(cat, name, given)
+    records = filters.keep(cat, name, picked) if picked or search else None  # None: all (the index counts)
+    if search and records is not None:
         records = [r for r in records if query.text_matches(r, search)]
     rows = explore.count(cat, name, by, records)
     chosen = emit.chosen_format(fmt, as_json)
