@@ -372,7 +372,8 @@ def report(results: list[Result], commands: list[Command], markdown: bool) -> bo
             if n:
                 before, prior = measured[n - 1]
                 extra = (size - before) / 1000
-                per_s = f"{(runs.median - prior.median) / extra * 1000:+.1f}"
+                if not (runs.failures or prior.failures):  # a failed run's time means nothing
+                    per_s = f"{(runs.median - prior.median) / extra * 1000:+.1f}"
                 per_mb = f"{(runs.peak - prior.peak) / extra:+.2f}"
             label = command.name if n == 0 else ""
             rows.append(
