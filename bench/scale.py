@@ -33,7 +33,8 @@ process's pages: every 20 ms it slowed a 100k cold run by about a second).  A ru
 exits non-zero is reported with its exit code and last line of stderr, and fails its goal.
 
 The goals, checked at the largest size: <= 1 s for the queries, <= 5 s for the
-exports, <= 10 s cold; largest process <= 300 MB, process tree <= 500 MB.  Growth is
+exports, <= 10 s cold; largest process <= 300 MB, process tree <= 500 MB ("FAIL (s, peak,
+tree, exit)" names what missed its goal; "exit": a run failed).  Growth is
 the cost per 1,000 extra records between consecutive sizes (equal numbers: linear
 growth).  The verdict "superlinear" is given when a size costs more than the straight
 line through the two sizes before it, widened by +-20% on each median for noise, or
@@ -405,12 +406,17 @@ def report(results: list[Result], commands: list[Command], markdown: bool) -> bo
         if command.name not in last.runs:
             continue
         runs = last.runs[command.name]
-        passed = (
-            not runs.failures
-            and runs.median <= command.goal
-            and runs.peak <= PEAK_GOAL
-            and runs.tree_peak <= TREE_GOAL
-        )
+        missed = [
+            what
+            for what, fails in (
+                ("exit", bool(runs.failures)),
+                ("s", runs.median > command.goal),
+                ("peak", runs.peak > PEAK_GOAL),
+                ("tree", runs.tree_peak > TREE_GOAL),
+            )
+            if fails
+        ]
+        passed = not missed
         ok &= passed
         time_growth, peak_growth = verdicts[command.name]
         rows.append(
@@ -421,7 +427,7 @@ def report(results: list[Result], commands: list[Command], markdown: bool) -> bo
                 mb(runs.peak),
                 mb(runs.tree_peak),
                 f"{time_growth}, {peak_growth}",
-                "pass" if passed else "FAIL",
+                "pass" if passed else f"FAIL ({', '.join(missed)})",
             )
         )
         failures += [f"{last.size:,}: {command.name}: {f}" for f in runs.failures]
