@@ -8,21 +8,27 @@ bench/generate.py (or reuses DIR/catN with --keep), then runs every command of
 COMMANDS (``--commands`` picks some by name; ``--commands list`` lists them) as
 ``bcc --data-dir DIR ...``:
 
-* warm, the median of --runs runs once the cache is written, the commands taken in
-  turn (one run of each, --runs times, so that a noisy neighbour hits all alike):
+* warm, the median of --runs runs once the cache is written (each size has a cache
+  directory of its own), every size and every command taken in turn (one run of each,
+  --runs times, so that a noisy neighbour, or a load that changes while the benchmark
+  runs, hits all of them alike and does not pass for growth):
   ``practices`` (the table piped to /dev/null, and on a pseudo-terminal of 120 x 40
   with ``--no-pager``: the output is read and discarded until the end), ``practices
   --search``, ``search``, ``show``, ``summary``, ``count --by``, ``timeline``,
   ``stages``, ``cite``, ``practices --sector private --json``, and the three exports
   (json to stdout, a csv folder and a sqlite file in the scratch directory, removed
   after each run);
-* cold, the first query after an edit (``practices --sector private --json``):
+* cold, the first query after an edit (``practices --sector private --json``; each
+  round of --cold-runs takes every size in turn too):
   ``cold`` with a new, empty BCC_CACHE_DIR (parse + validate + write the cache) and
   ``cold-edit`` with the warm cache directory after appending a comment line to a copy
   of the catalogue's practices.yaml (the cache key hashes every data file's path, size
   and bytes: touching the mtime would not invalidate it; the copy, in the scratch
   directory, keeps the catalogue given to --keep unchanged; its cache entry is
   written by one untimed run first).
+
+Before any timing, every chosen command runs once, untimed, on the shipped catalogue:
+that fills the private pycache of bench.py's base_env for every code path.
 
 Each run gives its seconds and two peaks of memory: the largest single process
 (os.wait4()'s ru_maxrss: bcc, or one of the worker processes it forks to read a large
@@ -237,60 +243,77 @@ def timed(
 
 
 def measure(
-    size: int,
+    sizes: list[int],
     root: Path,
     scratch: Path,
     runs: int,
     cold_runs: int,
     commands: list[Command],
     env: dict[str, str],
-) -> Result:
-    data = root / f"cat{size}"
-    if not (data / "practices.yaml").exists():
-        generate(size, data)
-    result = Result(size, (data / "practices.yaml").stat().st_size / 1e6)
+) -> list[Result]:
+    """Every command at every size; each round of runs takes every size in turn (and, warm,
+    every command), so that a noisy neighbour, or a load that changes during the benchmark,
+    hits all sizes alike instead of biasing the growth from one size to the next."""
+    results, datas, envs = [], [], []
+    for size in sizes:
+        data = root / f"cat{size}"
+        if not (data / "practices.yaml").exists():
+            generate(size, data)
+        results.append(Result(size, (data / "practices.yaml").stat().st_size / 1e6))
+        datas.append(data)
+        envs.append({**env, "BCC_CACHE_DIR": str(scratch / f"cache{size}")})  # one cache for each size
 
-    def bcc(command: Command, data: Path = data) -> list[str]:
+    def bcc(command: Command, data: Path) -> list[str]:
         return [BCC, "--data-dir", str(data), *command.args]
 
-    cache = Path(env["BCC_CACHE_DIR"])
-    shutil.rmtree(cache, ignore_errors=True)  # the cache of the previous size is no help
-    by_kind = {kind: [c for c in commands if c.kind == kind] for kind in ("cold", "cold-edit")}
-    for command in by_kind["cold"]:
-        for _ in range(cold_runs):
-            shutil.rmtree(cache, ignore_errors=True)
-            result.run(command, bcc(command), env, scratch)
-    if not list(cache.glob("catalog-*")):  # no cold run wrote it
+    def cache(n: int) -> Path:
+        return Path(envs[n]["BCC_CACHE_DIR"])
+
+    def untimed(n: int, data: Path) -> None:
         subprocess.run(
             [BCC, "--data-dir", str(data), *JSON_QUERY],
-            env=env,
+            env=envs[n],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-    entries = list(cache.glob("catalog-*"))
-    result.cache_mb = sum(p.stat().st_size for p in entries) / 1e6
+
+    by_kind = {kind: [c for c in commands if c.kind == kind] for kind in ("cold", "cold-edit")}
+    for command in by_kind["cold"]:
+        for _ in range(cold_runs):
+            for n, result in enumerate(results):
+                shutil.rmtree(cache(n), ignore_errors=True)
+                result.run(command, bcc(command, datas[n]), envs[n], scratch)
+    entries = []
+    for n, result in enumerate(results):
+        if not list(cache(n).glob("catalog-*")):  # no cold run wrote it
+            untimed(n, datas[n])
+        entries.append(list(cache(n).glob("catalog-*")))
+        result.cache_mb = sum(p.stat().st_size for p in entries[n]) / 1e6
     warm = [c for c in commands if not c.kind.startswith("cold")]
     for _ in range(runs):
-        for command in warm:
-            result.run(command, bcc(command), env, scratch)
-    if len(list(cache.glob("catalog-*"))) != len(entries):
-        result.warnings.append(
-            "the cache key changed during the warm runs (source edited?): warm times include rebuilds"
-        )
-    for command in by_kind["cold-edit"]:
-        edited = scratch / "edited"
-        shutil.copytree(data, edited)  # the catalogue itself is never edited
-        try:
-            subprocess.run(  # this copy's cache entry: the cache is warm before the edit
-                bcc(command, edited), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        for n, result in enumerate(results):
+            for command in warm:
+                result.run(command, bcc(command, datas[n]), envs[n], scratch)
+    for n, result in enumerate(results):
+        if len(list(cache(n).glob("catalog-*"))) != len(entries[n]):
+            result.warnings.append(
+                "the cache key changed during the warm runs (source edited?): warm times include rebuilds"
             )
-            for n in range(cold_runs):
-                with (edited / "practices.yaml").open("a", encoding="utf-8") as fh:
-                    fh.write(f"# bench/scale.py: edit {n + 1}\n")
-                result.run(command, bcc(command, edited), env, scratch)
+    for command in by_kind["cold-edit"]:
+        edited = [scratch / f"edited{size}" for size in sizes]
+        try:
+            for n, copy in enumerate(edited):
+                shutil.copytree(datas[n], copy)  # the catalogue itself is never edited
+                untimed(n, copy)  # this copy's cache entry: the cache is warm before the edit
+            for k in range(cold_runs):
+                for n, (result, copy) in enumerate(zip(results, edited, strict=True)):
+                    with (copy / "practices.yaml").open("a", encoding="utf-8") as fh:
+                        fh.write(f"# bench/scale.py: edit {k + 1}\n")
+                    result.run(command, bcc(command, copy), envs[n], scratch)
         finally:
-            shutil.rmtree(edited)
-    return result
+            for copy in edited:
+                shutil.rmtree(copy, ignore_errors=True)
+    return results
 
 
 def warm_up(commands: list[Command], env: dict[str, str], scratch: Path) -> None:
@@ -495,10 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         env.pop("LINES", None)  # the terminal's size is the pseudo-terminal's
         env.setdefault("TERM", "xterm-256color")
         warm_up(commands, env, scratch)
-        results = []
-        for n in sizes:
-            results.append(measure(n, root, scratch, args.runs, args.cold_runs, commands, env))
-            print(f"scale: {n:,} practices measured", file=sys.stderr, flush=True)
+        results = measure(sizes, root, scratch, args.runs, args.cold_runs, commands, env)
         workers = args.workers or "bcc's choice"
         print(
             f"{machine()}; warm = median of {args.runs}, cold = median of {args.cold_runs}; "
