@@ -96,9 +96,10 @@ class Command:
     def goal(self) -> float:
         return GOALS["cold" if self.kind.startswith("cold") else self.kind]
 
-    def shown(self) -> str:
+    def shown(self, code: str = "") -> str:
+        """The command line (``code``: the quote around it, "`" in Markdown)."""
         where = " (on a terminal)" if self.tty else ""
-        return "bcc " + " ".join(a.replace("{out}", "OUT") for a in self.args) + where
+        return f"{code}bcc " + " ".join(a.replace("{out}", "OUT") for a in self.args) + code + where
 
 
 COMMANDS = [
@@ -347,10 +348,11 @@ def growth(values: list[tuple[int, float]]) -> str:
     return "linear or better"
 
 
-def table(head: tuple[str, ...], rows: list[tuple[str, ...]], markdown: bool) -> None:
+def table(head: tuple[str, ...], rows: list[tuple[str, ...]], markdown: bool, left: int = 1) -> None:
+    """Print a table: its first ``left`` columns aligned left, the others right."""
     if markdown:
         print("| " + " | ".join(head) + " |")
-        print("| --- |" + " --: |" * (len(head) - 1))
+        print("|" + " --- |" * left + " --: |" * (len(head) - left))
         for row in rows:
             print("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
     else:
@@ -358,9 +360,9 @@ def table(head: tuple[str, ...], rows: list[tuple[str, ...]], markdown: bool) ->
         for row in (head, *rows):
             print(
                 "  ".join(
-                    c.ljust(w) if i == 0 else c.rjust(w)
+                    c.ljust(w) if i < left else c.rjust(w)
                     for i, (c, w) in enumerate(zip(row, widths, strict=True))
-                )
+                ).rstrip()
             )
     print()
 
@@ -459,9 +461,12 @@ def report(results: list[Result], commands: list[Command], markdown: bool) -> bo
     )
     print()
     table(head, rows, markdown)
-    print("commands:")
-    for command in commands:
-        print(f"  {command.name:17s} {command.shown()}")
+    table(
+        ("name", "command"),
+        [(c.name, c.shown("`" if markdown else "")) for c in commands],
+        markdown,
+        left=2,
+    )
     for r in results:
         for command in commands:
             if r is not last and command.name in r.runs:
