@@ -4,7 +4,8 @@
   and with --layout table/records: the cached rows give exactly what the YAML path gives;
 * with any combination of filters, and with --search (through the text index);
 * no practice is decoded; --fields, --wide and a damaged rows section take the records' path;
-* on a pseudo-terminal with the pager off, the table is the plain path's.
+* on a pseudo-terminal with the pager off, the table is the plain path's;
+* wrapping a line at its last space that fits (str.rfind) gives the word loop's lines.
 """
 
 from __future__ import annotations
@@ -156,3 +157,24 @@ def test_on_a_terminal_with_the_pager_off(generated: Path, warm: str) -> None:
     plain = run_in_pty(*args, env={**env, "BCC_CACHE_DIR": ""}, columns=120)
     assert cached == plain
     assert b"\x1b[36m" in cached  # ids in colour, as on any terminal
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abc-", max_size=9) | st.sampled_from(["\u00e9t\u00e9", "a\nb"]), max_size=12
+    ).map(" ".join),
+    st.integers(min_value=1, max_value=30),
+    st.booleans(),
+)
+def test_wrapping_at_the_last_space_is_the_word_loop(text: str, size: int, prose: bool) -> None:
+    """`tables.wrap`'s str.rfind lines are the word loop's lines, for any text and width."""
+    from bali_corruption_cli import tables
+
+    expected: list[str] = []
+    for paragraph in text.split("\n"):
+        if tables.width(paragraph) <= size:
+            expected.append(paragraph.rstrip(" "))
+        else:
+            expected += tables._greedy(paragraph, size, prose, True)
+    assert tables.wrap(text, size, prose) == expected

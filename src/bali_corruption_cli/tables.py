@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 # Fields whose values are running text: they take the spare width and wrap.
@@ -104,24 +104,40 @@ def wrap(text: str, size: int | None, prose: bool, utf: bool = True) -> list[str
     if "\n" not in text and (size is None or (len(text) <= size and text.isascii())):
         return [text.rstrip(" ")]  # the common case, without the word loop
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in text.split("\n") if "\n" in text else (text,):
         if size is None or width(paragraph) <= size:
             lines.append(paragraph.rstrip(" "))
             continue
-        line, used = "", 0
-        for word in paragraph.split(" "):
-            w = width(word)
-            if line and used + 1 + w <= size:
-                line, used = f"{line} {word}", used + 1 + w
+        if paragraph.isascii() and "  " not in paragraph and paragraph[:1] != " ":
+            # words between single spaces: each line ends at the last space that fits (the
+            # word loop's lines, found by str.rfind); a word wider than the line: the loop
+            while len(paragraph) > size and (cut := paragraph.rfind(" ", 0, size + 1)) > 0:
+                lines.append(paragraph[:cut])
+                paragraph = paragraph[cut + 1 :]
+            if len(paragraph) <= size:
+                lines.append(paragraph.rstrip(" "))
                 continue
-            if line or used:
-                lines.append(line.rstrip(" "))
-            if w > size and _breakable(word, prose):
-                *done, word = _chunks(word, size, BREAK_MARK[utf])
-                lines.extend(done)
-                w = width(word)
-            line, used = word, w
-        lines.append(line.rstrip(" "))
+        lines.extend(_greedy(paragraph, size, prose, utf))
+    return lines
+
+
+def _greedy(paragraph: str, size: int, prose: bool, utf: bool) -> list[str]:
+    """`wrap`'s word loop for one paragraph wider than ``size``."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in paragraph.split(" "):
+        w = width(word)
+        if line and used + 1 + w <= size:
+            line, used = f"{line} {word}", used + 1 + w
+            continue
+        if line or used:
+            lines.append(line.rstrip(" "))
+        if w > size and _breakable(word, prose):
+            *done, word = _chunks(word, size, BREAK_MARK[utf])
+            lines.extend(done)
+            w = width(word)
+        line, used = word, w
+    lines.append(line.rstrip(" "))
     return lines
 
 
@@ -327,43 +343,77 @@ def table_lines(
     yield join([style.bold(n) for n in names], names)
     rule = "─" if style.utf else "-"
     yield style.dim(rule * (sum(widths) + len(GAP) * last))
-    if all(c.simple and c.natural <= w for c, w in zip(columns, widths, strict=True)):
-        yield from _one_line_rows(columns, widths, rows, style)
+    quick = _quick_rows(columns, widths, rows)
+    one_line = _one_line(columns, widths, style)
+    if all(quick):
+        yield from map(one_line, rows)
         return
-    wrapped = [[wrap(row[n], widths[n], c.prose, style.utf) for n, c in enumerate(columns)] for row in rows]
-    spaced = any(len(cell) > 1 for cells in wrapped for cell in cells)
+    # the other rows are wrapped; a blank line between rows when one of them takes several lines
+    wrapped = {
+        r: [wrap(row[n], widths[n], c.prose, style.utf) for n, c in enumerate(columns)]
+        for r, row in enumerate(rows)
+        if not quick[r]
+    }
+    spaced = any(len(cell) > 1 for cells in wrapped.values() for cell in cells)
+    simple = all(c.simple for c in columns)
     keyed = [n for n, c in enumerate(columns) if c.name in KEY_FIELDS] if style.color else []
-    for r, cells in enumerate(wrapped):
+    for r, row in enumerate(rows):
         if spaced and r:
             yield ""
-        if not keyed and all(len(cell) == 1 for cell in cells):  # one line, no colour: the quick way
+        if quick[r]:
+            yield one_line(row)
+            continue
+        cells = wrapped[r]
+        if not keyed and all(len(cell) == 1 for cell in cells):  # one line, no colour
             plain = [cell[0] for cell in cells]
             yield join(plain, plain)
             continue
         for i in range(max(len(cell) for cell in cells)):
             plain = [cell[i] if i < len(cell) else "" for cell in cells]
+            if simple:  # ASCII: a wider piece (a whole word) only pushes the line out, as join does
+                yield one_line(plain)
+                continue
             shown = [style.key(t) if columns[n].name in KEY_FIELDS else t for n, t in enumerate(plain)]
             yield join(shown, plain)
 
 
-def _one_line_rows(
-    columns: Sequence[Column], widths: Sequence[int], rows: Sequence[Sequence[str]], style: Style
-) -> Iterator[str]:
-    """`table_lines`' rows when every cell is ASCII, one line, and fits its column: one
-    format a row (100,000 rows in a few hundredths of a second), the same text."""
+def _quick_rows(
+    columns: Sequence[Column], widths: Sequence[int], rows: Sequence[Sequence[str]]
+) -> list[bool]:
+    """Which rows have every cell one ASCII line no wider than its column (`_one_line`
+    lays those out); checked a column at a time."""
+    from operator import itemgetter
+
+    quick = [True] * len(rows)
+    for n, c in enumerate(columns):
+        if c.simple and c.natural <= widths[n]:
+            continue  # every cell fits
+        if not c.simple:
+            return [False] * len(rows)
+        fits = [len(text) <= widths[n] for text in map(itemgetter(n), rows)]
+        quick = [q and f for q, f in zip(quick, fits, strict=True)]
+    return quick
+
+
+def _one_line(
+    columns: Sequence[Column], widths: Sequence[int], style: Style
+) -> Callable[[Sequence[str]], str]:
+    """A row whose every cell is ASCII, one line, and fits its column, as `table_lines`
+    lays it out: one format a row (100,000 rows in a few hundredths of a second)."""
     last = len(columns) - 1
     keyed = [n for n, c in enumerate(columns) if c.name in KEY_FIELDS] if style.color else []
     pattern = GAP.join("{}" if n == last or n in keyed else f"{{:<{w}}}" for n, w in enumerate(widths))
     if not keyed:
-        for row in rows:
-            yield pattern.format(*row).rstrip(" ")
-        return
-    for row in rows:
+        return lambda row: pattern.format(*row).rstrip(" ")
+
+    def line(row: Sequence[str]) -> str:
         cells = list(row)
         for n in keyed:
             text = cells[n].rstrip(" ")
             cells[n] = style.key(text) + ("" if n == last else " " * (widths[n] - len(text)))
-        yield pattern.format(*cells).rstrip(" ")
+        return pattern.format(*cells).rstrip(" ")
+
+    return line
 
 
 def field_lines(
