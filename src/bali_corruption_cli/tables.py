@@ -17,6 +17,7 @@ Text given here is already made visible (``render.visible``): no control charact
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -349,13 +350,24 @@ def table_lines(
         yield from map(one_line, rows)
         return
     # the other rows are wrapped; a blank line between rows when one of them takes several lines
-    wrapped = {
-        r: [wrap(row[n], widths[n], c.prose, style.utf) for n, c in enumerate(columns)]
-        for r, row in enumerate(rows)
-        if not quick[r]
-    }
-    spaced = any(len(cell) > 1 for cells in wrapped.values() for cell in cells)
     simple = all(c.simple for c in columns)
+    if simple:  # ASCII, one line a cell: only a cell wider than its column needs wrapping
+        shape = [(w, c.prose) for c, w in zip(columns, widths, strict=True)]
+        wrapped: dict[int, list[Sequence[str]]] = {
+            r: [
+                wrap(t, w, prose, style.utf) if len(t) > w else (t,)
+                for t, (w, prose) in zip(row, shape, strict=True)
+            ]
+            for r, row in enumerate(rows)
+            if not quick[r]
+        }
+    else:
+        wrapped = {
+            r: [wrap(row[n], widths[n], c.prose, style.utf) for n, c in enumerate(columns)]
+            for r, row in enumerate(rows)
+            if not quick[r]
+        }
+    spaced = any(len(cell) > 1 for cells in wrapped.values() for cell in cells)
     keyed = [n for n, c in enumerate(columns) if c.name in KEY_FIELDS] if style.color else []
     for r, row in enumerate(rows):
         if spaced and r:
@@ -364,15 +376,15 @@ def table_lines(
             yield one_line(row)
             continue
         cells = wrapped[r]
+        if simple:  # ASCII: a wider piece (a whole word) only pushes the line out, as join does
+            yield from map(one_line, itertools.zip_longest(*cells, fillvalue=""))
+            continue
         if not keyed and all(len(cell) == 1 for cell in cells):  # one line, no colour
             plain = [cell[0] for cell in cells]
             yield join(plain, plain)
             continue
         for i in range(max(len(cell) for cell in cells)):
             plain = [cell[i] if i < len(cell) else "" for cell in cells]
-            if simple:  # ASCII: a wider piece (a whole word) only pushes the line out, as join does
-                yield one_line(plain)
-                continue
             shown = [style.key(t) if columns[n].name in KEY_FIELDS else t for n, t in enumerate(plain)]
             yield join(shown, plain)
 
