@@ -174,3 +174,28 @@ def test_folding_any_text_follows_the_definition(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     assert vocab.fold(text) == vocab.fold_slowly(plain)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["events", "--search", "viet nam"],
+        ["stakeholders", "--search", "nacc"],
+        ["stakeholders", "--search", "host", "--kind", "organisation"],
+        ["quotes", "--search", "corruption"],
+        ["recommendations", "--search", "migration"],
+        ["findings", "--search", "border"],
+        ["sources", "--search", "2023"],
+        ["countries", "--search", "viet"],
+        ["events", "--search", "roundtable", "--format", "csv"],
+        ["practices", "--search", "labour migration", "--fields", "id,title", "--format", "tsv"],
+    ],
+)
+def test_every_list_searches_through_the_index_as_plainly(
+    generated: Path, warm: str, args: list[str]
+) -> None:
+    full = ["--data-dir", str(generated), *args]
+    plain = CliRunner().invoke(app, full, env={"BCC_CACHE_DIR": ""})
+    indexed = CliRunner().invoke(app, full, env={"BCC_CACHE_DIR": warm})
+    assert plain.exit_code == indexed.exit_code == 0
+    assert indexed.stdout == plain.stdout and plain.stdout.strip()
