@@ -18,14 +18,12 @@ Why that is enough (the tests compare these answers with the plain paths):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bali_corruption_cli import vocab
 
 SEP = "\x00"  # between a record's strings; a collection holding it gets no index
-WORD = re.compile(r"[0-9a-z]+")
 MAX_ALTERNATIVES = 64  # a query word with more near misses than this is not used to narrow
 
 Record = dict[str, Any]
@@ -71,6 +69,7 @@ def haystack(record: Record, place: dict[str, int]) -> tuple[str, bytes] | None:
     return vocab.fold(text), bytes(slots)
 
 
+# bytes.translate table: letters and digits stay (search.py's words: runs of [0-9a-z]), all else is a space
 _NOT_WORD = bytes(c if c in b"0123456789abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
 
 
