@@ -175,13 +175,24 @@ def _indexed_hits(
         pieces = textindex.pieces(haystacks[n]) if numbers[n] else []
         texts = (
             (slots[slot][0], weight, at, _scores(tokens, phrase, piece))
-            for at, (slot, piece) in enumerate(zip(numbers[n], pieces, strict=True))
+            for at, (slot, piece) in enumerate(zip(numbers[n], pieces, strict=False))  # checked when read
             if (weight := slots[slot][1]) is not None
             and (alternatives is None or any(a in piece for a in alternatives))
         )
         scored = _score(texts, title)
         if scored is not None:
             found.append((n, *scored))
+    ids = catalog.record_ids(collection)
+    if ids is not None:  # sorted by id without decoding a record: only the hits shown are
+        return [
+            (
+                score,
+                collection,
+                ids[n],
+                functools.partial(_hit_of, catalog, collection, n, score, key, at, tokens),
+            )
+            for n, score, key, at in found
+        ]
     records = catalog.records_at(collection, [n for n, *_rest in found])
     return [
         (
@@ -192,6 +203,14 @@ def _indexed_hits(
         )
         for record, (_n, score, key, at) in zip(records, found, strict=True)
     ]
+
+
+def _hit_of(
+    catalog: Catalog, collection: str, n: int, score: float, key: str, at: int, tokens: Sequence[str]
+) -> Hit:
+    """The hit of the collection's ``n``-th record, decoded now."""
+    (record,) = catalog.records_at(collection, [n])
+    return _hit_at(collection, record, score, key, at, tokens)
 
 
 def _score(

@@ -109,6 +109,17 @@ class Catalog:
             self._adopt_rebuilt()
             return None
 
+    def record_ids(self, collection: str) -> list[str] | None:
+        """The collection's ids in order, from the cache without decoding a record; None
+        when that cannot be done."""
+        if self._reader is None:
+            return None
+        try:
+            return self._reader.ids(collection)
+        except cache.Corrupt:
+            self._adopt_rebuilt()
+            return None
+
     def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
         """The collection's text index from the cache (`textindex`), or None (no cache,
         or none for this collection): the caller then reads the records themselves."""
