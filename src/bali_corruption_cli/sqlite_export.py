@@ -73,6 +73,7 @@ class _Column:
     type: str  # TEXT or INTEGER
     references: str | None = None  # target table (by id)
     key: str | None = None  # the record's key it comes from
+    own: bool = False  # the id of the record the row was made from: in its target by construction
 
 
 @dataclass
@@ -144,7 +145,7 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
             if field == "sources":
                 citation_rows.append(_by_chunk(records, partial(_citation_rows, name)))
                 continue
-            link_cols = [_Column(owner, "TEXT", name), _Column("seq", "INTEGER")]
+            link_cols = [_Column(owner, "TEXT", name, own=True), _Column("seq", "INTEGER")]
             if items.get("type") == "object":
                 for sub, sub_prop in items["properties"].items():
                     sub_target = refs.get((name, f"{field}[].{sub}"))
@@ -167,7 +168,7 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
     citations = _Table(
         "citations",
         [
-            _Column("record_id", "TEXT", "records"),
+            _Column("record_id", "TEXT", "records", own=True),
             _Column("collection", "TEXT"),
             _Column("seq", "INTEGER"),
             _Column("source_id", "TEXT", "sources"),
@@ -180,7 +181,7 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
     bases = _Table(
         "basis",
         [
-            _Column("record_id", "TEXT", "records"),
+            _Column("record_id", "TEXT", "records", own=True),
             _Column("collection", "TEXT"),
             _Column("field", "TEXT"),
             _Column("basis", "TEXT"),
@@ -341,13 +342,23 @@ def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
                 con.executemany(f"INSERT INTO {_q(table.name)} VALUES ({marks})", table.rows)
                 for statement in indexes:  # indexes built once the rows are in: faster
                     con.execute(statement)
-        _check_foreign_keys(con)
+        _check_references(con, tables)
     finally:
         con.close()
     return [t.name for t in tables]
 
 
-def _check_foreign_keys(con: sqlite3.Connection) -> None:
-    broken = con.execute("PRAGMA foreign_key_check").fetchall()
-    if broken:  # pragma: no cover - a validated catalogue has no dangling references
-        raise RuntimeError(f"export has dangling references: {broken[:3]}")
+def _check_references(con: sqlite3.Connection, tables: list[_Table]) -> None:
+    """What ``PRAGMA foreign_key_check`` checks, less the columns holding the id of the record
+    each row was made from (``_Column.own``): at 100,000 records those were ~0.4 s of ~0.45 s."""
+    for table in tables:
+        for col in table.columns:
+            if col.references is None or col.own:
+                continue
+            name = _q(col.name)
+            broken = con.execute(
+                f"SELECT {name} FROM {_q(table.name)} "
+                f"WHERE {name} NOT IN (SELECT id FROM {_q(col.references)}) LIMIT 3"
+            ).fetchall()
+            if broken:  # pragma: no cover - a validated catalogue has no dangling references
+                raise RuntimeError(f"export has dangling references: {table.name}.{col.name} {broken}")
