@@ -2,6 +2,8 @@
 
 Lists are stored as JSON text; foreign keys and indexes let Datasette or
 sqlite-utils browse it.  sqlite3 is imported inside the function that writes.
+Rows are made while each table is written, a chunk of records at a time, never
+all at once.
 """
 
 from __future__ import annotations
@@ -34,14 +36,16 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 def _make_encoder() -> Callable[[Any, int], Iterable[str]]:
     """The C encoder ``_ENCODE`` makes at each call, made once: (value, 0) -> its JSON text in chunks.
 
-    Same arguments as ``json.JSONEncoder.iterencode`` gives it, so the same text.
+    Same arguments as ``json.JSONEncoder.iterencode`` gives it, so the same text, but for the
+    markers of circular references: none (records are trees, `cache.check_records`), so no state
+    is kept from one call to the next.
     """
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # pragma: no cover - CPython has the C accelerator
         return lambda value, _level: (_ENCODE(value),)
     encoder = json.JSONEncoder(ensure_ascii=False)
     encode: Callable[[Any, int], Iterable[str]] = make(
-        {},
+        None,
         encoder.default,
         json.encoder.encode_basestring,
         encoder.indent,
@@ -200,7 +204,7 @@ def sqlite_tables(catalog: Catalog) -> list[_Table]:
 #
 # Rows are made a column at a time for a chunk of records, with map, zip and chain doing
 # the per-row work in C: at 100,000 records a Python expression per row and cell was
-# most of an export's time (bench/scale.py).  Each cell is what ``_text`` makes of it.
+# about half of an export's time (cProfile).  Each cell is what ``_text`` makes of it.
 
 _CHUNK = 5000  # records at a time: their rows are never all in memory at once
 _ID = itemgetter("id")
