@@ -31,12 +31,12 @@ used only if it is a regular file owned by the user running bcc.
 
 from __future__ import annotations
 
-import itertools
 import os
 import stat
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bali_corruption_cli import cache_sections
 from bali_corruption_cli.cache_shape import CHUNK, FORMAT, JSON_BLOCK, Corrupt, check_head, check_records
 
 __all__ = ["CHUNK", "FORMAT", "JSON_BLOCK", "Corrupt", "Reader", "check_records", "write"]
@@ -67,8 +67,6 @@ def write(
     import marshal
     from array import array
     from zlib import crc32
-
-    from bali_corruption_cli import cache_sections
 
     dumps: Any = None
     try:
@@ -171,7 +169,7 @@ def _open_regular(path: os.PathLike[str] | str) -> int:
     return fd
 
 
-class Reader:
+class Reader(cache_sections.Reads):
     """An open cache file; sections are read (pread), checked and decoded when first asked for."""
 
     def __init__(self, path: os.PathLike[str] | str) -> None:
@@ -300,34 +298,6 @@ class Reader:
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
 
-    def counts(self, name: str, field: str) -> dict[str | None, int] | None:
-        """How many records hold each value of ``field`` (None: how many hold none), from
-        its filter index; None when the field has none."""
-        import marshal
-
-        section = self.sections.get(name)
-        if section is None or section.get("index") is None:
-            return None
-        try:
-            index = marshal.loads(self._read(section["index"]))
-            postings = index.get(field) if type(index) is dict else None
-            if postings is None:
-                return None
-            if type(postings) is not dict or set(map(type, postings.values())) - {bytes}:
-                raise Corrupt("index")
-            counts: dict[str | None, int] = {}
-            holding: set[int] = set()
-            for value, numbers in postings.items():
-                view = memoryview(numbers).cast("I")
-                counts[value] = len(view)
-                holding.update(view)
-            if holding and max(holding) >= section["count"]:
-                raise Corrupt("index out of range")
-        except (EOFError, ValueError, TypeError) as exc:
-            raise Corrupt(str(exc)) from exc
-        counts[None] = section["count"] - len(holding)
-        return counts
-
     def select_json(self, name: str, conditions: Mapping[str, set[str]]) -> list[bytes] | None:
         """The JSON of the records meeting every condition (see `select`), in catalogue
         order; None when this collection has no JSON section or a condition no index."""
@@ -348,77 +318,6 @@ class Reader:
             return self._slices(start, offsets, numbers, sums)
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
-
-    def ids(self, name: str) -> list[str] | None:
-        """The collection's record ids, in order; None when it has none kept."""
-        import marshal
-
-        section = self.sections.get(name)
-        if section is None or section.get("ids") is None:
-            return None
-        try:
-            ids = marshal.loads(self._read(section["ids"]))
-        except (EOFError, ValueError, TypeError) as exc:
-            raise Corrupt(str(exc)) from exc
-        if type(ids) is not list or len(ids) != section["count"] or set(map(type, ids)) - {str}:
-            raise Corrupt("ids")
-        return ids
-
-    def rows(self, name: str, numbers: Sequence[int]) -> list[tuple[list[str], bool]] | None:
-        """The default table's rows (`table_cells.default_row`) of these records; None when
-        the collection has none kept."""
-        import marshal
-
-        section = self.sections.get(name)
-        if section is None or section.get("rows") is None:
-            return None
-        cells: list[list[str]] = []
-        marks = bytearray()
-        try:
-            for where in section["rows"]:
-                chunk = marshal.loads(self._read(where))
-                if type(chunk) is not tuple or len(chunk) != 2 or type(chunk[1]) is not bytes:
-                    raise Corrupt("rows")
-                if type(chunk[0]) is not list or len(chunk[0]) != len(chunk[1]):
-                    raise Corrupt("rows")
-                cells += chunk[0]
-                marks += chunk[1]
-            if len(cells) != section["count"]:
-                raise Corrupt("rows count")
-            if set(map(type, cells)) - {list} or set(map(len, cells)) - {section["columns"]}:
-                raise Corrupt("row shape")
-            if set(map(type, itertools.chain.from_iterable(cells))) - {str}:
-                raise Corrupt("cell")
-            if not isinstance(numbers, range):
-                cells = [cells[n] for n in numbers]
-                marks = bytearray(marks[n] for n in numbers)
-        except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
-            raise Corrupt(str(exc)) from exc
-        return list(zip(cells, map(bool, marks), strict=True))
-
-    def text(self, name: str) -> tuple[list[str], list[bytes], list[str]] | None:
-        """The collection's text index (`textindex`): haystacks, field numbers and words;
-        None when it has none."""
-        import marshal
-
-        from bali_corruption_cli import textindex
-
-        section = self.sections.get(name)
-        if section is None or section.get("text") is None or section.get("words") is None:
-            return None
-        try:
-            haystacks: list[str] = []
-            numbers: list[bytes] = []
-            for where in section["text"]:
-                more, more_numbers = textindex.check(marshal.loads(self._read(where)), len(self.fields[name]))
-                haystacks += more
-                numbers += more_numbers
-            if len(haystacks) != section["count"]:
-                raise Corrupt("text index size")
-            words = textindex.check_words(marshal.loads(self._read(section["words"])))
-        except (EOFError, ValueError, TypeError) as exc:
-            raise Corrupt(str(exc)) from exc
-        return haystacks, numbers, words
 
     def records_at(self, name: str, numbers: Sequence[int]) -> list[Record] | None:
         """The records of these numbers (in that order), decoded from their JSON alone;

@@ -319,7 +319,7 @@ def _visible_rows(rows: list[list[str]], count: int) -> list[list[str]]:
 
 def human_rows(rows: list[list[str]], columns: Sequence[str], title: str, size: int | None) -> list[str]:
     """A table when every word fits whole (or --layout table), else one block per record."""
-    from bali_corruption_cli import screen, tables
+    from bali_corruption_cli import screen, table_lines, tables
 
     style = screen.style()
     rows = _visible_rows(rows, len(columns))
@@ -333,7 +333,7 @@ def human_rows(rows: list[list[str]], columns: Sequence[str], title: str, size: 
             widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
     if widths is None:
         return lines + list(tables.record_lines(columns, rows, size, style))
-    as_table = list(tables.table_lines(measured, widths, rows, style))
+    as_table = list(table_lines.table_lines(measured, widths, rows, style))
     # auto: the table unless it is taller than the records would be (tall thin columns read
     # worse than blocks). Records take at least a line a field and a blank line between
     # records, so most tables need no comparison (100,000 rows: records are not laid out).
