@@ -206,6 +206,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         if gc_was_enabled:
             gc.enable()
     _LazyBatch._last = None
+    _LazyBatch._gone.clear()
     catalog.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):
         return None, problems
