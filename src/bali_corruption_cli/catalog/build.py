@@ -204,6 +204,9 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         problems.extend(_integrity(catalog, places, broken, invalid, unparsed))
     finally:
         if gc_was_enabled:
+            # The records live as long as the command: no later collection (nor the one at
+            # exit) need walk them (100,000 practices: ~0.2 s of a cold load).
+            gc.freeze()
             gc.enable()
     _LazyBatch._last = None
     _LazyBatch._gone.clear()
