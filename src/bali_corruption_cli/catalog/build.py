@@ -208,8 +208,8 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
             # exit) need walk them (100,000 practices: ~0.2 s of a cold load).
             gc.freeze()
             gc.enable()
+        _LazyBatch._gone.clear()  # for this build only, even if it was interrupted
     _LazyBatch._last = None
-    _LazyBatch._gone.clear()
     catalog.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):
         return None, problems
