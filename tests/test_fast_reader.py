@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog
 from bali_corruption_cli.catalog import fast_reader, reader
+from bali_corruption_cli.catalog.files import _File
 from bali_corruption_cli.errors import UsageError
 from conftest import Run
 from test_large_files import _catalogue
@@ -302,6 +303,38 @@ def test_a_worker_that_dies_is_redone(large: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(fast_reader, "_read_batches", dying)
     again = _load(large, monkeypatch, "2")
     assert again.collections == expected.collections and again.origins == expected.origins
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_a_worker_that_dies_after_sending_a_batch_is_finished_here(
+    large: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker sends its results a batch at a time: what it sent before dying is kept, the
+    rest of its share is read here, and the catalogue is the one a single process reads."""
+    expected = _load(large, monkeypatch, "1")
+    parent = os.getpid()
+    real_send, real_read = fast_reader._send, fast_reader._read_batches
+    read_here: list[int] = []
+
+    def send_one_and_die(fd: int, results: list[Any]) -> None:
+        real_send(fd, results[:1])
+        os._exit(9)  # e.g. killed for memory
+
+    def read(f: Any, parts: Any, model: Any) -> Any:
+        if os.getpid() == parent:
+            read_here.extend(begin for begin, _end, _lines, _n in parts)
+        return real_read(f, parts, model)
+
+    monkeypatch.setattr(fast_reader, "_send", send_one_and_die)
+    monkeypatch.setattr(fast_reader, "_read_batches", read)
+    again = _load(large, monkeypatch, "2")
+    assert again.collections == expected.collections and again.origins == expected.origins
+    path = large / "practices.yaml"
+    parts = fast_reader._batches(_File("practices", path, path.read_bytes()))
+    assert parts is not None and len(parts) >= 4
+    # Every batch but the one the worker sent was read here, none twice.
+    assert len(read_here) == len(set(read_here)) == len(parts) - 1
+    assert set(read_here) < {begin for begin, _end, _lines, _n in parts}
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

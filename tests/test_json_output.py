@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bali_corruption_cli import render
+from bali_corruption_cli import formats, render
+from conftest import Run
 from conftest_hostile import add_records, copy_data, quote, run_process, subprocess_env
 
 
@@ -84,3 +86,46 @@ def test_a_record_orjson_refuses_goes_through_the_text_path(monkeypatch: pytest.
     render.emit_records(records, render.OutputFormat.json, ["id", "text"], "quotes")
     sys.stdout.flush()
     assert json.loads(raw.getvalue().decode("utf-8", "surrogatepass")) == records
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 4, 5])
+def test_json_written_a_block_at_a_time_keeps_the_layout(
+    monkeypatch: pytest.MonkeyPatch, fmt: str, count: int
+) -> None:
+    """Records are laid out and written a block at a time (not one bytes of the whole answer):
+    with blocks of 2 records, each boundary (even, odd, none) gives the one layout."""
+    monkeypatch.setattr(formats, "_PIECES_A_WRITE", 2)
+    records = [{"id": f"r{n}", "text": f"Vi\u1ec7t Nam {n}", "n": [n, None]} for n in range(count)]
+    lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
+    if fmt == "json":
+        expected = "[\n" + ",\n".join(lines) + "\n]\n" if records else "[]\n"
+    else:
+        expected = "".join(line + "\n" for line in lines)
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="utf-8"))
+    render.emit_records(records, render.OutputFormat(fmt), ["id", "text", "n"], "quotes")
+    sys.stdout.flush()
+    assert raw.getvalue().decode("utf-8") == expected
+    assert render.records_as(records, render.OutputFormat(fmt), ["id", "text", "n"]) == expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_cold_and_cached_answers_written_in_blocks_are_the_same(
+    bcc: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """The first answer (records just read) and the next (the cache's JSON) are written a
+    block of 3 records at a time: the same bytes, one record a line, as the layout says."""
+    monkeypatch.setattr(formats, "_PIECES_A_WRITE", 3)
+    cold = bcc("practices", "--format", fmt)
+    warm = bcc("practices", "--format", fmt)
+    assert cold.exit_code == warm.exit_code == 0
+    assert cold.stdout == warm.stdout
+    lines = cold.stdout.splitlines()
+    body = lines[1:-1] if fmt == "json" else lines
+    if fmt == "json":
+        assert lines[0] == "[" and lines[-1] == "]"
+        assert all(line.endswith(",") for line in body[:-1]) and not body[-1].endswith(",")
+    records = [json.loads(line.rstrip(",")) for line in body]
+    assert len(records) > 6 and len({r["id"] for r in records}) == len(records)
+    assert records == (json.loads(cold.stdout) if fmt == "json" else records)

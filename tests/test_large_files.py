@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bali_corruption_cli.catalog import reader
+from bali_corruption_cli.catalog import fast_reader, reader
 from conftest import DATA, Run
 
 RECORD = """
@@ -90,3 +91,48 @@ def test_every_problem_in_a_large_file_in_one_pass(
     assert out[2].startswith(f"{practices}:{dup_line[1]}: record 'synthetic-practice-1500': id: duplicate id")
     assert f"first defined at {practices}:{dup_line[0]}" in out[2]
     assert "values" not in run.stdout
+
+
+def _with_unknown_stage(directory: Path) -> tuple[Path, str, int]:
+    """practices.yaml with one unknown stage deep inside: the file, the text, and its line."""
+    practices = directory / "practices.yaml"
+    text = practices.read_text(encoding="utf-8")
+    at = text.index("- id: synthetic-practice-2500\n")
+    stages_at = text.index("  stages: [recruitment]", at)
+    text = text[:stages_at] + "  stages: [recruitmint]" + text[stages_at + len("  stages: [recruitment]") :]
+    practices.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t == "  stages: [recruitmint]")
+    return practices, text, line
+
+
+UNKNOWN_STAGE = (
+    "record 'synthetic-practice-2500': stages[0]: "
+    "unknown stages id 'recruitmint' (did you mean 'recruitment'?)"
+)
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_large_file_is_read_again_for_a_line_unless_it_changed(
+    bcc: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changed: bool
+) -> None:
+    """Once a large file's records are read, its bytes are let go (memory at 100,000 practices);
+    a problem found later (a reference) reads the file again for its line and column.  If the
+    file has changed since it was read, the problem is still reported, without a line that
+    would belong to another version of the file."""
+    directory, _ = _catalogue(tmp_path, None)
+    practices, text, line = _with_unknown_stage(directory)
+    real = fast_reader._read_batches_parallel
+
+    def read_then_edit(*args: Any) -> Any:
+        results = real(*args)
+        if changed:
+            practices.write_text("# edited meanwhile\n" + text, encoding="utf-8")
+        return results
+
+    monkeypatch.setattr(fast_reader, "_read_batches_parallel", read_then_edit)
+    run = bcc("validate", str(directory))
+    assert run.exit_code == 3, run.stdout
+    out = run.stdout.splitlines()
+    assert len(out) == 1, run.stdout
+    where = f"{practices}" if changed else f"{practices}:{line}:12"
+    assert out[0] == f"{where}: {UNKNOWN_STAGE}"

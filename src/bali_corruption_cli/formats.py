@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -77,27 +77,50 @@ def _orjson_pieces(records: Sequence[dict[str, Any]]) -> list[bytes] | None:
     except ImportError:  # pragma: no cover - a dependency; the standard library does it then
         return None
     try:
-        return list(map(orjson.dumps, records))
+        # Each piece copied to a bytes of its own size: orjson's own answers, kept by the
+        # thousand, hold ~4 KB of the allocator's memory each (25,000 records of ~600
+        # bytes: 98 MB held, against 16 MB copied; the copies cost ~13 ms).
+        return [bytes(memoryview(piece)) for piece in map(orjson.dumps, records)]
     except orjson.JSONEncodeError:
         return None
 
 
-def _laid_out(pieces: Sequence[bytes], fmt: OutputFormat) -> bytes:
-    """The layout of --json (an array, one record a line) and of JSON lines."""
+# Pieces laid out and written at a time (about a mebibyte of JSON for 2,048 records).
+_PIECES_A_WRITE = 2048
+
+
+def _laid_out_blocks(pieces: Sequence[bytes], fmt: OutputFormat) -> Iterator[bytes]:
+    """The layout of --json (an array, one record a line) and of JSON lines, a block of
+    pieces at a time: joined, they are `_laid_out`'s bytes."""
     if fmt == OutputFormat.json:
         # indent= would force the standard library's pure-Python encoder (3x slower).
-        return b"[\n" + b",\n".join(pieces) + b"\n]\n" if pieces else b"[]\n"
-    return b"".join(piece + b"\n" for piece in pieces)
+        if not pieces:
+            yield b"[]\n"
+            return
+        for start in range(0, len(pieces), _PIECES_A_WRITE):
+            yield (b"[\n" if start == 0 else b",\n") + b",\n".join(pieces[start : start + _PIECES_A_WRITE])
+        yield b"\n]\n"
+        return
+    for start in range(0, len(pieces), _PIECES_A_WRITE):
+        yield b"".join(piece + b"\n" for piece in pieces[start : start + _PIECES_A_WRITE])
+
+
+def _laid_out(pieces: Sequence[bytes], fmt: OutputFormat) -> bytes:
+    """The layout of --json (an array, one record a line) and of JSON lines."""
+    return b"".join(_laid_out_blocks(pieces, fmt))
 
 
 def write_json_pieces(pieces: Sequence[bytes], fmt: OutputFormat) -> None:
     """Records already encoded by orjson, laid out as `records_as` lays them out, written
     straight to stdout's buffer (`json_pieces_writable` must be true): no 14 MB str
-    to decode and encode again for 25,000 records."""
+    to decode and encode again for 25,000 records, nor one bytes of it all (a block of
+    pieces is written at a time)."""
     from bali_corruption_cli import output
 
     sys.stdout.flush()
-    output.write_all(_utf8_buffer(), _laid_out(pieces, fmt))
+    buffer = _utf8_buffer()
+    for block in _laid_out_blocks(pieces, fmt):
+        output.write_all(buffer, block)
 
 
 def _json_as(records: Sequence[dict[str, Any]], fmt: OutputFormat) -> str:

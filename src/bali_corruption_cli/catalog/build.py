@@ -204,7 +204,11 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         problems.extend(_integrity(catalog, places, broken, invalid, unparsed))
     finally:
         if gc_was_enabled:
+            # The records live as long as the command: no later collection (nor the one at
+            # exit) need walk them (100,000 practices: ~0.2 s of a cold load).
+            gc.freeze()
             gc.enable()
+        _LazyBatch._gone.clear()  # for this build only, even if it was interrupted
     _LazyBatch._last = None
     catalog.warnings = [p for p in problems if p.severity == "warning"]
     if any(p.severity == "error" for p in problems):

@@ -286,13 +286,48 @@ def workers() -> int:
     return wanted if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
 
 
-def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
-    """`_read_batches` with the batches shared among forked processes (parsing YAML is most
-    of a cold load). Each child sends its results back through a pipe as marshal; a child
-    that fails for any reason other than the data is redone here.  The results are in the
-    order of ``parts``."""
+def _send(fd: int, results: list[Any]) -> None:
+    """A worker's results to the pipe ``fd``, a batch at a time as marshal (each preceded by
+    its size): neither process holds them all as bytes (18 MB at 100,000 practices)."""
     import marshal
 
+    with open(fd, "wb") as out:
+        for result in results:  # not freed as sent: the parent would wait for that too
+            frame = marshal.dumps(result)
+            out.write(len(frame).to_bytes(8, "little"))
+            out.write(frame)
+
+
+def _receive(fd: int, count: int) -> list[Any]:
+    """Up to ``count`` results sent by `_send` on the pipe ``fd``: fewer if the worker died
+    on the way (only whole ones are kept; the caller reads the rest itself)."""
+    import marshal
+
+    out: list[Any] = []
+    with open(fd, "rb", closefd=False) as fh:
+        while len(out) < count:
+            head = fh.read(8)
+            if len(head) != 8:
+                break
+            size = int.from_bytes(head, "little")
+            frame = fh.read(size)
+            if len(frame) != size:
+                break
+            try:
+                result = marshal.loads(frame)
+            except (EOFError, ValueError, TypeError):
+                break
+            if not (result is None or (type(result) is tuple and len(result) == 2)):
+                break
+            out.append(result)
+    return out
+
+
+def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
+    """`_read_batches` with the batches shared among forked processes (parsing YAML is most
+    of a cold load). Each child sends its results back through a pipe as marshal, a batch
+    at a time (`_send`); what a child that fails for any reason other than the data did not
+    send is redone here.  The results are in the order of ``parts``."""
     count = min(workers(), len(parts) // 2)
     if count < 2:
         return _read_batches(f, parts, model)
@@ -326,9 +361,7 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
                     os.close(r)
                     for _pid, other, _share in children:
                         os.close(other)
-                    payload = marshal.dumps(_read_batches(f, share, model))
-                    with open(w, "wb") as out:
-                        out.write(payload)
+                    _send(w, _read_batches(f, share, model))
                     code = 0
                 finally:
                     os._exit(code)
@@ -339,17 +372,12 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
         )
         for pid, r, share in children:
             _stop_if_interrupted()
-            with open(r, "rb", closefd=False) as fh:
-                payload = fh.read()
+            theirs = _receive(r, len(share))
             received.add(pid)
-            try:
-                theirs = marshal.loads(payload)
-            except (EOFError, ValueError, TypeError):
-                theirs = None
-            if not isinstance(theirs, list) or len(theirs) != len(share):
-                theirs = _read_batches(f, share, model)  # the child died: do its share here
+            if len(theirs) < len(share):  # the child died: do the rest of its share here
+                theirs += _read_batches(f, share[len(theirs) :], model)
             found.update(zip((p[0] for p in share), theirs, strict=True))
-            del payload, theirs
+            del theirs
         return [found[begin] for begin, _end, _lines, _n in parts]
     finally:  # also on Ctrl-C, or at a problem: no worker outlives the load
         import signal
@@ -383,14 +411,19 @@ def _add_batched(
     if parts is None:
         return None
     results = _read_batches_parallel(f, parts, model)
+    # The file's bytes (50 MB at 100,000 practices) are let go before its records are
+    # placed, checked and cached, keeping only the batches the full reader must read:
+    # a message that needs a line reads the file again (`_LazyBatch.node`).
+    again = {n: _LazyBatch(f, part).batch() for n, part in enumerate(parts) if results[n] is None}
+    _LazyBatch.release(f)
     path = str(f.path)
     records_of = collections[f.collection]
     problems: list[Problem] = []
-    for part, result in zip(parts, results, strict=True):
-        lazy = _LazyBatch(f, part)
+    for n, (part, result) in enumerate(zip(parts, results, strict=True)):
         if result is None:
-            add(lazy.batch())
+            add(again.pop(n))
             continue
+        lazy = _LazyBatch(f, part)
         for k, (record, line) in enumerate(zip(*result, strict=True)):
             rid = record["id"]
             if rid in seen:

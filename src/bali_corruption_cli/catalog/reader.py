@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bali_corruption_cli import yaml12
-from bali_corruption_cli.catalog.files import _File
+from bali_corruption_cli.catalog.files import _File, _read_again
 from bali_corruption_cli.catalog.problems import Problem
 
 if TYPE_CHECKING:
@@ -249,23 +249,41 @@ def _line_of(node: Any, loc: Sequence[Any]) -> tuple[int | None, int | None]:
 
 class _LazyBatch:
     """The node tree of one batch of a large file, parsed only when a message needs a line
-    (one batch's tree is kept at a time)."""
+    (one batch's tree is kept at a time).
+
+    Once the file's records are all read, its bytes are let go (`release`); a message
+    that needs a line then reads the file again (`files._read_again`), and has no line
+    if the file has changed since (``_gone`` remembers those files, for one build)."""
 
     _last: tuple[_LazyBatch, Any] | None = None
+    _gone: ClassVar[set[str]] = set()
 
     def __init__(self, f: _File, part: tuple[int, int, int, int]) -> None:
         self.file, self.part = f, part  # nothing copied until needed
 
-    def batch(self) -> _File:
+    @staticmethod
+    def release(f: _File) -> None:
+        """Let go of the bytes of a file whose records are all read in batches."""
+        f.data = b""
+
+    def batch(self, data: bytes | None = None) -> _File:
         """The batch as a file of its own (see `build._parts`): its line numbers are the file's."""
         begin, end, lines_before, _count = self.part
-        return _File(self.file.collection, self.file.path, b"\n" * lines_before + self.file.data[begin:end])
+        whole = self.file.data if data is None else data
+        return _File(self.file.collection, self.file.path, b"\n" * lines_before + whole[begin:end])
 
     def node(self) -> Any:
+        """The batch's node tree; None if the file's bytes were let go and it has changed since."""
         last = _LazyBatch._last
         if last is not None and last[0] is self:
             return last[1]
-        _data, node, _problems = _parse(self.batch())
+        data: bytes | None = self.file.data
+        if len(self.file.data) < self.part[1]:  # let go (`release`): read again
+            path = str(self.file.path)
+            data = None if path in _LazyBatch._gone else _read_again(self.file)
+            if data is None:
+                _LazyBatch._gone.add(path)
+        node = None if data is None else _parse(self.batch(data))[1]
         _LazyBatch._last = (self, node)
         return node
 
