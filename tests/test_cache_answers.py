@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,28 +19,19 @@ from typer.testing import CliRunner
 
 from bali_corruption_cli import cache, catalog, vocab
 from bali_corruption_cli.cli import app
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate
+from conftest_generated import generated_catalogue, spy, warm_cache
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("generated") / "data"
-    generate(1500, directory)
-    return directory
+    return generated_catalogue(tmp_path_factory, 1500)
 
 
 @pytest.fixture(scope="module")
-def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A cache directory holding the generated catalogue's entry."""
-    where = str(tmp_path_factory.mktemp("warm-cache"))
-    result = CliRunner().invoke(app, ["--data-dir", str(generated), "stages"], env={"BCC_CACHE_DIR": where})
-    assert result.exit_code == 0, result.stderr
-    yield where
+def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return warm_cache(tmp_path_factory, generated)
 
 
 def _run(args: list[str], cache_dir: str) -> Any:
@@ -50,14 +39,19 @@ def _run(args: list[str], cache_dir: str) -> Any:
 
 
 def _spy_decoding(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    decoded: list[str] = []
-    real = cache.Reader.records
+    return spy(monkeypatch, "records")
 
-    def records(self: cache.Reader, name: str) -> Any:
-        decoded.append(name)
-        return real(self, name)
 
-    monkeypatch.setattr(cache.Reader, "records", records)
+def _same_answer(args: list[str], warm: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Check that the cache answers ``args`` as the YAML does (exit 0); the collections it decoded."""
+    from_yaml = _run(args, "")
+    decoded = _spy_decoding(monkeypatch)
+    from_cache = _run(args, warm)
+    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (
+        0,
+        from_yaml.stdout,
+        from_yaml.stderr,
+    )
     return decoded
 
 
@@ -187,15 +181,7 @@ def test_one_record_is_decoded_alone(
 ) -> None:
     """show and cite of a record find it through the cache's ids: no practice is decoded
     unless the record's links need them; the answer is the YAML path's."""
-    full = ["--data-dir", str(generated), *args]
-    from_yaml = _run(full, "")
-    decoded = _spy_decoding(monkeypatch)
-    from_cache = _run(full, warm)
-    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (
-        0,
-        from_yaml.stdout,
-        from_yaml.stderr,
-    )
+    decoded = _same_answer(["--data-dir", str(generated), *args], warm, monkeypatch)
     if args[1] == "regulate-financial-institutions":
         assert "practices" not in decoded
 
@@ -218,15 +204,7 @@ def test_counts_come_from_the_index(
     """summary and an unfiltered count read the filter index's postings: the YAML path's
     answer, without decoding the practices (a filtered count, or a field with no index,
     decodes them)."""
-    full = ["--data-dir", str(generated), *args]
-    from_yaml = _run(full, "")
-    decoded = _spy_decoding(monkeypatch)
-    from_cache = _run(full, warm)
-    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (
-        0,
-        from_yaml.stdout,
-        from_yaml.stderr,
-    )
+    decoded = _same_answer(["--data-dir", str(generated), *args], warm, monkeypatch)
     assert ("practices" in decoded) == ("--sector" in args or "title" in args)
 
 

@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +21,8 @@ from typer.testing import CliRunner
 
 from bali_corruption_cli import cache, vocab
 from bali_corruption_cli.cli import app
-from conftest import ROOT
+from conftest_generated import generated_catalogue, spy, warm_cache
 from conftest_hostile import run_in_pty
-
-sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate
 
 SETTINGS = settings(
     deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None, max_examples=25
@@ -36,17 +31,12 @@ SETTINGS = settings(
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("generated") / "data"
-    generate(800, directory)
-    return directory
+    return generated_catalogue(tmp_path_factory, 800)
 
 
 @pytest.fixture(scope="module")
-def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    where = str(tmp_path_factory.mktemp("warm-cache"))
-    result = CliRunner().invoke(app, ["--data-dir", str(generated), "stages"], env={"BCC_CACHE_DIR": where})
-    assert result.exit_code == 0, result.stderr
-    yield where
+def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return warm_cache(tmp_path_factory, generated)
 
 
 def _run(args: list[str], cache_dir: str, **env: str) -> Any:
@@ -56,21 +46,7 @@ def _run(args: list[str], cache_dir: str, **env: str) -> Any:
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
-    decoded: list[str] = []
-    laid: list[str] = []
-    real, real_rows = cache.Reader.records, cache.Reader.rows
-
-    def records(self: cache.Reader, name: str) -> Any:
-        decoded.append(name)
-        return real(self, name)
-
-    def rows(self: cache.Reader, name: str, numbers: Any) -> Any:
-        laid.append(name)
-        return real_rows(self, name, numbers)
-
-    monkeypatch.setattr(cache.Reader, "records", records)
-    monkeypatch.setattr(cache.Reader, "rows", rows)
-    return decoded, laid
+    return spy(monkeypatch, "records"), spy(monkeypatch, "rows")
 
 
 VIEWS = [

@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,45 +22,25 @@ from typer.testing import CliRunner
 
 from bali_corruption_cli import cache, vocab
 from bali_corruption_cli.cli import app
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate
+from conftest_generated import generated_catalogue, spy, warm_cache
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("generated") / "data"
-    generate(1200, directory)
-    return directory
+    return generated_catalogue(tmp_path_factory, 1200)
 
 
 @pytest.fixture(scope="module")
-def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    where = str(tmp_path_factory.mktemp("warm-cache"))
-    result = CliRunner().invoke(app, ["--data-dir", str(generated), "stages"], env={"BCC_CACHE_DIR": where})
-    assert result.exit_code == 0, result.stderr
-    yield where
+def warm(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return warm_cache(tmp_path_factory, generated)
 
 
 def _answer(args: list[str], cache_dir: str) -> Any:
     result = CliRunner().invoke(app, args, env={"BCC_CACHE_DIR": cache_dir})
     assert result.exit_code == 0, (args, result.stderr)
     return json.loads(result.stdout)
-
-
-def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    decoded: list[str] = []
-    real = cache.Reader.records
-
-    def records(self: cache.Reader, name: str) -> Any:
-        decoded.append(name)
-        return real(self, name)
-
-    monkeypatch.setattr(cache.Reader, "records", records)
-    return decoded
 
 
 QUERIES = [
@@ -88,7 +66,7 @@ def test_search_through_the_index_ranks_as_the_plain_scan(
 ) -> None:
     args = ["--data-dir", str(generated), "search", text, "--limit", "100000", "--json"]
     plain = _answer(args, "")
-    decoded = _spy(monkeypatch)
+    decoded = spy(monkeypatch, "records")
     indexed = _answer(args, warm)
     assert indexed == plain
     assert "practices" not in decoded  # the hits alone were decoded
@@ -141,7 +119,7 @@ def test_search_option_through_the_index_keeps_what_the_plain_filter_keeps(
     for needle in needles:
         args += ["--search", needle]
     plain = _answer(args, "")
-    decoded = _spy(monkeypatch)
+    decoded = spy(monkeypatch, "records")
     assert _answer(args, warm) == plain
     assert "practices" not in decoded
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from bali_corruption_cli import cache
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.errors import DataError
 
 Record = dict[str, Any]
+_T = TypeVar("_T")
 
 
 class Catalog:
@@ -73,16 +74,24 @@ class Catalog:
                 self._reader = None
         return self._collections
 
-    def select_json(self, collection: str, conditions: dict[str, set[str]]) -> list[bytes] | None:
-        """Each record meeting the conditions as orjson would write it, straight from the
-        cache (see `cache.Reader.select_json`); None when that cannot be done."""
-        if self._reader is None or collection in self._collections:
+    def _from_cache(
+        self, read: Callable[[cache.Reader], _T | None], collection: str | None = None
+    ) -> _T | None:
+        """What ``read`` gets from the cache file; None without one (or once ``collection``
+        is decoded), or when the file proves corrupt (the catalogue is then rebuilt)."""
+        reader = self._reader
+        if reader is None or (collection is not None and collection in self._collections):
             return None
         try:
-            return self._reader.select_json(collection, conditions)
+            return read(reader)
         except cache.Corrupt:
             self._adopt_rebuilt()
             return None
+
+    def select_json(self, collection: str, conditions: dict[str, set[str]]) -> list[bytes] | None:
+        """Each record meeting the conditions as orjson would write it, straight from the
+        cache (see `cache.Reader.select_json`); None when that cannot be done."""
+        return self._from_cache(lambda reader: reader.select_json(collection, conditions), collection)
 
     @property
     def names(self) -> list[str]:
@@ -101,35 +110,17 @@ class Catalog:
     def value_counts(self, collection: str, field: str) -> dict[str | None, int] | None:
         """How many records hold each value of ``field`` (None: how many hold none), from
         the cache's filter index; None when that cannot be done."""
-        if self._reader is None or collection in self._collections:
-            return None
-        try:
-            return self._reader.counts(collection, field)
-        except cache.Corrupt:
-            self._adopt_rebuilt()
-            return None
+        return self._from_cache(lambda reader: reader.counts(collection, field), collection)
 
     def record_ids(self, collection: str) -> list[str] | None:
         """The collection's ids in order, from the cache without decoding a record; None
         when that cannot be done."""
-        if self._reader is None:
-            return None
-        try:
-            return self._reader.ids(collection)
-        except cache.Corrupt:
-            self._adopt_rebuilt()
-            return None
+        return self._from_cache(lambda reader: reader.ids(collection))
 
     def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
         """The collection's text index from the cache (`textindex`), or None (no cache,
         or none for this collection): the caller then reads the records themselves."""
-        if self._reader is None:
-            return None
-        try:
-            return self._reader.text(collection)
-        except cache.Corrupt:
-            self._adopt_rebuilt()
-            return None
+        return self._from_cache(lambda reader: reader.text(collection))
 
     def records_at(self, collection: str, numbers: list[int]) -> list[Record]:
         """The records of these numbers (their places in the collection), in that order,
@@ -151,19 +142,17 @@ class Catalog:
         """The default table's rows (`table_cells.default_row`) of the records meeting the
         conditions (and among ``numbers``, when given), straight from the cache; None when
         that cannot be done (the caller then builds them from the records)."""
-        if self._reader is None or collection in self._collections:
-            return None
-        try:
-            chosen = self._reader.select(collection, conditions)
+
+        def read(reader: cache.Reader) -> list[tuple[list[str], bool]] | None:
+            chosen = reader.select(collection, conditions)
             if chosen is None:
                 return None
             if numbers is not None:
                 keep = set(numbers)
                 chosen = [n for n in chosen if n in keep]
-            return self._reader.rows(collection, chosen)
-        except cache.Corrupt:
-            self._adopt_rebuilt()
-            return None
+            return reader.rows(collection, chosen)
+
+        return self._from_cache(read, collection)
 
     @property
     def index(self) -> dict[str, tuple[str, Record]]:
