@@ -107,18 +107,27 @@ def wrap(text: str, size: int | None, prose: bool, utf: bool = True) -> list[str
     for paragraph in text.split("\n") if "\n" in text else (text,):
         if size is None or width(paragraph) <= size:
             lines.append(paragraph.rstrip(" "))
-            continue
-        if paragraph.isascii() and "  " not in paragraph and paragraph[:1] != " ":
-            # words between single spaces: each line ends at the last space that fits (the
-            # word loop's lines, found by str.rfind); a word wider than the line: the loop
-            while len(paragraph) > size and (cut := paragraph.rfind(" ", 0, size + 1)) > 0:
-                lines.append(paragraph[:cut])
-                paragraph = paragraph[cut + 1 :]
-            if len(paragraph) <= size:
-                lines.append(paragraph.rstrip(" "))
-                continue
-        lines.extend(_greedy(paragraph, size, prose, utf))
+        elif paragraph.isascii():
+            lines.extend(wrap_ascii(paragraph, size, prose, utf))
+        else:
+            lines.extend(_greedy(paragraph, size, prose, utf))
     return lines
+
+
+def wrap_ascii(paragraph: str, size: int, prose: bool, utf: bool = True) -> list[str]:
+    """`wrap` of one ASCII paragraph (no newline) longer than ``size``."""
+    if "  " in paragraph or paragraph[:1] == " ":
+        return _greedy(paragraph, size, prose, utf)
+    # words between single spaces: each line ends at the last space that fits (the word
+    # loop's lines, found by str.rfind); from a word wider than the line on: the loop
+    lines = []
+    while len(paragraph) > size and (cut := paragraph.rfind(" ", 0, size + 1)) > 0:
+        lines.append(paragraph[:cut])
+        paragraph = paragraph[cut + 1 :]
+    if len(paragraph) <= size:
+        lines.append(paragraph.rstrip(" "))
+        return lines
+    return lines + _greedy(paragraph, size, prose, utf)
 
 
 def _greedy(paragraph: str, size: int, prose: bool, utf: bool) -> list[str]:
