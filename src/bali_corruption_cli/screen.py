@@ -130,15 +130,23 @@ def _pager_command() -> list[str] | None:
 
 def show(lines: list[str]) -> None:
     """Write a human view to stdout, through the pager when it is taller than the screen."""
-    from bali_corruption_cli.render import write
-
     text = "\n".join(lines) + "\n" if lines else ""
     command = _pager_command()
-    if command is None or len(lines) < height():
-        write(text)
+    if command is None or len(lines) < height() or not _page(command, text):
+        _write(text)
+
+
+def _write(text: str) -> None:
+    """``text`` to stdout: as UTF-8 bytes straight to its buffer where it takes them (a
+    terminal's line-buffered text layer costs ~0.1 s more on 19 MB), else as text."""
+    from bali_corruption_cli import formats, output, render
+
+    buffer = formats._utf8_buffer()
+    if buffer is None:
+        render.write(text)
         return
-    if not _page(command, text):
-        write(text)
+    sys.stdout.flush()
+    output.write_all(buffer, text.encode("utf-8", "backslashreplace"))
 
 
 def _page(command: list[str], text: str) -> bool:
