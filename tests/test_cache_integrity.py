@@ -120,6 +120,7 @@ CRAFTED = {
     "an unknown field": lambda recs: recs[0].update(extra="x"),
     "an int key deep": lambda recs: recs[0]["sources"][0].update({1: "x"}),
     "a record that is a list": lambda recs: recs.__setitem__(0, ["id", "x"]),
+    "a list holding itself": lambda recs: recs[0]["sectors"].append(recs[0]["sectors"]),
 }
 
 

@@ -59,13 +59,16 @@ def write_text(put: Any, section: dict[str, Any], records: Sequence[Record], fie
     if place is None:
         return
     where, words = [], set[str]()
-    for start in range(0, len(records), CHUNK):
-        made = [textindex.haystack(record, place) for record in records[start : start + CHUNK]]
-        if None in made:
-            return  # what was written stays, unused
-        haystacks = [m[0] for m in made if m is not None]
-        textindex.add_words(words, haystacks)
-        where.append(put(marshal.dumps((haystacks, [m[1] for m in made if m is not None]))))
+    try:
+        for start in range(0, len(records), CHUNK):
+            made = [textindex.haystack(record, place) for record in records[start : start + CHUNK]]
+            if None in made:
+                return  # what was written stays, unused
+            haystacks = [m[0] for m in made if m is not None]
+            textindex.add_words(words, haystacks)
+            where.append(put(marshal.dumps((haystacks, [m[1] for m in made if m is not None]))))
+    except (RecursionError, TypeError, ValueError):  # not records as validation gives them (cycles)
+        return
     section["text"] = where
     section["words"] = put(marshal.dumps(textindex.sorted_words(words)))
 
@@ -84,7 +87,13 @@ def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[R
         for start in range(0, len(records), CHUNK):
             made = [table_cells.default_row(name, record) for record in records[start : start + CHUNK]]
             where.append(put(marshal.dumps(([cells for cells, _ in made], bytes(m for _, m in made)))))
-    except (AttributeError, TypeError, KeyError, ValueError):  # not records as validation gives them
+    except (
+        AttributeError,
+        TypeError,
+        KeyError,
+        ValueError,
+        RecursionError,
+    ):  # not records as validation gives them
         return
     section["rows"] = where
     section["columns"] = len(table_cells.default_columns(name))
