@@ -450,3 +450,29 @@ def test_records_have_no_trailing_whitespace(columns: str) -> None:
     out = run("--layout", "records", "events", "--fields", "id,city,title", env={"COLUMNS": columns}).out
     assert re.search(r"^city:$", out, re.M)
     assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_a_wide_character_word_is_measured_by_its_width(tmp_path: Path) -> None:
+    """A word of East Asian characters takes two cells a character: a column is never laid out
+    narrower than such a word (the rows stay within the rule, nothing pushes past the table)."""
+    from bali_corruption_cli import tables
+    from conftest_hostile import add_records, copy_data, run
+
+    data = copy_data(tmp_path)
+    source = {
+        "id": "wide-label-source",
+        "label": "東京都",  # 3 characters, 6 cells: wider than the header "label" (5)
+        "title": "A source with a wide label",
+        "publisher": "Nobody",
+        "url": "https://example.org/",
+        "kind": "article",
+    }
+    add_records(data, "sources", [source])
+    result = run(
+        "--layout", "table", "--data-dir", str(data), "sources", "--fields", "id,label", env={"COLUMNS": "40"}
+    )
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    rule = next(line for line in lines if line and set(line) <= {"─", "-"})
+    assert any("東京都" in line for line in lines)
+    assert all(tables.width(line) <= tables.width(rule) for line in lines[lines.index(rule) :])
