@@ -22,22 +22,12 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bali_corruption_cli import vocab
+from bali_corruption_cli import query, vocab
 
 SEP = "\x00"  # between a record's strings; a collection holding it gets no index
 MAX_ALTERNATIVES = 64  # a query word with more near misses than this is not used to narrow
 
 Record = dict[str, Any]
-
-
-def _flat(value: Any, out: list[str]) -> None:
-    """`query.strings` of a list or mapping, appended to ``out``."""
-    for item in value.values() if type(value) is dict else value:
-        kind = type(item)
-        if kind is str:
-            out.append(item)
-        elif kind is list or kind is dict:
-            _flat(item, out)
 
 
 def places(fields: Sequence[str]) -> dict[str, int] | None:
@@ -62,7 +52,7 @@ def haystack(record: Record, place: dict[str, int]) -> tuple[str, bytes] | None:
             slots.append(slot)
         elif value and (kind is list or kind is dict):
             before = len(strings)
-            _flat(value, strings)
+            query.collect_strings(value, strings)
             slots += bytes((slot,)) * (len(strings) - before)
     text = SEP.join(strings)
     if strings and text.count(SEP) != len(strings) - 1:
