@@ -162,12 +162,17 @@ def select_fields(
     """Keep only ``fields`` of each record, in that order; an unknown field is a UsageError."""
     if not fields:
         return list(records)
+    check_fields(fields, valid)
+    return [{name: r.get(name) for name in fields} for r in records]
+
+
+def check_fields(fields: Sequence[str], valid: Sequence[str]) -> None:
+    """A UsageError naming the first of ``fields`` that is not one of ``valid``."""
     for name in fields:
         if name not in valid:
             hint = vocab.closest(name, valid)
             did = f" (did you mean '{hint}'?)" if hint else ""
             raise UsageError(f"unknown field {name!r}{did}; valid fields: {', '.join(valid)}")
-    return [{name: r.get(name) for name in fields} for r in records]
 
 
 def parse_fields(raw: str | None) -> list[str] | None:

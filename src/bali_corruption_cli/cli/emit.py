@@ -36,8 +36,8 @@ def records(
     valid = catalog.fields[collection]
     if wide and wanted:
         raise UsageError("--wide shows every field; --fields chooses some: use one")
-    chosen_records = query.select_fields(records, wanted, valid)
-    if chosen == OutputFormat.table:
+    if chosen == OutputFormat.table:  # the cells come from the whole records (their basis marks)
+        query.check_fields(wanted or (), valid)
         if wanted or wide:
             shown = wanted or valid
             table = [table_cells.row(r, shown, r.get("basis")) for r in records]
@@ -48,6 +48,7 @@ def records(
                 table, table_cells.default_columns(collection), collection, hidden(catalog, collection)
             )
         return
+    chosen_records = query.select_fields(records, wanted, valid)
     if wanted:
         columns: Sequence[str] = wanted
     elif chosen == OutputFormat.markdown and not wide:
