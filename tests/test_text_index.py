@@ -177,3 +177,15 @@ def test_every_list_searches_through_the_index_as_plainly(
     indexed = CliRunner().invoke(app, full, env={"BCC_CACHE_DIR": warm})
     assert plain.exit_code == indexed.exit_code == 0
     assert indexed.stdout == plain.stdout and plain.stdout.strip()
+
+
+def test_search_without_kept_ids_decodes_its_hits_for_them(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry without the ids section still ranks as the plain scan (the hits' ids decoded)."""
+    args = ["--data-dir", str(generated), "search", "migration", "--limit", "100000", "--json"]
+    plain = _answer(args, "")
+    monkeypatch.setattr(cache.Reader, "ids", lambda self, name: None)
+    decoded = spy(monkeypatch, "records")
+    assert _answer(args, warm) == plain
+    assert "practices" not in decoded

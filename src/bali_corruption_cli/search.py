@@ -182,35 +182,29 @@ def _indexed_hits(
         scored = _score(texts, title)
         if scored is not None:
             found.append((n, *scored))
-    ids = catalog.record_ids(collection)
-    if ids is not None:  # sorted by id without decoding a record: only the hits shown are
-        return [
-            (
-                score,
-                collection,
-                ids[n],
-                functools.partial(_hit_of, catalog, collection, n, score, key, at, tokens),
-            )
-            for n, score, key, at in found
-        ]
-    records = catalog.records_at(collection, [n for n, *_rest in found])
+    ids: Sequence[str] | dict[int, str] | None = catalog.record_ids(collection)
+    if ids is None:  # no ids kept: the hits' own
+        hits = [n for n, *_rest in found]
+        ids = dict(zip(hits, (r["id"] for r in catalog.records_at(collection, hits)), strict=True))
+    # sorted by id without decoding a record: only the hits shown are decoded (`_hit_of`)
     return [
         (
             score,
             collection,
-            record["id"],
-            functools.partial(_hit_at, collection, record, score, key, at, tokens),
+            ids[n],
+            functools.partial(_hit_of, catalog, collection, n, score, key, at, tokens),
         )
-        for record, (_n, score, key, at) in zip(records, found, strict=True)
+        for n, score, key, at in found
     ]
 
 
 def _hit_of(
     catalog: Catalog, collection: str, n: int, score: float, key: str, at: int, tokens: Sequence[str]
 ) -> Hit:
-    """The hit of the collection's ``n``-th record, decoded now."""
+    """The hit of the collection's ``n``-th record, whose snippet comes from its ``at``-th string."""
     (record,) = catalog.records_at(collection, [n])
-    return _hit_at(collection, record, score, key, at, tokens)
+    strings = query.strings(record)
+    return _hit(collection, record, score, key, strings[at] if at < len(strings) else "", tokens)
 
 
 def _score(
@@ -241,12 +235,6 @@ def _score(
     if best_per_token is None or not all(best_per_token):
         return None
     return round(score, 2), best[1], best[2]
-
-
-def _hit_at(collection: str, record: Record, score: float, key: str, at: int, tokens: Sequence[str]) -> Hit:
-    """The hit whose snippet comes from the record's ``at``-th string."""
-    strings = list(query.strings(record))
-    return _hit(collection, record, score, key, strings[at] if at < len(strings) else "", tokens)
 
 
 def _hit(collection: str, record: Record, score: float, key: str, raw: str, tokens: Sequence[str]) -> Hit:
