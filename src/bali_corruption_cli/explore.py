@@ -132,11 +132,15 @@ def count(
         hint = vocab.closest(field, valid)
         did = f" (did you mean '{hint}'?)" if hint else ""
         raise UsageError(f"unknown field {field!r} for {collection}{did}; valid fields: {', '.join(valid)}")
-    counter: Counter[str | None] = Counter()
     indexed = catalog.value_counts(collection, field) if records is None else None
     if indexed is not None:  # the cache's filter index counts them (no record decoded)
-        counter.update({value: n for value, n in indexed.items() if n})
-    for record in () if indexed is not None else catalog.records(collection) if records is None else records:
+        counter: Counter[str | None] = Counter({value: n for value, n in indexed.items() if n})
+        records = ()
+    else:
+        counter = Counter()
+        if records is None:
+            records = catalog.records(collection)
+    for record in records:
         value = record.get(field)
         values = value if isinstance(value, list) else [value]
         if values == []:

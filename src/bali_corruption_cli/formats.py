@@ -48,7 +48,7 @@ def _flat(value: Any) -> str:
     return str(value)
 
 
-def _utf8_buffer() -> Any:
+def utf8_buffer() -> Any:
     """stdout's binary buffer when bytes of UTF-8 may go straight to it (stdout is UTF-8
     text over a buffer and newlines are "\n"); else None."""
     stream = sys.stdout
@@ -64,8 +64,8 @@ def _utf8_buffer() -> Any:
 
 
 def json_pieces_writable() -> bool:
-    """Whether `write_json_pieces` can be used (see `_utf8_buffer`)."""
-    return _utf8_buffer() is not None
+    """Whether `write_json_pieces` can be used (see `utf8_buffer`)."""
+    return utf8_buffer() is not None
 
 
 def _orjson_pieces(records: Sequence[dict[str, Any]]) -> list[bytes] | None:
@@ -118,7 +118,7 @@ def write_json_pieces(pieces: Sequence[bytes], fmt: OutputFormat) -> None:
     from bali_corruption_cli import output
 
     sys.stdout.flush()
-    buffer = _utf8_buffer()
+    buffer = utf8_buffer()
     for block in _laid_out_blocks(pieces, fmt):
         output.write_all(buffer, block)
 

@@ -141,7 +141,7 @@ def _write(text: str) -> None:
     terminal's line-buffered text layer costs ~0.1 s more on 19 MB), else as text."""
     from bali_corruption_cli import formats, output, render
 
-    buffer = formats._utf8_buffer()
+    buffer = formats.utf8_buffer()
     if buffer is None:
         render.write(text)
         return
