@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
-from bali_corruption_cli.tables import GAP, KEY_FIELDS, Column, Style, width, wrap, wrap_ascii
+from bali_corruption_cli.tables import GAP, KEY_FIELDS, Column, Style, width, wrap
 
 
 def table_lines(
@@ -43,22 +43,16 @@ def table_lines(
     )
     # the other rows are wrapped; a blank line between rows when one of them takes several lines
     simple = all(c.simple for c in columns)
-    if simple:  # ASCII, one line a cell: only a cell wider than its column needs wrapping
-        shape = [(w, c.prose) for c, w in zip(columns, widths, strict=True)]
-        wrapped: dict[int, list[Sequence[str]]] = {
-            r: [
-                wrap_ascii(t, w, prose, style.utf) if len(t) > w else (t,)
-                for t, (w, prose) in zip(row, shape, strict=True)
-            ]
-            for r, row in enumerate(rows)
-            if not quick[r]
-        }
-    else:
-        wrapped = {
-            r: [wrap(row[n], widths[n], c.prose, style.utf) for n, c in enumerate(columns)]
-            for r, row in enumerate(rows)
-            if not quick[r]
-        }
+    # a one-line ASCII cell that fits is its own line (what `wrap` would make of it, without the call)
+    shape = [(w, c.prose, c.simple) for c, w in zip(columns, widths, strict=True)]
+    wrapped: dict[int, list[Sequence[str]]] = {
+        r: [
+            (t.rstrip(" "),) if plain and len(t) <= w else wrap(t, w, prose, style.utf)
+            for t, (w, prose, plain) in zip(row, shape, strict=True)
+        ]
+        for r, row in enumerate(rows)
+        if not quick[r]
+    }
     spaced = any(len(cell) > 1 for cells in wrapped.values() for cell in cells)
     keyed = [n for n, c in enumerate(columns) if c.name in KEY_FIELDS] if style.color else []
     if simple:  # ASCII: a wider piece (a whole word) only pushes the line out, as join does

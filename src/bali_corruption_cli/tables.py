@@ -108,13 +108,13 @@ def wrap(text: str, size: int | None, prose: bool, utf: bool = True) -> list[str
         if size is None or width(paragraph) <= size:
             lines.append(paragraph.rstrip(" "))
         elif paragraph.isascii():
-            lines.extend(wrap_ascii(paragraph, size, prose, utf))
+            lines.extend(_wrap_ascii(paragraph, size, prose, utf))
         else:
             lines.extend(_greedy(paragraph, size, prose, utf))
     return lines
 
 
-def wrap_ascii(paragraph: str, size: int, prose: bool, utf: bool = True) -> list[str]:
+def _wrap_ascii(paragraph: str, size: int, prose: bool, utf: bool = True) -> list[str]:
     """`wrap` of one ASCII paragraph (no newline) longer than ``size``."""
     if "  " in paragraph or paragraph[:1] == " ":
         return _greedy(paragraph, size, prose, utf)
