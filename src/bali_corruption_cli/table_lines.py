@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
+from bali_corruption_cli import tables
 from bali_corruption_cli.tables import GAP, KEY_FIELDS, Column, Style, width, wrap
 
 
@@ -38,36 +39,20 @@ def table_lines(
     if all(quick):
         yield from _quick_lines(columns, widths, rows, style)
         return
-    quick_lines = iter(
-        _quick_lines(columns, widths, [row for row, q in zip(rows, quick, strict=True) if q], style)
-    )
-    # the other rows are wrapped; a blank line between rows when one of them takes several lines
-    simple = all(c.simple for c in columns)
-    # a one-line ASCII cell that fits is its own line (what `wrap` would make of it, without the call)
-    shape = [(w, c.prose, c.simple) for c, w in zip(columns, widths, strict=True)]
-    wrapped: dict[int, list[Sequence[str]]] = {
-        r: [
-            (t.rstrip(" "),) if plain and len(t) <= w else wrap(t, w, prose, style.utf)
-            for t, (w, prose, plain) in zip(row, shape, strict=True)
-        ]
-        for r, row in enumerate(rows)
-        if not quick[r]
-    }
-    spaced = any(len(cell) > 1 for cells in wrapped.values() for cell in cells)
+    if all(c.simple for c in columns):
+        yield from _simple_lines(columns, widths, rows, quick, style)
+        return
+    # a cell with a non-ASCII character or several lines (no row is quick then): every row
+    # is wrapped and its cells padded by their width; a blank line between rows when one of
+    # them takes several lines
+    wrapped = [
+        [wrap(t, w, c.prose, style.utf) for t, c, w in zip(row, columns, widths, strict=True)] for row in rows
+    ]
+    spaced = any(len(cell) > 1 for cells in wrapped for cell in cells)
     keyed = [n for n, c in enumerate(columns) if c.name in KEY_FIELDS] if style.color else []
-    if simple:  # ASCII: a wider piece (a whole word) only pushes the line out, as join does
-        pieces = {r: list(itertools.zip_longest(*cells, fillvalue="")) for r, cells in wrapped.items()}
-        wrapped_lines = iter(_quick_lines(columns, widths, list(itertools.chain(*pieces.values())), style))
-    for r in range(len(rows)):
+    for r, cells in enumerate(wrapped):
         if spaced and r:
             yield ""
-        if quick[r]:
-            yield next(quick_lines)
-            continue
-        if simple:
-            yield from itertools.islice(wrapped_lines, len(pieces[r]))
-            continue
-        cells = wrapped[r]
         if not keyed and all(len(cell) == 1 for cell in cells):  # one line, no colour
             plain = [cell[0] for cell in cells]
             yield join(plain, plain)
@@ -76,6 +61,43 @@ def table_lines(
             plain = [cell[i] if i < len(cell) else "" for cell in cells]
             shown = [style.key(t) if columns[n].name in KEY_FIELDS else t for n, t in enumerate(plain)]
             yield join(shown, plain)
+
+
+def _simple_lines(
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    rows: Sequence[Sequence[str]],
+    quick: Sequence[bool],
+    style: Style,
+) -> list[str]:
+    """The rows' lines when every cell is one ASCII line (`Column.simple`): the rows that do
+    not fit are wrapped a column at a time (`tables.wrap_lines`), each row's pieces made lines
+    by `_quick_lines` as the rows that fit are (a wider piece, a whole word, only pushes the
+    line out); a blank line between rows when one takes several lines."""
+    from functools import partial
+    from operator import itemgetter
+
+    slow = [row for row, q in zip(rows, quick, strict=True) if not q]
+    cells = [
+        tables.wrap_lines(list(map(itemgetter(n), slow)), w, c.prose, style.utf)
+        for n, (c, w) in enumerate(zip(columns, widths, strict=True))
+    ]
+    pieces = list(map(list, map(partial(itertools.zip_longest, fillvalue=""), *cells)))
+    spaced = any(len(lines) > 1 for lines in pieces)
+    quick_lines = iter(
+        _quick_lines(columns, widths, [row for row, q in zip(rows, quick, strict=True) if q], style)
+    )
+    slow_lines = iter(_quick_lines(columns, widths, list(itertools.chain.from_iterable(pieces)), style))
+    counts = iter(map(len, pieces))
+    out: list[str] = []
+    for q in quick:
+        if spaced:
+            out.append("")
+        if q:
+            out.append(next(quick_lines))
+        else:
+            out.extend(itertools.islice(slow_lines, next(counts)))
+    return out[1:] if spaced else out
 
 
 def _quick_rows(

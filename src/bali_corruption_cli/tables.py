@@ -114,6 +114,14 @@ def wrap(text: str, size: int | None, prose: bool, utf: bool = True) -> list[str
     return lines
 
 
+def wrap_lines(texts: Sequence[str], size: int, prose: bool, utf: bool = True) -> list[Sequence[str]]:
+    """`wrap` of each text in a column of one-line ASCII texts (`Column.simple`), made a
+    column at a time: a text that fits is its own line, kept as it is."""
+    if all(len(text) <= size for text in texts):
+        return list(zip(texts))
+    return [(text,) if len(text) <= size else _wrap_ascii(text, size, prose, utf) for text in texts]
+
+
 def _wrap_ascii(paragraph: str, size: int, prose: bool, utf: bool = True) -> list[str]:
     """`wrap` of one ASCII paragraph (no newline) longer than ``size``."""
     if "  " in paragraph or paragraph[:1] == " ":
