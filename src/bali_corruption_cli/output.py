@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
 STDOUT_NAME = "standard output"
@@ -46,6 +48,49 @@ def write_all(target: Any, data: bytes | memoryview, name: str = STDOUT_NAME) ->
         raise
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror or str(exc), name) from exc
+
+
+def write_streamed(target: Any, chunks: Iterable[bytes], name: str = STDOUT_NAME) -> None:
+    """`write_all` of each chunk, in order: the first at once, the others by a thread while
+    the caller makes the next (a terminal's time taking a long view overlaps the laying
+    out of its rest).  The thread's failure is raised here; a failure making the chunks
+    stops the writing."""
+    import queue
+    import threading
+
+    chunks = iter(chunks)
+    first = next(chunks, None)
+    if first is None:
+        return
+    write_all(target, first, name)
+    if not isinstance(target, int):
+        with suppress(AttributeError, ValueError, OSError, io.UnsupportedOperation):
+            target = target.fileno()
+    waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    failed: list[BaseException] = []  # the writer's failure, or the caller's: nothing more written
+
+    def writer() -> None:
+        while (chunk := waiting.get()) is not None:
+            if not failed:
+                try:
+                    write_all(target, chunk, name)
+                except BaseException as exc:  # handed to the caller's thread
+                    failed.append(exc)
+
+    thread = threading.Thread(target=writer, name="bcc-writer", daemon=True)
+    thread.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            waiting.put(chunk)
+    except BaseException as exc:  # Ctrl-C or a failure making a chunk: the writer may be
+        failed.append(exc)  # stuck on a reader that stopped; it is left behind, not waited for
+        raise
+    waiting.put(None)
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 class _Complete(io.RawIOBase):

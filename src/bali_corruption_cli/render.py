@@ -60,6 +60,8 @@ from bali_corruption_cli.text import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from bali_corruption_cli import screen
+
 
 class ColorMode(StrEnum):
     auto = "auto"
@@ -284,22 +286,38 @@ def emit_rows(
 
     noun = collection if len(table) != 1 else layout.SINGULAR.get(collection, collection)
     cells = [row for row, _marked in table]
-    lines = human_rows(cells, columns, f"{len(table)} {noun}", screen.width(document))
-    if any(marked for _row, marked in table):  # what a mark means: on a terminal and in files alike
-        lines += ["", *tables.wrap(table_cells.LEGEND, screen.width(), prose=True)]
-    if hidden and screen.on_terminal():
-        style = screen.style()
-        hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"
-        lines += ["", *(style.dim(line) for line in tables.wrap(hint, screen.width(), prose=False))]
-    screen.show(lines)
+    with gc_paused():  # laying out makes many lists and strings, and no cycle
+        lines = human_rows(cells, columns, f"{len(table)} {noun}", screen.width(document))
+        if any(marked for _row, marked in table):  # what a mark means: on a terminal and in files alike
+            lines += ["", *tables.wrap(table_cells.LEGEND, screen.width(), prose=True)]
+        if hidden and screen.on_terminal():
+            style = screen.style()
+            hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"
+            lines += ["", *(style.dim(line) for line in tables.wrap(hint, screen.width(), prose=False))]
+        screen.show(lines)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused (work that makes no reference cycle; 100,000 rows
+    laid out: its collections would walk every row again and again)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def human_records(
     records: Sequence[dict[str, Any]], columns: Sequence[str], title: str, size: int | None
 ) -> list[str]:
-    """`human_rows` of the records' values in ``columns``."""
-    return human_rows(
-        [[cell(record.get(name)) for name in columns] for record in records], columns, title, size
+    """`human_rows` of the records' values in ``columns``, as a list of lines."""
+    return list(
+        human_rows([[cell(record.get(name)) for name in columns] for record in records], columns, title, size)
     )
 
 
@@ -317,8 +335,11 @@ def _visible_rows(rows: list[list[str]], count: int) -> list[list[str]]:
     return [[text if plain[n] else _shown(text) for n, text in enumerate(row)] for row in rows]
 
 
-def human_rows(rows: list[list[str]], columns: Sequence[str], title: str, size: int | None) -> list[str]:
-    """A table when every word fits whole (or --layout table), else one block per record."""
+def human_rows(
+    rows: list[list[str]], columns: Sequence[str], title: str, size: int | None
+) -> list[str] | screen.Lines:
+    """A table when every word fits whole (or --layout table), else one block per record;
+    a table's rows are laid out as its lines are read (`screen.Lines`)."""
     from bali_corruption_cli import screen, table_lines, tables
 
     style = screen.style()
@@ -333,15 +354,15 @@ def human_rows(rows: list[list[str]], columns: Sequence[str], title: str, size: 
             widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
     if widths is None:
         return lines + list(tables.record_lines(columns, rows, size, style))
-    as_table = list(table_lines.table_lines(measured, widths, rows, style))
+    count, blocks = table_lines.table_lines(measured, widths, rows, style)
     # auto: the table unless it is taller than the records would be (tall thin columns read
     # worse than blocks). Records take at least a line a field and a blank line between
     # records, so most tables need no comparison (100,000 rows: records are not laid out).
-    body = len(as_table) - 2  # header and rule not counted
+    body = count - 2  # header and rule not counted
     if chosen == screen.Layout.table or body <= len(rows) * (len(columns) + 1) - 1:
-        return lines + as_table
+        return lines + screen.Lines(count, blocks)
     as_records = list(tables.record_lines(columns, rows, size, style))
-    return lines + (as_table if body <= len(as_records) else as_records)
+    return lines + (screen.Lines(count, blocks) if body <= len(as_records) else as_records)
 
 
 def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:

@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -128,25 +130,68 @@ def _pager_command() -> list[str] | None:
     return ["less", "-FRX"]
 
 
-def show(lines: list[str]) -> None:
-    """Write a human view to stdout, through the pager when it is taller than the screen."""
-    text = "\n".join(lines) + "\n" if lines else ""
+class Lines:
+    """A view's lines, counted before they are made: a long table's rows are laid out as
+    its lines are written (the pager and the choice of layout need only the count).  Kept
+    as blocks, each one or more whole lines joined by newlines; read once; ``+`` with a
+    list of lines makes a new one."""
+
+    __slots__ = ("_blocks", "_count")
+
+    def __init__(self, count: int, blocks: Iterable[str]) -> None:
+        self._count = count
+        self._blocks = blocks
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.chain.from_iterable(block.split("\n") for block in self._blocks)
+
+    def blocks(self) -> Iterator[str]:
+        return iter(self._blocks)
+
+    def __add__(self, more: Sequence[str]) -> Lines:
+        return Lines(self._count + len(more), itertools.chain(self._blocks, _blocks(more)))
+
+    def __radd__(self, before: Sequence[str]) -> Lines:
+        return Lines(len(before) + self._count, itertools.chain(_blocks(before), self._blocks))
+
+
+STREAM_LINES = 4096  # lines a block when a long list of lines is written
+
+
+def _blocks(lines: Sequence[str]) -> list[str]:
+    """Lines as blocks of `STREAM_LINES` (none for no line)."""
+    return ["\n".join(lines[at : at + STREAM_LINES]) for at in range(0, len(lines), STREAM_LINES)]
+
+
+def show(lines: Sequence[str] | Lines) -> None:
+    """Write a human view to stdout, through the pager when it is taller than the screen;
+    a long one is written while its rest is made (`Lines`)."""
     command = _pager_command()
-    if command is None or len(lines) < height() or not _page(command, text):
-        _write(text)
+    if command is not None and len(lines) >= height():
+        text = "\n".join(lines) + "\n" if len(lines) else ""
+        if not _page(command, text):
+            _write([text])
+        return
+    blocks = lines.blocks() if isinstance(lines, Lines) else iter(_blocks(lines))
+    _write(block + "\n" for block in blocks)
 
 
-def _write(text: str) -> None:
-    """``text`` to stdout: as UTF-8 bytes straight to its buffer where it takes them (a
-    terminal's line-buffered text layer costs ~0.1 s more on 19 MB), else as text."""
+def _write(texts: Iterable[str]) -> None:
+    """``texts`` to stdout: as UTF-8 bytes straight to its buffer where it takes them (a
+    terminal's line-buffered text layer costs ~0.1 s more on 19 MB), written by a thread
+    while the next are made (`output.write_streamed`), else as text."""
     from bali_corruption_cli import formats, output, render
 
     buffer = formats.utf8_buffer()
     if buffer is None:
-        render.write(text)
+        for text in texts:
+            render.write(text)
         return
     sys.stdout.flush()
-    output.write_all(buffer, text.encode("utf-8", "backslashreplace"))
+    output.write_streamed(buffer, (text.encode("utf-8", "backslashreplace") for text in texts))
 
 
 def _page(command: list[str], text: str) -> bool:

@@ -116,10 +116,13 @@ def wrap(text: str, size: int | None, prose: bool, utf: bool = True) -> list[str
 
 def wrap_lines(texts: Sequence[str], size: int, prose: bool, utf: bool = True) -> list[Sequence[str]]:
     """`wrap` of each text in a column of one-line ASCII texts (`Column.simple`), made a
-    column at a time: a text that fits is its own line, kept as it is."""
-    if all(len(text) <= size for text in texts):
+    column at a time: a text that fits is its own line, kept as it is; each distinct text
+    that does not is wrapped once (a column of sectors or kinds repeats a few values)."""
+    longer = dict.fromkeys(text for text in texts if len(text) > size)
+    if not longer:
         return list(zip(texts))
-    return [(text,) if len(text) <= size else _wrap_ascii(text, size, prose, utf) for text in texts]
+    lines = {text: _wrap_ascii(text, size, prose, utf) for text in longer}
+    return [(text,) if len(text) <= size else lines[text] for text in texts]
 
 
 def _wrap_ascii(paragraph: str, size: int, prose: bool, utf: bool = True) -> list[str]:
@@ -178,10 +181,11 @@ def measure(names: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Column]
         texts = list(filter(None, map(itemgetter(n), rows)))
         blob = "\n".join(texts)
         measure_of = len if blob.isascii() else width
-        lines = blob.split("\n") if blob else []
+        # (the lines are the texts when none holds a newline, the words when none a space)
+        lines = blob.split("\n") if "\n" in blob else texts
         if lines:
             natural = max(natural, max(map(measure_of, lines)))
-        words = blob.replace("\n", " ").split(" ") if blob else []
+        words = blob.replace("\n", " ").split(" ") if " " in blob or "\n" in blob else lines
         widest = max(map(len, words), default=0) if measure_of is len else None
         if widest is not None and (not prose or widest <= PROSE_WORD):
             least = max(least, widest)  # no word may break: the widest word (no loop)
@@ -314,7 +318,12 @@ class Style(NamedTuple):
     def __call__(self, text: str, code: str) -> str:
         if not self.color or not text:
             return text
-        return f"\x1b[{code}m{text}\x1b[0m"
+        before, after = self.around(code)
+        return before + text + after
+
+    def around(self, code: str) -> tuple[str, str]:
+        """What goes before and after a non-empty text in style ``code`` (nothing without colour)."""
+        return (f"\x1b[{code}m", "\x1b[0m") if self.color else ("", "")
 
     def bold(self, text: str) -> str:
         return self(text, "1")
@@ -323,7 +332,7 @@ class Style(NamedTuple):
         return self(text, "2")
 
     def key(self, text: str) -> str:
-        return self(text, "36")
+        return self(text, KEY_CODE)
 
     def warn(self, text: str) -> str:
         return self(text, "33")
@@ -337,6 +346,7 @@ class Style(NamedTuple):
 
 
 KEY_FIELDS = frozenset({"id"})
+KEY_CODE = "36"  # ids in cyan
 
 
 def field_lines(
