@@ -8,7 +8,8 @@ writer thread taking each block): the table is still whole, row for row.
 * a reader that goes away part way: exit 141, nothing on stderr; a file that cannot grow
   part way (the writer thread's failure): exit 74 naming standard output, one line;
 * `tables.wrap_lines` (a column at a time, each distinct text wrapped once) gives
-  `tables.wrap`'s lines for every text.
+  `tables.wrap`'s lines for every text; `tables.measure` (the widest word found by a
+  search of the column's text, no word made) gives the widths their definition gives.
 """
 
 from __future__ import annotations
@@ -160,3 +161,38 @@ def test_wrapping_a_column_is_wrapping_each_cell(column: list[str], size: int, p
     assert [[line.rstrip(" ") for line in cell] for cell in wrapped] == [
         tables.wrap(text, size, prose) for text in column
     ]
+
+
+def _least(name: str, texts: list[str]) -> int:
+    """A column's least width by its definition: the header, every word that may not break
+    whole, a breakable one at `PROSE_WORD`, and a prose column at least `PROSE_MIN` (or its
+    natural width)."""
+    prose = name in tables.PROSE_FIELDS
+    words = [word for text in texts for line in text.split("\n") for word in line.split(" ")]
+    least = max(
+        [tables.width(name)]
+        + [
+            min(tables.width(w), tables.PROSE_WORD) if tables._breakable(w, prose) else tables.width(w)
+            for w in words
+        ]
+    )
+    if prose:
+        natural = max(
+            [tables.width(name)] + [tables.width(line) for text in texts for line in text.split("\n")]
+        )
+        least = max(least, min(natural, tables.PROSE_MIN))
+    return least
+
+
+cells = st.text(alphabet="ab- \n\u00e9", max_size=40) | st.sampled_from(
+    ["x" * 30, "https://example.org/" + "p" * 20, "a-long-identifier-of-words", "word " * 8]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["id", "title", "sectors", "description"]), st.lists(cells, max_size=12))
+def test_a_column_is_measured_as_defined(name: str, column: list[str]) -> None:
+    (measured,) = tables.measure([name], [[text] for text in column])
+    assert measured.least == _least(name, [text for text in column if text])
+    lines = [line for text in column for line in text.split("\n")]
+    assert measured.natural == max([tables.width(name)] + [tables.width(line) for line in lines])
