@@ -5,12 +5,17 @@
 * with any combination of filters, and with --search (through the text index);
 * no practice is decoded; --fields, --wide and a damaged rows section take the records' path;
 * on a pseudo-terminal with the pager off, the table is the plain path's;
+* the columns' widths the cache keeps for a whole collection: a badly shaped entry is
+  noticed; widths claimed for a column not printed as it is are not used; widths that
+  lie lay the table out badly but lose nothing;
 * wrapping a line at its last space that fits (str.rfind) gives the word loop's lines.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,7 @@ from typer.testing import CliRunner
 
 from bali_corruption_cli import cache, vocab
 from bali_corruption_cli.cli import app
+from conftest import ROOT
 from conftest_generated import generated_catalogue, spy, warm_cache
 from conftest_hostile import run_in_pty
 
@@ -154,3 +160,84 @@ def test_wrapping_at_the_last_space_is_the_word_loop(text: str, size: int, prose
         else:
             expected += tables._greedy(paragraph, size, prose, True)
     assert tables.wrap(text, size, prose) == expected
+
+
+def _warm_with_widths(data: Path, where: str, widths: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Write ``data``'s cache entry (valid checksums) with these column widths kept (a function
+    of the column's cells)."""
+    from bali_corruption_cli import table_cells
+
+    with monkeypatch.context() as patch:
+        patch.setattr(table_cells, "column_widths", widths)
+        _run(["--data-dir", str(data), "stages"], where)
+
+
+BAD_WIDTHS = {
+    "a negative width": lambda count: [(1, -1)] * count,
+    "too few columns": lambda count: [(1, 1)] * (count - 1),
+    "not a list": lambda count: "x",
+    "three numbers": lambda count: [(1, 2, 3)] * count,
+    "a list, not a pair": lambda count: [[1, 2]] * count,
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_WIDTHS))
+def test_badly_shaped_widths_are_noticed(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    from bali_corruption_cli import cache_sections
+
+    real = cache_sections.write_rows
+
+    def crafted(put: Any, section: dict[str, Any], name: str, records: Any) -> None:
+        real(put, section, name, records)
+        if "widths" in section:
+            section["widths"] = BAD_WIDTHS[kind](section["columns"])
+
+    where = str(tmp_path / "cache")
+    with monkeypatch.context() as patch:
+        patch.setattr(cache_sections, "write_rows", crafted)
+        _run(["--data-dir", str(generated), "stages"], where)
+    (entry,) = Path(where).glob("catalog-*")
+    with pytest.raises(cache.Corrupt):
+        cache.Reader(entry).widths("practices")
+    args = ["--data-dir", str(generated), "practices"]
+    assert _run(args, where, COLUMNS="120").stdout == _run(args, "", COLUMNS="120").stdout
+
+
+def test_widths_claimed_for_escaped_text_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bali_corruption_cli import table_cells
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    practices = data / "practices.yaml"
+    lines = practices.read_text("utf-8").split("\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith("  title: "))
+    lines[n] = '  title: "\\e[31mred\\e[0m ' + lines[n].removeprefix("  title: ") + '"'  # YAML's escape
+    practices.write_text("\n".join(lines), "utf-8")
+    honest = table_cells.column_widths
+    where = str(tmp_path / "cache")
+    _warm_with_widths(data, where, lambda texts: honest(texts) or (1, 1), monkeypatch)
+    (entry,) = Path(where).glob("catalog-*")
+    assert (1, 1) in (cache.Reader(entry).widths("practices") or [])  # the title column's claim
+    args = ["--data-dir", str(data), "practices"]
+    for columns in ("80", "120", "200"):
+        cached = _run(args, where, COLUMNS=columns).stdout
+        assert cached == _run(args, "", COLUMNS=columns).stdout
+        assert "\x1b" not in cached and "\\x1b[31mred" in cached
+
+
+def test_widths_that_lie_lose_nothing(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    where = str(tmp_path / "cache")
+    _warm_with_widths(generated, where, lambda texts: (3, 3), monkeypatch)
+    records = json.loads(_run(["--data-dir", str(generated), "practices", "--json"], "").stdout)
+    for columns in ("60", "120"):
+        shown = _run(["--data-dir", str(generated), "practices"], where, COLUMNS=columns).stdout
+        words = set(shown.split())
+        for record in records:
+            assert record["id"] in words
+            assert set(record["title"].split()) <= words

@@ -1,6 +1,7 @@
 """What the cache keeps beside the records: filter indexes, the text index (`textindex`),
-the default table's rows (`table_cells`) and the ids; built when it is written (the
-writer's helpers), and read back checked (`Reads`, a part of `cache.Reader`)."""
+the default table's rows and its columns' widths (`table_cells`) and the ids; built when
+it is written (the writer's helpers), and read back checked (`Reads`, a part of
+`cache.Reader`)."""
 
 from __future__ import annotations
 
@@ -82,11 +83,16 @@ def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[R
 
     if name not in layout.COLLECTIONS:
         return
+    count = len(table_cells.default_columns(name))
     where = []
+    widths: list[tuple[int, int] | None] = [(0, 0)] * count  # of each whole column, chunk by chunk
     try:
         for start in range(0, len(records), CHUNK):
             made = [table_cells.default_row(name, record) for record in records[start : start + CHUNK]]
             where.append(put(marshal.dumps(([cells for cells, _ in made], bytes(m for _, m in made)))))
+            for n, known in enumerate(widths):
+                more = table_cells.column_widths([cells[n] for cells, _ in made]) if known else None
+                widths[n] = (max(known[0], more[0]), max(known[1], more[1])) if known and more else None
     except (
         AttributeError,
         TypeError,
@@ -96,7 +102,8 @@ def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[R
     ):  # not records as validation gives them
         return
     section["rows"] = where
-    section["columns"] = len(table_cells.default_columns(name))
+    section["columns"] = count
+    section["widths"] = widths
 
 
 class Reads:
@@ -182,6 +189,22 @@ class Reads:
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
         return list(zip(cells, map(bool, marks), strict=True))
+
+    def widths(self, name: str) -> list[tuple[int, int] | None] | None:
+        """The default table's (widest text, widest word) of each whole column whose cells
+        are all printable ASCII (`table_cells.column_widths`); None when none are kept."""
+        section = self.sections.get(name)
+        if section is None or section.get("rows") is None or section.get("widths") is None:
+            return None
+        widths = section["widths"]
+        if type(widths) is not list or len(widths) != section["columns"]:
+            raise Corrupt("widths")
+        for known in widths:
+            if known is not None and not (
+                type(known) is tuple and len(known) == 2 and all(type(n) is int and n >= 0 for n in known)
+            ):
+                raise Corrupt("widths")
+        return widths
 
     def text(self, name: str) -> tuple[list[str], list[bytes], list[str]] | None:
         """The collection's text index (`textindex`): haystacks, field numbers and words;

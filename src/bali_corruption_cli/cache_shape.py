@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-FORMAT = 5  # 1: JSON; 2: marshal chunks; 3: + per-record JSON, indexes, lazy sections; 4: + checksums;
-# 5: + text index
+FORMAT = 6  # 1: JSON; 2: marshal chunks; 3: + per-record JSON, indexes, lazy sections; 4: + checksums;
+# 5: + text index; 6: + the default table's column widths
 CHUNK = 5000  # records a marshal chunk
 JSON_BLOCK = 1 << 20  # the JSON section has a checksum for each mebibyte
 # What a decoded record may hold: the JSON types, as the validated YAML gives them.

@@ -272,12 +272,14 @@ def emit_rows(
     collection: str,
     hidden: Sequence[str] = (),
     document: bool = False,
+    known: Sequence[tuple[int, int] | None] | None = None,
 ) -> None:
     """Write a table for people: each row's cells (`table_cells.row`) and whether one is marked
     editorial (a legend under the table then says what the mark means).
 
     ``hidden`` names the fields the table leaves out (a hint under it says so, on a
-    terminal); ``document`` lays a piped table out at ``COLUMNS`` or 80 columns.
+    terminal); ``document`` lays a piped table out at ``COLUMNS`` or 80 columns; ``known``:
+    the columns' widths the cache keeps (`tables.measure`).
     """
     if not table:
         note(f"no {collection} match")
@@ -287,7 +289,7 @@ def emit_rows(
     noun = collection if len(table) != 1 else layout.SINGULAR.get(collection, collection)
     cells = [row for row, _marked in table]
     with gc_paused():  # laying out makes many lists and strings, and no cycle
-        lines = human_rows(cells, columns, f"{len(table)} {noun}", screen.width(document))
+        lines = human_rows(cells, columns, f"{len(table)} {noun}", screen.width(document), known)
         if any(marked for _row, marked in table):  # what a mark means: on a terminal and in files alike
             lines += ["", *tables.wrap(table_cells.LEGEND, screen.width(), prose=True)]
         if hidden and screen.on_terminal():
@@ -321,9 +323,9 @@ def human_records(
     )
 
 
-def _visible_rows(rows: list[list[str]], count: int) -> list[list[str]]:
-    """The cells as printed (`_shown`): a column whose text is all printable ASCII is kept as
-    it is (one check of the column, not one a cell)."""
+def _visible_rows(rows: list[list[str]], count: int) -> tuple[list[list[str]], list[bool]]:
+    """The cells as printed (`_shown`), and which columns are all printable ASCII: those are
+    kept as they are (one check of the column, not one a cell)."""
     from operator import itemgetter
 
     plain = []
@@ -331,23 +333,30 @@ def _visible_rows(rows: list[list[str]], count: int) -> list[list[str]]:
         joined = " ".join(map(itemgetter(n), rows))
         plain.append(joined.isascii() and joined.isprintable())
     if all(plain):
-        return rows
-    return [[text if plain[n] else _shown(text) for n, text in enumerate(row)] for row in rows]
+        return rows, plain
+    return [[text if plain[n] else _shown(text) for n, text in enumerate(row)] for row in rows], plain
 
 
 def human_rows(
-    rows: list[list[str]], columns: Sequence[str], title: str, size: int | None
+    rows: list[list[str]],
+    columns: Sequence[str],
+    title: str,
+    size: int | None,
+    known: Sequence[tuple[int, int] | None] | None = None,
 ) -> list[str] | screen.Lines:
     """A table when every word fits whole (or --layout table), else one block per record;
-    a table's rows are laid out as its lines are read (`screen.Lines`)."""
+    a table's rows are laid out as its lines are read (`screen.Lines`).  ``known``: see
+    `tables.measure` (used for the columns printed as they are)."""
     from bali_corruption_cli import screen, table_lines, tables
 
     style = screen.style()
-    rows = _visible_rows(rows, len(columns))
+    rows, plain = _visible_rows(rows, len(columns))
     chosen = screen.layout()
     lines = [style.bold(title), ""] if title else []
     widths = None
-    measured = tables.measure(columns, rows)
+    if known is not None:  # only a column printed as it is was measured by the cache
+        known = [given if printed else None for given, printed in zip(known, plain, strict=True)]
+    measured = tables.measure(columns, rows, known)
     if chosen != screen.Layout.records:
         widths = tables.plan(measured, size, rows)
         if widths is None and chosen == screen.Layout.table:

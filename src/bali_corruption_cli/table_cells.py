@@ -3,6 +3,8 @@
 A cell is the value as text (`text.cell`); a value that is our classification, not a
 source's, ends in EDITORIAL_MARK.  `bcc practices` with no --fields lays out the rows the
 cache keeps (no record decoded); every other table computes them here, the same way.
+The cache also keeps what `tables.measure` needs to know of each whole column
+(`column_widths`), so that the whole table is laid out without measuring its cells.
 """
 
 from __future__ import annotations
@@ -52,3 +54,33 @@ def row(record: Record, columns: Sequence[str], basis: Any) -> tuple[list[str], 
 def default_row(collection: str, record: Record) -> tuple[list[str], bool]:
     """`row` for the collection's default table."""
     return row(with_derived(collection, record), default_columns(collection), record.get("basis"))
+
+
+# `bytes.translate` table: a space or newline becomes a space, any other byte an x
+_RUNS = bytes(0x20 if byte in b" \n" else 0x78 for byte in range(256))
+
+
+def widest_word(text: str, most: int) -> int:
+    """The widest word (run of characters between spaces and newlines) of an ASCII text,
+    at most ``most`` wide: searched for by its width, halving the range (a substring
+    search of the text each time; no word made)."""
+    marks = text.encode("ascii").translate(_RUNS)
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if b"x" * middle in marks:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def column_widths(texts: Sequence[str]) -> tuple[int, int] | None:
+    """(widest text, widest word) of a column whose every text is printable ASCII: such
+    texts are printed as they are, one line each, and that is all `tables.measure` needs
+    to know of them; None for a column holding any other character."""
+    joined = " ".join(texts)
+    if not (joined.isascii() and joined.isprintable()):
+        return None
+    natural = max(map(len, texts), default=0)
+    return natural, widest_word(joined, natural)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 # Fields whose values are running text: they take the spare width and wrap.
@@ -169,28 +169,46 @@ class Column(NamedTuple):
     simple: bool = False  # every cell ASCII and one line
 
 
-def measure(names: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Column]:
+def measure(
+    names: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    known: Sequence[tuple[int, int] | None] | None = None,
+) -> list[Column]:
     """Each column's natural and least widths (one pass over the cells, string methods
-    doing the work: 100,000 rows in a few tenths of a second)."""
+    doing the work: 100,000 rows in about a tenth of a second).  ``known``: a column's
+    (widest text, widest word) when every cell is printable ASCII, as the cache keeps
+    them for a whole collection (`table_cells.column_widths`): its cells are not read."""
     from operator import itemgetter
+
+    from bali_corruption_cli.table_cells import widest_word
 
     columns = []
     for n, name in enumerate(names):
         prose = name in PROSE_FIELDS
         natural = least = width(name)
-        texts = list(filter(None, map(itemgetter(n), rows)))
-        blob = "\n".join(texts)
-        measure_of = len if blob.isascii() else width
-        # (the lines are the texts when none holds a newline, the words when none a space)
-        lines = blob.split("\n") if "\n" in blob else texts
-        if lines:
-            natural = max(natural, max(map(measure_of, lines)))
-        widest = _widest_run(blob, natural) if measure_of is len else None
+        given = known[n] if known is not None else None
+        measure_of: Callable[[str], int] = len
+        widest: int | None
+        if given is not None:  # printable ASCII, one line a cell
+            natural, widest, simple, texts = max(natural, given[0]), given[1], True, None
+        else:
+            texts = list(filter(None, map(itemgetter(n), rows)))
+            blob = "\n".join(texts)
+            measure_of = len if blob.isascii() else width
+            # (the lines are the texts when none holds a newline)
+            lines = blob.split("\n") if "\n" in blob else texts
+            if lines:
+                natural = max(natural, max(map(measure_of, lines)))
+            widest = widest_word(blob, natural) if measure_of is len else None
+            simple = blob.isascii() and len(lines) == len(texts)
         words: list[str] = []
         if widest is not None and (not prose or widest <= PROSE_WORD):
             least = max(least, widest)  # no word may break: the widest word (no loop)
-        else:
-            words = blob.replace("\n", " ").split(" ") if " " in blob or "\n" in blob else lines
+        else:  # some words may break: each wider one looked at
+            if texts is None:
+                texts = list(filter(None, map(itemgetter(n), rows)))
+            blob = "\n".join(texts)
+            words = blob.replace("\n", " ").split(" ") if " " in blob or "\n" in blob else texts
         # The widest words first: the least width is the widest one that may not break.
         longer = {word for word in set(words) if measure_of(word) > least}
         for word in sorted(longer, key=measure_of, reverse=True):
@@ -200,27 +218,8 @@ def measure(names: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Column]
             least = max(least, min(w, PROSE_WORD) if _breakable(word, prose) else w)
         if prose:
             least = max(least, min(natural, PROSE_MIN))
-        columns.append(Column(name, natural, least, prose, blob.isascii() and len(lines) == len(texts)))
+        columns.append(Column(name, natural, least, prose, simple))
     return columns
-
-
-# `bytes.translate` table: a space or newline becomes a space, any other byte an x
-_RUNS = bytes(0x20 if byte in b" \n" else 0x78 for byte in range(256))
-
-
-def _widest_run(blob: str, most: int) -> int:
-    """The widest word (run of characters between spaces and newlines) of an ASCII text,
-    at most ``most`` wide: searched for by its width, halving the range (a substring
-    search of the text each time; no word made)."""
-    marks = blob.encode("ascii").translate(_RUNS)
-    low, high = 0, most
-    while low < high:
-        middle = (low + high + 1) // 2
-        if b"x" * middle in marks:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def plan(columns: Sequence[Column], size: int | None, rows: Sequence[Sequence[str]] = ()) -> list[int] | None:

@@ -138,19 +138,24 @@ class Catalog:
 
     def table_rows(
         self, collection: str, conditions: dict[str, set[str]], numbers: list[int] | None = None
-    ) -> list[tuple[list[str], bool]] | None:
+    ) -> tuple[list[tuple[list[str], bool]], list[tuple[int, int] | None] | None] | None:
         """The default table's rows (`table_cells.default_row`) of the records meeting the
-        conditions (and among ``numbers``, when given), straight from the cache; None when
-        that cannot be done (the caller then builds them from the records)."""
+        conditions (and among ``numbers``, when given), straight from the cache, and, when
+        they are every record's, its columns' widths (`table_cells.column_widths`); None
+        when that cannot be done (the caller then builds them from the records)."""
 
-        def read(reader: cache.Reader) -> list[tuple[list[str], bool]] | None:
+        def read(reader: cache.Reader) -> tuple[Any, Any] | None:
             chosen = reader.select(collection, conditions)
             if chosen is None:
                 return None
             if numbers is not None:
                 keep = set(numbers)
                 chosen = [n for n in chosen if n in keep]
-            return reader.rows(collection, chosen)
+            rows = reader.rows(collection, chosen)
+            if rows is None:
+                return None
+            every = isinstance(chosen, range)  # no condition: `select` gives every number
+            return rows, reader.widths(collection) if every else None
 
         return self._from_cache(read, collection)
 

@@ -111,11 +111,12 @@ def table_from_cache(
     if fields or wide or chosen_format(fmt, as_json) != OutputFormat.table or (search and numbers is None):
         return False
     with render.gc_paused():  # 100,000 rows read and laid out: no cycle among them
-        table = catalog.table_rows(collection, conditions, numbers)
-        if table is None:
+        found = catalog.table_rows(collection, conditions, numbers)
+        if found is None:
             return False
+        table, widths = found
         columns = table_cells.default_columns(collection)
-        render.emit_rows(table, columns, collection, hidden(catalog, collection))
+        render.emit_rows(table, columns, collection, hidden(catalog, collection), known=widths)
     return True
 
 
