@@ -10,6 +10,7 @@ NOT NULL ORDER BY rowid"`` when a collection's fields change on purpose.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bali_corruption_cli import layout, sqlite_export
+from bali_corruption_cli import layout, sqlite_export, sqlite_write
 from conftest import Run
 
 Bcc = Callable[..., Run]
@@ -119,19 +120,51 @@ def check_export(db: Path, catalogue: dict[str, list[dict[str, Any]]]) -> None:
         con.close()
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])  # 2: a second process fills the link tables
 @pytest.mark.parametrize("chunk", [None, 1, 7])
 def test_sqlite_export_is_the_catalogue(
-    bcc: Bcc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int | None
+    bcc: Bcc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int | None, workers: str
 ) -> None:
-    """Every row of every table, whatever the number of records made into rows at a time."""
+    """Every row of every table, whatever the number of records made into rows at a time,
+    with or without a second process; nothing else is left in the folder."""
     if chunk is not None:
         monkeypatch.setattr(sqlite_export, "_CHUNK", chunk)
     catalogue = {name: bcc(name, "--json").json() for name in layout.COLLECTIONS}
     assert any(r.get("basis") for recs in catalogue.values() for r in recs)  # the basis paths are taken
     db = tmp_path / "bcc.db"
-    run = bcc("export", "--format", "sqlite", str(db))
+    run = bcc("export", "--format", "sqlite", str(db), env={"BCC_WORKERS": workers})
     assert run.exit_code == 0, run.stderr
     check_export(db, catalogue)
+    assert list(tmp_path.iterdir()) == [db]
+
+
+def _exits(code: int) -> Callable[[Path, Any], int | None]:
+    """A `sqlite_write._fill_elsewhere` whose process leaves at once with ``code``."""
+
+    def fork(_part: Path, _tables: Any) -> int | None:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(code)
+        return pid
+
+    return fork
+
+
+@pytest.mark.parametrize(
+    "helper",
+    [_exits(1), _exits(0), lambda _part, _tables: None],
+    ids=["it fails", "it leaves no file", "no process to spare"],
+)
+def test_when_the_second_process_fails_this_one_fills_its_tables(
+    bcc: Bcc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: Any
+) -> None:
+    monkeypatch.setattr(sqlite_write, "_fill_elsewhere", helper)
+    catalogue = {name: bcc(name, "--json").json() for name in layout.COLLECTIONS}
+    db = tmp_path / "bcc.db"
+    run = bcc("export", "--format", "sqlite", str(db), env={"BCC_WORKERS": "2"})
+    assert run.exit_code == 0, run.stderr
+    check_export(db, catalogue)
+    assert list(tmp_path.iterdir()) == [db]
 
 
 def test_sqlite_export_to_stdout_is_the_same_database(bcc: Bcc, tmp_path: Path) -> None:
@@ -155,3 +188,74 @@ def test_a_dangling_reference_stops_the_export(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match=r"practice_stages\.stage_id"):
         maintain.export(cat, "sqlite", tmp_path / "x.db")
     assert list(tmp_path.iterdir()) == []
+
+
+def _export_under_way(data: Path, out: Path, env: dict[str, str]) -> Any:
+    """``bcc export --format sqlite`` of ``data`` into ``out`` (its own process group), once
+    its second process has started writing."""
+    import subprocess
+    import sys
+    import time
+
+    argv = [sys.executable, "-m", "bali_corruption_cli", "--data-dir", str(data)]
+    assert subprocess.run([*argv, "stages"], env=env).returncode == 0  # the cache, warm
+    proc = subprocess.Popen(
+        [*argv, "export", "--format", "sqlite", str(out / "x.db")],
+        env=env,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith("-part") for p in out.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert any(p.name.endswith("-part") for p in out.iterdir()), "the second process never started"
+    return proc
+
+
+def _group_gone(pid: int) -> bool:
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    from conftest_generated import generated_catalogue
+    from conftest_hostile import subprocess_env
+
+    data = generated_catalogue(tmp_path_factory, 20000)
+    return data, subprocess_env(BCC_CACHE_DIR=str(tmp_path_factory.mktemp("cache")), BCC_WORKERS="2")
+
+
+def test_an_interrupted_export_leaves_no_file_and_no_process(
+    tmp_path: Path, large: tuple[Path, dict[str, str]]
+) -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) while both processes
+    write: exit 130, the folder as it was, no process of the export left."""
+    import signal
+
+    proc = _export_under_way(*large[:1], tmp_path, large[1])
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    assert _group_gone(proc.pid)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_process_left_alone_stops_and_removes_its_file(
+    tmp_path: Path, large: tuple[Path, dict[str, str]]
+) -> None:
+    """The export's process killed outright (SIGKILL: nothing of it runs): the second process
+    notices, removes its own file and leaves (the killed one's temporary file stays, as any
+    program's would)."""
+    proc = _export_under_way(*large[:1], tmp_path, large[1])
+    proc.kill()
+    proc.wait(timeout=60)
+    assert _group_gone(proc.pid)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith("-part")]

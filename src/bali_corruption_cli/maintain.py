@@ -36,7 +36,8 @@ from bali_corruption_cli.schemas import (
     schema_for,
     schema_text,
 )
-from bali_corruption_cli.sqlite_export import _text, _write_sqlite, sqlite_tables
+from bali_corruption_cli.sqlite_export import _text, sqlite_tables
+from bali_corruption_cli.sqlite_write import _write_sqlite
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
