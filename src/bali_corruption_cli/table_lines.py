@@ -40,13 +40,11 @@ def table_lines(
     head = (
         join([style.bold(n) for n in names], names) + "\n" + style.dim(rule * (sum(widths) + len(GAP) * last))
     )
-    quick = _quick_rows(columns, widths, rows)
     if all(c.simple for c in columns):
-        count, blocks = _simple_blocks(columns, widths, rows, quick, style)
+        count, blocks = _simple_blocks(columns, widths, rows, _quick_rows(columns, widths, rows), style)
         return 2 + count, itertools.chain([head], blocks)
-    # a cell with a non-ASCII character or several lines (no row is quick then): every row
-    # is wrapped and its cells padded by their width; a blank line between rows when one of
-    # them takes several lines
+    # a cell with a non-ASCII character or several lines: every row is wrapped and its cells
+    # padded by their width; a blank line between rows when one of them takes several lines
     wrapped = [
         [wrap(t, w, c.prose, style.utf) for t, c, w in zip(row, columns, widths, strict=True)] for row in rows
     ]
@@ -126,16 +124,14 @@ def _simple_blocks(
 def _quick_rows(
     columns: Sequence[Column], widths: Sequence[int], rows: Sequence[Sequence[str]]
 ) -> list[bool]:
-    """Which rows have every cell one ASCII line no wider than its column (`_quick_lines`
-    lays those out); checked a column at a time."""
+    """Which rows of a table of `Column.simple` columns have every cell no wider than its
+    column (`_quick_lines` lays those out); checked a column at a time."""
     from operator import itemgetter
 
     quick = [True] * len(rows)
     for n, c in enumerate(columns):
-        if c.simple and c.natural <= widths[n]:
+        if c.natural <= widths[n]:
             continue  # every cell fits
-        if not c.simple:
-            return [False] * len(rows)
         fits = [len(text) <= widths[n] for text in map(itemgetter(n), rows)]
         quick = [q and f for q, f in zip(quick, fits, strict=True)]
     return quick
