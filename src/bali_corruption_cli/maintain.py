@@ -308,10 +308,42 @@ def _write_files(plan: Sequence[tuple[Path, bytes]]) -> None:
 
 def _write_json(catalog: Catalog, path: Path) -> list[str]:
     document = {name: catalog.records(name) for name in layout.COLLECTIONS}
-    with path.open("w", encoding="utf-8") as fh:
-        json.dump(document, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
+    with path.open("wb") as fh:
+        fh.write(json_document(document))
     return list(document)
+
+
+def json_document(document: Any) -> bytes:
+    """``json.dumps(document, ensure_ascii=False, indent=2)`` and a newline, as UTF-8: made by
+    orjson where it gives those bytes (the standard library's encoder is pure Python once
+    indented: 100,000 records ~3 s, against ~0.2 s), else by the standard library (a lone
+    surrogate, an integer past 64 bits, a float, whose text orjson writes otherwise)."""
+    try:
+        import orjson
+
+        if not _has_float(document):
+            return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except (ImportError, TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        pass
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _has_float(value: Any) -> bool:
+    """Whether a float is anywhere in a JSON value (validated records hold none: ints only);
+    a level at a time, map and compress doing the walk (100,000 records: ~0.1 s)."""
+    from itertools import chain, compress, repeat
+    from operator import is_
+
+    level = [value]
+    while level:
+        kinds = list(map(type, level))
+        present = set(kinds)
+        if float in present:
+            return True
+        dicts = compress(level, map(is_, kinds, repeat(dict))) if dict in present else ()
+        lists = compress(level, map(is_, kinds, repeat(list))) if list in present else ()
+        level = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
+    return False
 
 
 def _write_csv(catalog: Catalog, folder: Path) -> list[str]:
