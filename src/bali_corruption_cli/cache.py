@@ -85,6 +85,7 @@ def write(
 
     sections: dict[str, dict[str, Any]] = {}
     for name, records in collections.items():
+        helper = cache_sections.start_kept(name, records, fields.get(name, ()))
         section: dict[str, Any] = dict(
             count=len(records),
             chunks=[],
@@ -132,8 +133,11 @@ def write(
                     for field, postings in cache_sections.postings(records, fields.get(name, ())).items()
                 }
                 section["index"] = put(marshal.dumps(index))
-        cache_sections.write_text(put, section, records, fields.get(name, ()))
-        cache_sections.write_rows(put, section, name, records)
+        if helper is not None:  # made meanwhile by a second process
+            cache_sections.finish_kept(put, section, name, records, fields.get(name, ()), helper)
+        else:
+            cache_sections.write_text(put, section, records, fields.get(name, ()))
+            cache_sections.write_rows(put, section, name, records)
         ids = [record.get("id") if type(record) is dict else None for record in records]
         if all(type(i) is str for i in ids):
             section["ids"] = put(marshal.dumps(ids))

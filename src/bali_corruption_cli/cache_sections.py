@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from bali_corruption_cli.cache_shape import CHUNK, Corrupt
@@ -104,6 +105,99 @@ def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[R
     section["rows"] = where
     section["columns"] = count
     section["widths"] = widths
+
+
+HELPED = 20_000  # a collection of at least this many records has its kept sections made by a second process
+
+
+def start_kept(name: str, records: Sequence[Record], fields: Sequence[str]) -> tuple[int, Any] | None:
+    """Fork a process that makes the collection's text index and table rows (`write_text`,
+    `write_rows`: the Python-heavy part of a cache write) while this one writes the rest.
+    It writes them, as they are made, to an anonymous temporary file (unlinked at once:
+    nothing is left, whatever happens); (pid, that file), or None when there is no second
+    CPU, the collection is small, or no process or file could be made."""
+    import os
+    import tempfile
+
+    from bali_corruption_cli.catalog.fast_reader import workers
+
+    if len(records) < HELPED or workers() < 2:
+        return None
+    try:
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - `finish_kept` closes it
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        spool.close()
+        return None
+    if pid:
+        return pid, spool
+    code = 1  # the child: no clean-up of the parent's (os._exit), whatever happens
+    try:
+        import marshal
+
+        made = 0
+
+        def keep(data: bytes) -> tuple[int, int, int]:  # (its number, -1, -1): placed later
+            nonlocal made
+            spool.write(len(data).to_bytes(8, "little") + data)
+            made += 1
+            return made - 1, -1, -1
+
+        part: dict[str, Any] = {}
+        write_text(keep, part, records, fields)
+        write_rows(keep, part, name, records)
+        tail = marshal.dumps(part)
+        spool.write(tail + len(tail).to_bytes(8, "little"))
+        spool.flush()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def finish_kept(
+    put: Any,
+    section: dict[str, Any],
+    name: str,
+    records: Sequence[Record],
+    fields: Sequence[str],
+    helper: Any,
+) -> None:
+    """Put the pieces `start_kept`'s process made into the file (``put``), in order, and their
+    places in ``section``; if it failed, make them here."""
+    import marshal
+    import os
+
+    pid, spool = helper
+    with spool:
+        status = 1
+        with suppress(ChildProcessError, OSError):
+            status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        try:
+            if status != 0:
+                raise ValueError("the second process failed")
+            spool.seek(-8, os.SEEK_END)
+            size = int.from_bytes(spool.read(8), "little")
+            spool.seek(-8 - size, os.SEEK_END)
+            part = marshal.loads(spool.read(size))
+            spool.seek(0)
+            places = []
+            for _ in range(sum(len(v) for k, v in part.items() if k in ("text", "rows")) + ("words" in part)):
+                length = int.from_bytes(spool.read(8), "little")
+                places.append(put(spool.read(length)))
+        except (EOFError, ValueError, TypeError, OSError):
+            write_text(put, section, records, fields)  # (what was put stays, unused)
+            write_rows(put, section, name, records)
+            return
+    for key, value in part.items():
+        if key in ("text", "rows"):
+            section[key] = [places[where[0]] for where in value]
+        elif key == "words":
+            section[key] = places[value[0]]
+        else:  # columns, widths
+            section[key] = value
 
 
 class Reads:
