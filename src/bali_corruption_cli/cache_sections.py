@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from contextlib import suppress
 from typing import Any
 
 from bali_corruption_cli.cache_shape import CHUNK, Corrupt
@@ -116,26 +115,18 @@ def start_kept(name: str, records: Sequence[Record], fields: Sequence[str]) -> t
     It writes them, as they are made, to an anonymous temporary file (unlinked at once:
     nothing is left, whatever happens); (pid, that file), or None when there is no second
     CPU, the collection is small, or no process or file could be made."""
-    import os
     import tempfile
 
-    from bali_corruption_cli.catalog.fast_reader import workers
+    from bali_corruption_cli import processes
 
-    if len(records) < HELPED or workers() < 2:
+    if len(records) < HELPED or processes.workers() < 2:
         return None
     try:
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - `finish_kept` closes it
     except OSError:
         return None
-    try:
-        pid = os.fork()
-    except OSError:
-        spool.close()
-        return None
-    if pid:
-        return pid, spool
-    code = 1  # the child: no clean-up of the parent's (os._exit), whatever happens
-    try:
+
+    def work() -> None:
         import marshal
 
         made = 0
@@ -152,9 +143,12 @@ def start_kept(name: str, records: Sequence[Record], fields: Sequence[str]) -> t
         tail = marshal.dumps(part)
         spool.write(tail + len(tail).to_bytes(8, "little"))
         spool.flush()
-        code = 0
-    finally:
-        os._exit(code)
+
+    pid = processes.fork(work)
+    if pid is None:
+        spool.close()
+        return None
+    return pid, spool
 
 
 def finish_kept(
@@ -170,13 +164,12 @@ def finish_kept(
     import marshal
     import os
 
+    from bali_corruption_cli import processes
+
     pid, spool = helper
     with spool:
-        status = 1
-        with suppress(ChildProcessError, OSError):
-            status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         try:
-            if status != 0:
+            if not processes.succeeded(pid):
                 raise ValueError("the second process failed")
             spool.seek(-8, os.SEEK_END)
             size = int.from_bytes(spool.read(8), "little")

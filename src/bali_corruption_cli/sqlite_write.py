@@ -46,6 +46,8 @@ def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
     table of the same shape); if that process fails, this one fills them."""
     import sqlite3
 
+    from bali_corruption_cli import processes
+
     tables = sqlite_tables(catalog)
     # the link tables (a record's list field, a row an item): made and filled elsewhere
     given = [t for t in tables if t.primary_key[1:] == ["seq"] and t.name != "citations"] if _helper() else []
@@ -58,7 +60,7 @@ def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
             for table in tables:
                 _fill(con, table, rows=child is None or table not in given)
         if child is not None:
-            whole, child = _finished(child), None
+            whole, child = processes.succeeded(child), None
             if whole:
                 try:
                     _adopt(con, part, given)
@@ -108,53 +110,38 @@ def _fill_rows(con: sqlite3.Connection, table: _Table) -> None:
 
 def _helper() -> bool:
     """Whether a second process may fill some tables: fork, and more than one CPU."""
-    from bali_corruption_cli.catalog.fast_reader import workers
+    from bali_corruption_cli.processes import workers
 
     return workers() > 1
 
 
 def _fill_elsewhere(part: Path, tables: list[_Table]) -> int | None:
-    """Fork a process that writes ``tables`` (rows and indexes) to the new file ``part`` and
-    leaves at once (exit 0 when whole; on any failure, or when this process is gone, it
-    removes the file and exits 1); its pid, or None when no process could be made."""
+    """Fork a process that writes ``tables`` (rows and indexes) to the new file ``part`` (exit 0
+    when whole; on any failure, or when this process is gone, it removes the file and exits
+    1); its pid, or None when no process could be made."""
     import os
 
+    from bali_corruption_cli import processes
+
     parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid:
-        return pid
-    code = 1  # the child: no clean-up of the parent's (os._exit), whatever happens
-    made = False
-    try:
+
+    def work() -> None:
         import sqlite3
 
         os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # a file of its own
-        made = True
-        con = sqlite3.connect(part)
-        con.set_progress_handler(lambda: os.getppid() != parent, 100_000)  # orphaned: stop
-        _prepare(con)
-        with con:
-            for table in tables:
-                _fill(con, table)
-        con.close()
-        code = 0
-    finally:
         try:
-            if code and made:
-                part.unlink(missing_ok=True)
-        finally:
-            os._exit(code)
+            con = sqlite3.connect(part)
+            con.set_progress_handler(lambda: os.getppid() != parent, 100_000)  # orphaned: stop
+            _prepare(con)
+            with con:
+                for table in tables:
+                    _fill(con, table)
+            con.close()
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
 
-
-def _finished(pid: int) -> bool:
-    """Wait for the forked process; whether it wrote its file whole."""
-    import os
-
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+    return processes.fork(work)
 
 
 def _stop(pid: int) -> None:

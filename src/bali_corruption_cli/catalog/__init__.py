@@ -122,10 +122,10 @@ def cache_dir() -> Path | None:
 
 
 def workers() -> int:
-    """Processes that read a large file's batches (see `fast_reader.workers`)."""
-    from bali_corruption_cli.catalog import fast_reader
+    """Processes that read a large file's batches (see `processes.workers`)."""
+    from bali_corruption_cli import processes
 
-    return fast_reader.workers()
+    return processes.workers()
 
 
 # ---------------------------------------------------------------- loading

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ from bali_corruption_cli.catalog.reader import (
     _LazyBatch,
 )
 from bali_corruption_cli.catalog.records import Record
+from bali_corruption_cli.processes import workers
 
 # Files larger than this that are a plain top-level block sequence are read a
 # batch of records at a time, so that only one batch's node tree (some 12 KB a
@@ -270,20 +270,6 @@ def _read_batches(f: _File, parts: Sequence[tuple[int, int, int, int]], model: A
     # Equal short strings were made one object as they were read (Pydantic keeps them):
     # no build._share_strings walk needed (it cost ~9 us a record).
     return results
-
-
-def workers() -> int:
-    """Processes that read a large file's batches: BCC_WORKERS, else up to 4 of the CPUs
-    this process may use, on Linux (where fork is cheap and safe here); 1 elsewhere."""
-    from bali_corruption_cli import env
-
-    wanted = env.workers()  # UsageError if set and not a number from 1 to env.MAX_WORKERS
-    if wanted is None:
-        try:
-            wanted = min(4, len(os.sched_getaffinity(0)))
-        except (AttributeError, OSError):
-            wanted = 1
-    return wanted if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
 
 
 def _send(fd: int, results: list[Any]) -> None:

@@ -29,6 +29,7 @@ _SCHEMA_MODULES = (
     "catalog/store.py",
     "catalog/reader.py",
     "catalog/fast_reader.py",
+    "processes.py",
     "catalog/build.py",
     "catalog/integrity.py",
     "catalog/interrupts.py",
