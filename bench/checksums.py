@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from bali_corruption_cli import cache
+from bali_corruption_cli.store import cache
 
 
 def _best(fn: Callable[[], object], runs: int) -> float:

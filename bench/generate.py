@@ -25,10 +25,10 @@ DATA = ROOT / "data"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # catalog.MAX_FILE_BYTES: a larger file is refused
 
 try:
-    from bali_corruption_cli import vocab
+    from bali_corruption_cli.model import vocab
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
-    from bali_corruption_cli import vocab
+    from bali_corruption_cli.model import vocab
 
 WORDS = (
     "border",

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import yaml
 from generate import generate
 
-from bali_corruption_cli.models import MODELS
+from bali_corruption_cli.model.models import MODELS
 
 
 def rss_mb() -> float | None:

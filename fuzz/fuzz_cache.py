@@ -35,7 +35,8 @@ os.environ["BCC_CACHE_DIR"] = str(SCRATCH / "cache")
 
 from rounds import note_failure, run_rounds  # noqa: E402 - fuzz/rounds.py, beside this file
 
-from bali_corruption_cli import cache, cache_sections, catalog  # noqa: E402
+from bali_corruption_cli import catalog  # noqa: E402
+from bali_corruption_cli.store import cache, cache_sections  # noqa: E402
 
 DATA = SCRATCH / "data"
 shutil.copytree(catalog.shipped_data_dir(), DATA)
@@ -47,7 +48,7 @@ ODD_VALUES: list[Any] = [{"x"}, ("x",), b"x", 1j, frozenset(), {1: "x"}, {None: 
 def _expected() -> tuple[dict[str, Any], list[Any], list[list[bytes]]]:
     import orjson
 
-    from bali_corruption_cli import query
+    from bali_corruption_cli.query import query
 
     built, problems = catalog.check(DATA, cache=False)
     assert built is not None

@@ -33,7 +33,8 @@ os.environ.setdefault("BCC_CACHE_DIR", "")  # the loader never needs a cache her
 
 from rounds import note_failure, run_rounds  # fuzz/rounds.py, beside this file
 
-from bali_corruption_cli import catalog, layout
+from bali_corruption_cli import catalog
+from bali_corruption_cli.model import layout
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
@@ -217,7 +218,7 @@ def atheris_fuzz(seeds: list[tuple[str, bytes]], libfuzzer_args: list[str]) -> i
     import pydantic  # noqa: F401
     import yaml  # noqa: F401
 
-    from bali_corruption_cli import models  # noqa: F401
+    from bali_corruption_cli.model import models  # noqa: F401
 
     atheris.instrument_all()  # every Python function loaded so far: bcc's, PyYAML's, Pydantic's
 

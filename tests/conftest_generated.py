@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bali_corruption_cli import cache
 from bali_corruption_cli.cli import app
+from bali_corruption_cli.store import cache
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))

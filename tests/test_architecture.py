@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bali_corruption_cli import filters
+from bali_corruption_cli.query import filters
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "bali_corruption_cli"
@@ -65,16 +65,16 @@ LOWER = [
     if m.startswith("bali_corruption_cli.catalog")
     or m
     in (
-        "bali_corruption_cli.query",
-        "bali_corruption_cli.filters",
-        "bali_corruption_cli.cache",
-        "bali_corruption_cli.cache_shape",
-        "bali_corruption_cli.cache_sections",
-        "bali_corruption_cli.table_cells",
-        "bali_corruption_cli.textindex",
-        "bali_corruption_cli.models",
-        "bali_corruption_cli.layout",
-        "bali_corruption_cli.vocab",
+        "bali_corruption_cli.query.query",
+        "bali_corruption_cli.query.filters",
+        "bali_corruption_cli.store.cache",
+        "bali_corruption_cli.store.cache_shape",
+        "bali_corruption_cli.store.cache_sections",
+        "bali_corruption_cli.output.table_cells",
+        "bali_corruption_cli.store.textindex",
+        "bali_corruption_cli.model.models",
+        "bali_corruption_cli.model.layout",
+        "bali_corruption_cli.model.vocab",
     )
 ]
 
@@ -85,15 +85,15 @@ def test_the_loader_and_queries_never_import_the_command_line_or_output(module: 
     forbidden = {
         name
         for name in imported
-        if name.startswith(("bali_corruption_cli.cli", "bali_corruption_cli.render", "rich", "typer"))
-        or name in ("bali_corruption_cli.screen", "bali_corruption_cli.tables")
+        if name.startswith(("bali_corruption_cli.cli", "bali_corruption_cli.output.render", "rich", "typer"))
+        or name in ("bali_corruption_cli.output.screen", "bali_corruption_cli.output.tables")
     }
     assert not forbidden, f"{module} imports {sorted(forbidden)}"
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_rich_only_in_the_rendering_modules(module: str) -> None:
-    if module in ("bali_corruption_cli.render", "bali_corruption_cli.render_explore"):
+    if module in ("bali_corruption_cli.output.render", "bali_corruption_cli.output.render_explore"):
         return
     assert not any(n == "rich" or n.startswith("rich.") for n in _imports(MODULES[module], module, False))
 
@@ -176,7 +176,7 @@ def test_the_cache_key_covers_the_code_that_fills_the_cache() -> None:
         ("bali_corruption_cli." + m.removesuffix(".py").replace("/", ".")).removesuffix(".__init__")
         for m in store._SCHEMA_MODULES
     }
-    todo, seen = ["bali_corruption_cli.cache", "bali_corruption_cli.catalog.build"], set()
+    todo, seen = ["bali_corruption_cli.store.cache", "bali_corruption_cli.catalog.build"], set()
     while todo:
         module = todo.pop()
         if module in seen or module not in MODULES:
@@ -187,9 +187,9 @@ def test_the_cache_key_covers_the_code_that_fills_the_cache() -> None:
     # settings (workers) and names (looked up only when a filter names a record) fill nothing
     unkeyed = {
         "bali_corruption_cli",
-        "bali_corruption_cli.errors",
-        "bali_corruption_cli.env",
-        "bali_corruption_cli.names",
+        "bali_corruption_cli.core.errors",
+        "bali_corruption_cli.core.env",
+        "bali_corruption_cli.query.names",
     }
     assert seen - keyed - unkeyed == set()
-    assert "bali_corruption_cli.textindex" in seen and "bali_corruption_cli.table_cells" in seen
+    assert "bali_corruption_cli.store.textindex" in seen and "bali_corruption_cli.output.table_cells" in seen

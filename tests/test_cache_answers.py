@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bali_corruption_cli import cache, catalog, vocab
+from bali_corruption_cli import catalog
 from bali_corruption_cli.cli import app
+from bali_corruption_cli.model import vocab
+from bali_corruption_cli.store import cache
 from conftest_generated import generated_catalogue, spy, warm_cache
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)

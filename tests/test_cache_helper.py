@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bali_corruption_cli import cache, cache_sections
 from bali_corruption_cli.cli import app
+from bali_corruption_cli.store import cache, cache_sections
 from conftest_generated import generated_catalogue
 
 

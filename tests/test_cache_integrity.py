@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from bali_corruption_cli import cache, cache_sections, catalog
+from bali_corruption_cli import catalog
+from bali_corruption_cli.store import cache, cache_sections
 from conftest_hostile import copy_data, run, run_process, subprocess_env
 
 COMMANDS = (
@@ -232,7 +233,8 @@ def test_pruning_spares_a_users_own_files(data: Path, tmp_path: Path) -> None:
 
 _KILL_WHILE_WRITING = """
 import os, signal, sys
-from bali_corruption_cli import cache, cli
+from bali_corruption_cli import cli
+from bali_corruption_cli.store import cache
 real = cache.write
 def write(fh, *args):
     fh.write(b"x" * 100000)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bali_corruption_cli import catalog, layout
+from bali_corruption_cli import catalog
+from bali_corruption_cli.model import layout
 from conftest import DATA, Run
 
 ARTICLE = DATA.parent.parent / "shared" / "seeds" / "000_9fa5260ce04a23a8.txt"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bali_corruption_cli.query import strings
+from bali_corruption_cli.query.query import strings
 from conftest import DATA, ROOT, Run
 
 SEEDS = ROOT.parent / "shared" / "seeds"

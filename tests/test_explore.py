@@ -25,7 +25,8 @@ def test_search_ranks_title_hits_first(bcc: Callable[..., Run]) -> None:
 
 
 def test_search_title_beats_summary() -> None:
-    from bali_corruption_cli import catalog, explore
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.query import explore
 
     cat = catalog.load()
     hits = explore.search(cat, "deterrent")

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from bali_corruption_cli import catalog
 from bali_corruption_cli.catalog import fast_reader, reader
 from bali_corruption_cli.catalog.files import _File
-from bali_corruption_cli.errors import UsageError
+from bali_corruption_cli.core.errors import UsageError
 from conftest import Run
 from test_large_files import _catalogue
 

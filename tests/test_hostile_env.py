@@ -167,8 +167,8 @@ def _interrupt(*_args: object, **_kwargs: object) -> None:
     ("target", "args"),
     [
         ("bali_corruption_cli.catalog.load", ["events"]),
-        ("bali_corruption_cli.render.emit_records", ["events", "--json"]),
-        ("bali_corruption_cli.query.filter_records", ["practices", "--sector", "private"]),
+        ("bali_corruption_cli.output.render.emit_records", ["events", "--json"]),
+        ("bali_corruption_cli.query.query.filter_records", ["practices", "--sector", "private"]),
     ],
 )
 def test_ctrl_c_inside_a_command(monkeypatch: pytest.MonkeyPatch, target: str, args: list[str]) -> None:

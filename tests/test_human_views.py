@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bali_corruption_cli import query
-from bali_corruption_cli.layout import COLLECTIONS
-from bali_corruption_cli.render import cell
+from bali_corruption_cli.model.layout import COLLECTIONS
+from bali_corruption_cli.output.render import cell
+from bali_corruption_cli.query import query
 from conftest_hostile import add_records, copy_data, quote, run, run_in_pty, subprocess_env
 
 WIDTHS = [40, 60, 80, 100, 120, 200]
@@ -423,7 +423,7 @@ def test_tables_mark_editorial_values_with_a_legend() -> None:
 def test_spare_width_goes_where_it_saves_lines(command: str, width: int) -> None:
     """The planned table is never taller than with the spare width shared fairly, and every
     column stays within the width."""
-    from bali_corruption_cli import tables
+    from bali_corruption_cli.output import tables
 
     records = json.loads(run(command, "--json").out)
     columns = list(COLLECTIONS[command][1])
@@ -455,7 +455,7 @@ def test_records_have_no_trailing_whitespace(columns: str) -> None:
 def test_a_wide_character_word_is_measured_by_its_width(tmp_path: Path) -> None:
     """A word of East Asian characters takes two cells a character: a column is never laid out
     narrower than such a word (the rows stay within the rule, nothing pushes past the table)."""
-    from bali_corruption_cli import tables
+    from bali_corruption_cli.output import tables
     from conftest_hostile import add_records, copy_data, run
 
     data = copy_data(tmp_path)

@@ -13,7 +13,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bali_corruption_cli import layout, maintain
+from bali_corruption_cli.export import maintain
+from bali_corruption_cli.model import layout
 from conftest import Run
 
 

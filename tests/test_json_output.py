@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bali_corruption_cli import formats, render
+from bali_corruption_cli.output import formats, render
 from conftest import Run
 from conftest_hostile import add_records, copy_data, quote, run_process, subprocess_env
 

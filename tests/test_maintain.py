@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bali_corruption_cli import layout, maintain
+from bali_corruption_cli.export import maintain
+from bali_corruption_cli.model import layout
 from conftest import DATA, ROOT, Run
 
 Bcc = Callable[..., Run]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bali_corruption_cli import catalog, render
+from bali_corruption_cli import catalog
+from bali_corruption_cli.output import render
 
 
 class FakeTerminal(io.StringIO):
@@ -69,7 +70,7 @@ def test_a_cold_load_imports_no_output_layer(tmp_path: Path) -> None:
         "from bali_corruption_cli import catalog\n"
         "assert catalog.load().records('practices')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich' or m.startswith("
-        "('bali_corruption_cli.render', 'bali_corruption_cli.cli'))))\n"
+        "('bali_corruption_cli.output.render', 'bali_corruption_cli.cli'))))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BCC_")}
     env["BCC_CACHE_DIR"] = str(tmp_path / "cache")

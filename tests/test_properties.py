@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bali_corruption_cli import catalog as catalog_module
-from bali_corruption_cli import layout, vocab
 from bali_corruption_cli.cli import app
+from bali_corruption_cli.model import layout, vocab
 from conftest_hostile import DATA, EXPECTED_EXIT_CODES, Run, run
 
 SETTINGS = settings(

@@ -161,7 +161,7 @@ def test_generated_line_names_version_and_catalogue_hash(bcc: Callable[..., Run]
 
 def test_no_character_of_data_is_lost(bcc: Callable[..., Run]) -> None:
     """Every string of every record (as --json gives it) is in the page's text."""
-    from bali_corruption_cli.query import strings
+    from bali_corruption_cli.query.query import strings
 
     _run, page = report(bcc)
     text = " ".join(page.all_text().split())
@@ -271,7 +271,7 @@ def test_hostile_record_is_shown_as_text(bcc: Callable[..., Run], tmp_path: Path
 
 
 def test_only_http_addresses_become_links() -> None:
-    from bali_corruption_cli.report import safe_url
+    from bali_corruption_cli.output.report import safe_url
 
     assert safe_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
     assert safe_url("HTTP://example.org") == "HTTP://example.org"

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from bali_corruption_cli import layout, sqlite_export, sqlite_write
+from bali_corruption_cli.export import sqlite_export, sqlite_write
+from bali_corruption_cli.model import layout
 from conftest import Run
 
 Bcc = Callable[..., Run]
@@ -181,7 +182,8 @@ def test_sqlite_export_to_stdout_is_the_same_database(bcc: Bcc, tmp_path: Path) 
 
 def test_a_dangling_reference_stops_the_export(tmp_path: Path) -> None:
     """The export's own check (a validated catalogue never has one): no file is left behind."""
-    from bali_corruption_cli import catalog, maintain
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.export import maintain
 
     cat = catalog.load(None, ())
     cat.records("practices")[0]["stages"].append("no-such-stage")

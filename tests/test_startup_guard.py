@@ -19,7 +19,7 @@ import pytest
 
 HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "pycountry", "jinja2", "markupsafe")
 # bcc's own loader: not needed until a command loads the catalogue (--help: ~5 ms less).
-LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.cache")
+LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.store.cache")
 # The catalogue's readers (YAML, libyaml events, build, checks): only a cache miss needs them.
 READERS = tuple(
     f"bali_corruption_cli.catalog.{name}"

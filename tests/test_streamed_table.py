@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bali_corruption_cli import table_lines, tables
+from bali_corruption_cli.output import table_lines, tables
 from conftest_generated import generated_catalogue
 from conftest_hostile import run_in_pty, subprocess_env
 

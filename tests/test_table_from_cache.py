@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bali_corruption_cli import cache, vocab
 from bali_corruption_cli.cli import app
+from bali_corruption_cli.model import vocab
+from bali_corruption_cli.store import cache
 from conftest import ROOT
 from conftest_generated import generated_catalogue, spy, warm_cache
 from conftest_hostile import run_in_pty
@@ -151,7 +152,7 @@ def test_on_a_terminal_with_the_pager_off(generated: Path, warm: str) -> None:
 )
 def test_wrapping_at_the_last_space_is_the_word_loop(text: str, size: int, prose: bool) -> None:
     """`tables.wrap`'s str.rfind lines are the word loop's lines, for any text and width."""
-    from bali_corruption_cli import tables
+    from bali_corruption_cli.output import tables
 
     expected: list[str] = []
     for paragraph in text.split("\n"):
@@ -165,7 +166,7 @@ def test_wrapping_at_the_last_space_is_the_word_loop(text: str, size: int, prose
 def _warm_with_widths(data: Path, where: str, widths: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Write ``data``'s cache entry (valid checksums) with these column widths kept (a function
     of the column's cells)."""
-    from bali_corruption_cli import table_cells
+    from bali_corruption_cli.output import table_cells
 
     with monkeypatch.context() as patch:
         patch.setattr(table_cells, "column_widths", widths)
@@ -185,7 +186,7 @@ BAD_WIDTHS = {
 def test_badly_shaped_widths_are_noticed(
     generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    from bali_corruption_cli import cache_sections
+    from bali_corruption_cli.store import cache_sections
 
     real = cache_sections.write_rows
 
@@ -208,7 +209,7 @@ def test_badly_shaped_widths_are_noticed(
 def test_widths_claimed_for_escaped_text_are_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bali_corruption_cli import table_cells
+    from bali_corruption_cli.output import table_cells
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)

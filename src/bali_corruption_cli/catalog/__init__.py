@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bali_corruption_cli import layout
 from bali_corruption_cli.catalog.files import MAX_FILE_BYTES as MAX_FILE_BYTES
 from bali_corruption_cli.catalog.files import _File as _File
 from bali_corruption_cli.catalog.files import _read_data_file as _read_data_file
@@ -30,7 +29,8 @@ from bali_corruption_cli.catalog.store import TEMP_STALE_SECONDS as TEMP_STALE_S
 from bali_corruption_cli.catalog.store import _entry as _entry
 from bali_corruption_cli.catalog.store import _read_cache as _read_cache
 from bali_corruption_cli.catalog.store import _write_cache
-from bali_corruption_cli.errors import DataError
+from bali_corruption_cli.core.errors import DataError
+from bali_corruption_cli.model import layout
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -123,7 +123,7 @@ def cache_dir() -> Path | None:
 
 def workers() -> int:
     """Processes that read a large file's batches (see `processes.workers`)."""
-    from bali_corruption_cli import processes
+    from bali_corruption_cli.core import processes
 
     return processes.workers()
 

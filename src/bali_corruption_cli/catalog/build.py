@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bali_corruption_cli import derived, layout, overlay
 from bali_corruption_cli.catalog import reader
 from bali_corruption_cli.catalog.fast_reader import BATCH_MIN_BYTES, _add_batched, _batches
 from bali_corruption_cli.catalog.files import _File
@@ -20,6 +19,7 @@ from bali_corruption_cli.catalog.problems import (
 )
 from bali_corruption_cli.catalog.reader import _LazyBatch, _line_of, _repeated_keys
 from bali_corruption_cli.catalog.records import Catalog, Record
+from bali_corruption_cli.model import derived, layout, overlay
 
 
 def _share_strings(records: list[Record], canon: dict[str, str] | None = None) -> None:
@@ -68,7 +68,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
 
     from pydantic import ValidationError
 
-    from bali_corruption_cli.models import MODELS
+    from bali_corruption_cli.model.models import MODELS
 
     problems: list[Problem] = []
     collections: dict[str, list[Record]] = {name: [] for name in layout.COLLECTIONS}

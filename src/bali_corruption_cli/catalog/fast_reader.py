@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bali_corruption_cli import yaml12
 from bali_corruption_cli.catalog.files import _File
 from bali_corruption_cli.catalog.interrupts import _stop_if_interrupted
 from bali_corruption_cli.catalog.problems import Problem, _duplicate
@@ -18,7 +17,8 @@ from bali_corruption_cli.catalog.reader import (
     _LazyBatch,
 )
 from bali_corruption_cli.catalog.records import Record
-from bali_corruption_cli.processes import workers
+from bali_corruption_cli.core.processes import workers
+from bali_corruption_cli.model import yaml12
 
 # Files larger than this that are a plain top-level block sequence are read a
 # batch of records at a time, so that only one batch's node tree (some 12 KB a

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bali_corruption_cli import layout
 from bali_corruption_cli.catalog.problems import Problem
+from bali_corruption_cli.model import layout
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bali_corruption_cli import layout, vocab
 from bali_corruption_cli.catalog.problems import Problem, _field_name
 from bali_corruption_cli.catalog.reader import _line_of
 from bali_corruption_cli.catalog.records import Catalog, Record
+from bali_corruption_cli.model import layout, vocab
 
 
 def _place(places: dict[str, tuple[str, Any]], rid: str) -> tuple[str, Any, int]:

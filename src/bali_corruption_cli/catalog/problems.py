@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bali_corruption_cli import derived, vocab
+from bali_corruption_cli.model import derived, vocab
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _pydantic_message(err: dict[str, Any], collection: str) -> str:
         did = f" (did you mean '{hint}'?)" if hint else ""
         return f"unknown value {value!r}{did}; valid: {', '.join(choices)}"
     if kind == "extra_forbidden":
-        from bali_corruption_cli.models import MODELS
+        from bali_corruption_cli.model.models import MODELS
 
         model = MODELS[collection]
         fields = list(model.model_fields)

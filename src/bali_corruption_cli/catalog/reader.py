@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bali_corruption_cli import yaml12
 from bali_corruption_cli.catalog.files import _File, _read_again
 from bali_corruption_cli.catalog.problems import Problem
+from bali_corruption_cli.model import yaml12
 
 if TYPE_CHECKING:
     import yaml

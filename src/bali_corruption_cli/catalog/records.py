@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from bali_corruption_cli import cache
 from bali_corruption_cli.catalog.problems import Problem
-from bali_corruption_cli.errors import DataError
+from bali_corruption_cli.core.errors import DataError
+from bali_corruption_cli.store import cache
 
 Record = dict[str, Any]
 _T = TypeVar("_T")

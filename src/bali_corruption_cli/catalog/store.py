@@ -10,18 +10,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bali_corruption_cli import __version__, cache
+from bali_corruption_cli import __version__
 from bali_corruption_cli.catalog.files import _digest_of, _File
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.catalog.records import Catalog
-from bali_corruption_cli.errors import EXIT_TERMINATED
+from bali_corruption_cli.core.errors import EXIT_TERMINATED
+from bali_corruption_cli.store import cache
 
 # The modules whose code decides what a validated catalogue looks like: a
 # change to any of them (in development, without a version bump) must miss.
 _SCHEMA_MODULES = (
-    "models.py",
-    "vocab.py",
-    "layout.py",
+    "model/models.py",
+    "model/vocab.py",
+    "model/layout.py",
     "catalog/__init__.py",
     "catalog/problems.py",
     "catalog/records.py",
@@ -29,20 +30,20 @@ _SCHEMA_MODULES = (
     "catalog/store.py",
     "catalog/reader.py",
     "catalog/fast_reader.py",
-    "processes.py",
+    "core/processes.py",
     "catalog/build.py",
     "catalog/integrity.py",
     "catalog/interrupts.py",
-    "cache.py",
-    "cache_shape.py",
-    "cache_sections.py",  # what the cache keeps beside the records, and the modules computing it:
-    "textindex.py",
-    "table_cells.py",
-    "text.py",
-    "query.py",
-    "derived.py",
-    "overlay.py",
-    "yaml12.py",
+    "store/cache.py",
+    "store/cache_shape.py",
+    "store/cache_sections.py",  # what the cache keeps beside the records, and the modules computing it:
+    "store/textindex.py",
+    "output/table_cells.py",
+    "output/text.py",
+    "query/query.py",
+    "model/derived.py",
+    "model/overlay.py",
+    "model/yaml12.py",
 )
 
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from bali_corruption_cli import __version__, env, render
-from bali_corruption_cli.errors import (
+from bali_corruption_cli import __version__
+from bali_corruption_cli.core import env
+from bali_corruption_cli.core.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -23,8 +24,9 @@ from bali_corruption_cli.errors import (
     EXIT_USAGE,
     BccError,
 )
-from bali_corruption_cli.render import ColorMode
-from bali_corruption_cli.screen import Layout
+from bali_corruption_cli.output import render
+from bali_corruption_cli.output.render import ColorMode
+from bali_corruption_cli.output.screen import Layout
 
 if TYPE_CHECKING:  # the loader is imported when a command loads the catalogue, not for --help
     from bali_corruption_cli.catalog import Catalog
@@ -56,7 +58,7 @@ class BccGroup(TyperGroup):
         prog_name = prog_name or "bcc"
         complete_var = complete_var or "_BCC_COMPLETE"
         if os.environ.get(complete_var):  # completing a word: values quoted for each shell
-            from bali_corruption_cli import shells
+            from bali_corruption_cli.cli import shells
 
             os.environ[complete_var] = shells.instruction(os.environ[complete_var])
             shells.register()
@@ -203,7 +205,7 @@ def _root(
 
     render.configure(color)
     env.check()  # every BCC_* variable, strictly: a bad value is exit 2
-    from bali_corruption_cli import screen
+    from bali_corruption_cli.output import screen
 
     screen.configure(color=color.value, pager=not no_pager, layout=layout_mode)
     if not overlays:

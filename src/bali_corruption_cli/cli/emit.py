@@ -3,9 +3,11 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli import layout, query, render, table_cells
-from bali_corruption_cli.errors import UsageError
-from bali_corruption_cli.render import DocumentFormat, OutputFormat
+from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.model import layout
+from bali_corruption_cli.output import render, table_cells
+from bali_corruption_cli.output.render import DocumentFormat, OutputFormat
+from bali_corruption_cli.query import query
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog, Record
@@ -155,7 +157,7 @@ def wrote_document(document: Any, fmt: DocumentFormat | None, as_json: bool, com
     if machine is None:
         return False
     if machine == OutputFormat.markdown:
-        from bali_corruption_cli import render_markdown
+        from bali_corruption_cli.output import render_markdown
 
         render.write(getattr(render_markdown, command)(document))
         return True

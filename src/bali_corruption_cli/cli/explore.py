@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bali_corruption_cli import filters, query, render
 from bali_corruption_cli.cli import emit
 from bali_corruption_cli.cli.app import _catalog, app
 from bali_corruption_cli.cli.options import (
@@ -19,7 +18,9 @@ from bali_corruption_cli.cli.options import (
     _completer,
     filter_options,
 )
-from bali_corruption_cli.render import OutputFormat
+from bali_corruption_cli.output import render
+from bali_corruption_cli.output.render import OutputFormat
+from bali_corruption_cli.query import filters, query
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
@@ -49,7 +50,7 @@ def search_command(
       bcc search "border officers" --json
       bcc search bribery --fields type,id,title
     """
-    from bali_corruption_cli import explore
+    from bali_corruption_cli.query import explore
 
     cat = _catalog(ctx)
     hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types), limit)]
@@ -58,7 +59,7 @@ def search_command(
     if not hits:
         render.note(f"nothing matches {text!r}")
         return
-    from bali_corruption_cli import render_explore
+    from bali_corruption_cli.output import render_explore
 
     render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
 
@@ -92,7 +93,7 @@ def show(
       bcc show border-officer-screening-guidelines --json
       bcc show protect-journalists --evidence
     """
-    from bali_corruption_cli import explore
+    from bali_corruption_cli.query import explore
 
     if evidence:
         _evidence(_catalog(ctx), record_id, fmt, as_json)
@@ -100,14 +101,15 @@ def show(
     view = explore.show(_catalog(ctx), record_id)
     if emit.wrote_document(view, fmt, as_json, "show"):
         return
-    from bali_corruption_cli import render_explore
+    from bali_corruption_cli.output import render_explore
 
     render_explore.draw_show(view)
 
 
 def _evidence(cat: "Catalog", record_id: str, fmt: DocFormatOpt, as_json: bool) -> None:
     """``show --evidence``: each citation of the record with its verbatim excerpt."""
-    from bali_corruption_cli import evidence, explore, layout
+    from bali_corruption_cli.model import layout
+    from bali_corruption_cli.query import evidence, explore
 
     collection, record = explore.lookup(cat, record_id)
     rows = evidence.citations(cat, collection, record)
@@ -115,7 +117,7 @@ def _evidence(cat: "Catalog", record_id: str, fmt: DocFormatOpt, as_json: bool) 
     if machine is not None:
         render.write(render.records_as(rows, machine, ["via", "source", "label", "at", "excerpt"]))
         return
-    from bali_corruption_cli import render_explore
+    from bali_corruption_cli.output import render_explore
 
     title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
     render_explore.draw_evidence(f"{title}  ({layout.SINGULAR[collection]} {record['id']})", rows)
@@ -134,12 +136,12 @@ def summary(
       bcc summary
       bcc summary --json | jq .practices_by_sector
     """
-    from bali_corruption_cli import explore
+    from bali_corruption_cli.query import explore
 
     figures = explore.summary(_catalog(ctx))
     if emit.wrote_document(figures, fmt, as_json, "summary"):
         return
-    from bali_corruption_cli import render_explore
+    from bali_corruption_cli.output import render_explore
 
     render_explore.draw_summary(figures)
 
@@ -182,7 +184,7 @@ def count_command(
       bcc count events --by country --format csv
       bcc count practices --by themes --sector private
     """
-    from bali_corruption_cli import explore
+    from bali_corruption_cli.query import explore
 
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
@@ -219,7 +221,7 @@ def timeline(
       bcc timeline --country Philippines --year 2023
       bcc timeline --json | jq -r '.[] | select(.dated) | .when'
     """
-    from bali_corruption_cli import explore
+    from bali_corruption_cli.query import explore
 
     cat = _catalog(ctx)
     events = filters.keep(cat, "events", filters.choose(cat, "events", given))
@@ -231,7 +233,7 @@ def timeline(
     if not rows and (any(given.values()) or search):  # filtered down to nothing
         render.note("no events match")
         return
-    from bali_corruption_cli import render_explore
+    from bali_corruption_cli.output import render_explore
 
     render_explore.draw_timeline(rows)
 
@@ -257,14 +259,14 @@ def cite(
       bcc cite border-officer-screening-guidelines
       bcc cite regional-conference-2023 --style bibtex >> refs.bib
     """
-    from bali_corruption_cli import cite as citing
+    from bali_corruption_cli.query import cite as citing
 
     chosen = query.plain_choices("style", citing.CITE_STYLES).resolve(style)
     cites = citing.cite(_catalog(ctx), record_id, chosen)
     if as_json:
         render.write(render.records_as(cites, OutputFormat.json, ["source", "at", "style", "citation"]))
         return
-    from bali_corruption_cli import render_explore
+    from bali_corruption_cli.output import render_explore
 
     render_explore.draw_citations(cites)
 
@@ -292,7 +294,7 @@ def completion_command(
       bcc completion fish > ~/.config/fish/completions/bcc.fish
       bcc completion powershell >> $PROFILE
     """
-    from bali_corruption_cli import shells
+    from bali_corruption_cli.cli import shells
 
     chosen = query.plain_choices("shell", _SHELL_NAMES).resolve(shell)
     render.write(shells.script(chosen))

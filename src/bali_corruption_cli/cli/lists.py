@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import typer
 
-from bali_corruption_cli import filters
 from bali_corruption_cli.cli import emit
 from bali_corruption_cli.cli.app import _catalog, app
 from bali_corruption_cli.cli.options import (
@@ -16,8 +15,9 @@ from bali_corruption_cli.cli.options import (
     WideOpt,
     filter_options,
 )
-from bali_corruption_cli.errors import UsageError
-from bali_corruption_cli.render import OutputFormat
+from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.output.render import OutputFormat
+from bali_corruption_cli.query import filters
 
 # Each list command's help: one line of purpose, then examples.
 DOCS = {
@@ -104,7 +104,7 @@ def _list_command(collection: str) -> None:
             return
         numbers = None
         if search and (text := cat.text(collection)) is not None:  # the text index: no full decode
-            from bali_corruption_cli import textindex
+            from bali_corruption_cli.store import textindex
 
             numbers = textindex.needle_numbers(text[0], search)
         if conditions is not None and emit.table_from_cache(
@@ -158,7 +158,8 @@ def stages(
     if chain:
         if fmt not in (None, OutputFormat.table) or as_json or fields:
             raise UsageError("--chain draws a picture; it does not combine with --json, --format or --fields")
-        from bali_corruption_cli import evidence, explore, render_explore
+        from bali_corruption_cli.output import render_explore
+        from bali_corruption_cli.query import evidence, explore
 
         render_explore.draw_chain(explore.chain(cat), evidence.BASIS_LEGEND)
         return

@@ -1,6 +1,6 @@
 """The maintaining commands: data init/path, validate, schema, export, new.
 
-Options and output only; the work is done by :mod:`bali_corruption_cli.maintain`
+Options and output only; the work is done by :mod:`bali_corruption_cli.export.maintain`
 and :mod:`bali_corruption_cli.catalog`, imported inside the commands.
 """
 
@@ -11,9 +11,10 @@ from typing import Annotated, Any
 
 import typer
 
-from bali_corruption_cli import layout, render
 from bali_corruption_cli.cli.app import _catalog, app
-from bali_corruption_cli.errors import DataError, UsageError
+from bali_corruption_cli.core.errors import DataError, UsageError
+from bali_corruption_cli.model import layout
+from bali_corruption_cli.output import render
 
 data_app = typer.Typer(
     name="data",
@@ -134,7 +135,7 @@ def schema(
       bcc schema > bcc-schemas.json
       bcc schema --write schema/
     """
-    from bali_corruption_cli import maintain
+    from bali_corruption_cli.export import maintain
 
     names = [maintain.collection_name(collection)] if collection is not None else None
     if write is not None:
@@ -185,7 +186,7 @@ def export(
       bcc export --format csv csv/ --force
       bcc export --format json - | jq '.events | length'
     """
-    from bali_corruption_cli import maintain
+    from bali_corruption_cli.export import maintain
 
     if str(path) == "-":
         if fmt is None:
@@ -223,7 +224,8 @@ def data_init(
     """
     import shlex
 
-    from bali_corruption_cli import catalog, maintain
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.export import maintain
 
     written = maintain.init_catalogue(directory, catalog.shipped_data_dir(), force)
     render.note(
@@ -325,7 +327,8 @@ def new(
     import shutil
     import sys
 
-    from bali_corruption_cli import catalog, maintain, scaffold
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.export import maintain, scaffold
 
     name = maintain.collection_name(collection)
     given: dict[str, str] = {}

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bali_corruption_cli import filters, render, vocab
-from bali_corruption_cli.render import DocumentFormat, OutputFormat
+from bali_corruption_cli.model import vocab
+from bali_corruption_cli.output import render
+from bali_corruption_cli.output.render import DocumentFormat, OutputFormat
+from bali_corruption_cli.query import filters
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
@@ -87,7 +89,7 @@ def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
 def _complete_count_by(ctx: typer.Context, incomplete: str) -> list[str]:
     """count --by: the fields of the collection named before it that hold plain values."""
     try:
-        from bali_corruption_cli import explore
+        from bali_corruption_cli.query import explore
 
         # While --by waits for its value Click leaves the words unparsed, in ctx.args.
         words = [ctx.params.get("collection"), *(a for a in ctx.args if not a.startswith("-"))]

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
-from bali_corruption_cli import filters, render
 from bali_corruption_cli.cli.app import _catalog, app
 from bali_corruption_cli.cli.options import SearchOpt, filter_options
+from bali_corruption_cli.output import render
+from bali_corruption_cli.query import filters
 
 # The report's filters: those of the list commands (its --kind takes any collection's kinds).
 _REPORT_FILTERS = [
@@ -47,8 +48,8 @@ def report(
       bcc report philippines.html --country Philippines
       bcc report --sector private - > private-sector.html
     """
-    from bali_corruption_cli import report as html_report
-    from bali_corruption_cli import report_select
+    from bali_corruption_cli.output import report as html_report
+    from bali_corruption_cli.query import report_select
 
     target = None if path == "-" else Path(path)
     if target is not None:

@@ -1,0 +1,1 @@
+"""The core: errors and exit codes, the environment, bytes out, atomic writes, second processes."""

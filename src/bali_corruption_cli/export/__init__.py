@@ -1,0 +1,1 @@
+"""Keeping a catalogue: exports, data init, schemas written, new records."""

@@ -1,0 +1,184 @@
+"""``bcc new``: a skeleton record appended to a collection file, kept only if it validates.
+
+The record is written as text after the file's last byte: the file's comments
+and layout are untouched (nothing is re-dumped).  The new content is first
+validated with the whole catalogue (and its overlays) from a scratch copy of
+the target folder; only then is it written, to a temporary file beside the
+target and renamed over it, so a failed or interrupted run changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.model import layout, vocab
+
+CITATION = "sources"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A key of a collection's records, as `bcc new` asks for it."""
+
+    name: str
+    required: bool
+    text: bool  # a plain string: a value is taken as written, not read as YAML
+    example: str
+
+
+def fields(collection: str) -> list[Field]:
+    """The keys of a collection's records, in the model's order."""
+    from bali_corruption_cli.model.schemas import _resolve, schema_for
+
+    schema = schema_for(collection)
+    defs = schema.get("$defs", {})
+    item = _resolve(schema["items"], defs)
+    required = set(item.get("required", ()))
+    out = []
+    for name, prop in item["properties"].items():
+        prop = _resolve(prop, defs)
+        options = [_resolve(p, defs) for p in prop.get("anyOf", [prop])]
+        kinds = {p.get("type") for p in options} - {"null"}
+        text = kinds == {"string"} and not any("format" in p for p in options)
+        out.append(Field(name, name in required, text, _example(name, options)))
+    return out
+
+
+def _example(name: str, options: Sequence[dict[str, Any]]) -> str:
+    for p in options:
+        if "enum" in p:
+            return f"one of {', '.join(map(str, p['enum']))}"
+        if p.get("type") == "array" and "enum" in p.get("items", {}):
+            return f"a list, e.g. [{p['items']['enum'][0]}]"
+        if p.get("format") == "date":
+            return "a date, e.g. 2023-11-21"
+    if name == CITATION:
+        return "a list, e.g. [{source: SOURCE-ID, at: 'para 2'}]"
+    return "text"
+
+
+def parse_value(field: Field, raw: str) -> Any:
+    """A value given on the command line or at a prompt: text as written, else YAML."""
+    if field.text:
+        return raw
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise UsageError(
+            f"{field.name}: cannot read {raw!r} as YAML ({problem}); expected {field.example}"
+        ) from exc
+
+
+def record(
+    collection: str,
+    given: Mapping[str, str],
+    ask: Callable[[Field], str] | None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The new record (keys in the model's order) and the optional keys left out.
+
+    ``given``: KEY -> VALUE from the command line; ``ask`` (on a terminal) prompts for
+    a required key not given; without it a missing required key is a UsageError."""
+    known = fields(collection)
+    by_name = {f.name: f for f in known}
+    for key in given:
+        if key not in by_name:
+            hint = vocab.closest(key, by_name)
+            did = f" (did you mean '{hint}'?)" if hint else ""
+            raise UsageError(f"unknown field {key!r} for {collection}{did}; valid: {', '.join(by_name)}")
+    missing = [f.name for f in known if f.required and f.name not in given]
+    if missing and ask is None:
+        shown = " ".join(f"--set {name}=..." for name in missing)
+        raise UsageError(
+            f"missing required field(s) for a new {layout.SINGULAR[collection]}: {', '.join(missing)}; "
+            f"give them with {shown} (or run on a terminal to be asked)"
+        )
+    out: dict[str, Any] = {}
+    for f in known:
+        if f.name in given:
+            out[f.name] = parse_value(f, given[f.name])
+        elif f.required and ask is not None:
+            out[f.name] = parse_value(f, ask(f))
+    left_out = [f.name for f in known if f.name not in out]
+    return out, left_out
+
+
+def flow(value: Any) -> str:
+    """One value as a single line of YAML (flow style), quoted where YAML needs it."""
+    import yaml
+
+    text = yaml.safe_dump(
+        [value], default_flow_style=True, allow_unicode=True, sort_keys=False, width=1 << 30
+    )
+    return text.strip()[1:-1]
+
+
+def record_text(rec: Mapping[str, Any], left_out: Sequence[str]) -> str:
+    """The record as block YAML in the shipped files' layout (lists of mappings one a line)."""
+    lines = []
+    for n, (key, value) in enumerate(rec.items()):
+        lead = "- " if n == 0 else "  "
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            lines.append(f"{lead}{key}:")
+            lines.extend(f"    - {flow(v)}" for v in value)
+        else:
+            lines.append(f"{lead}{key}: {flow(value)}")
+    if left_out:
+        lines.append(f"  # optional, left out: {', '.join(left_out)}")
+    return "\n".join(lines) + "\n"
+
+
+def appended(old: bytes, text: str) -> bytes:
+    """The file's bytes with the record after them, a blank line apart."""
+    if not old.strip():
+        return old + text.encode("utf-8")
+    sep = b"" if old.endswith(b"\n") else b"\n"
+    blank = b"" if old.endswith(b"\n\n") else b"\n"
+    return old + sep + blank + text.encode("utf-8")
+
+
+def staged(target: Path, filename: str, content: bytes) -> tuple[Path, Path]:
+    """A scratch copy of ``target`` (a folder) with ``filename`` holding ``content``:
+    (scratch root to remove, the copy's folder).  Other collection files are linked
+    (or copied where links are not allowed), never changed."""
+    root = Path(tempfile.mkdtemp(prefix="bcc-new-"))
+    copy = root / "catalogue"
+    copy.mkdir()
+    for other, _columns in layout.COLLECTIONS.values():
+        source = target / other
+        if other == filename or not source.exists():
+            continue
+        try:
+            os.symlink(source.resolve(), copy / other)
+        except OSError:
+            shutil.copyfile(source, copy / other)
+    (copy / filename).write_bytes(content)
+    return root, copy
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` by a temporary file beside it and a rename; the
+    file keeps its permissions."""
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else None
+        with open(temp, "xb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, path)
+    finally:
+        if temp.exists():
+            temp.unlink()

@@ -1,0 +1,1 @@
+"""The catalogue's model: collections, vocabularies, Pydantic models and their schemas."""

@@ -1,0 +1,266 @@
+"""Pydantic models of the catalogue's records: strict (unknown keys are errors) and frozen.
+
+Vocabularies come from :mod:`bali_corruption_cli.model.vocab`, so the values that
+validate are exactly the values the filters accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from bali_corruption_cli.model import vocab
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+    Field(description="Lowercase kebab-case id, unique across the whole catalogue."),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+# The largest integer every output holds: SQLite's INTEGER is a signed 64-bit number.
+MAX_INT = 2**63 - 1
+
+Sector = Literal[vocab.SECTORS]  # type: ignore[valid-type]
+Theme = Literal[vocab.THEMES]  # type: ignore[valid-type]
+EventKind = Literal[vocab.EVENT_KINDS]  # type: ignore[valid-type]
+StakeholderKind = Literal[vocab.STAKEHOLDER_KINDS]  # type: ignore[valid-type]
+Role = Literal[vocab.ROLES]  # type: ignore[valid-type]
+SourceKind = Literal[vocab.SOURCE_KINDS]  # type: ignore[valid-type]
+RecommendationKind = Literal[vocab.RECOMMENDATION_KINDS]  # type: ignore[valid-type]
+QuoteKind = Literal[vocab.QUOTE_KINDS]  # type: ignore[valid-type]
+CountryKind = Literal[vocab.COUNTRY_KINDS]  # type: ignore[valid-type]
+BasisKind = Literal[vocab.BASIS_KINDS]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys and type coercion are errors; records are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Citation(Strict):
+    """Where a record's facts come from: a source id and the place inside it."""
+
+    source: Id
+    at: Text = Field(description="Section or paragraph of the source, e.g. 'para 4'.")
+    excerpt: Text | None = Field(
+        default=None,
+        description="The supporting sentence, verbatim (required for citations of the article, S1).",
+    )
+
+
+Sources = Annotated[list[Citation], Field(min_length=1, description="Where the record's facts come from.")]
+
+
+class Basis(Strict):
+    """Why a link or classification holds: a source says so (cited), or it is our own (with a reason)."""
+
+    basis: BasisKind = Field(description="'source': a source states it; 'editorial': our own classification.")
+    source: Id | None = Field(default=None, description="With basis 'source': the source that states it.")
+    at: Text | None = Field(default=None, description="With basis 'source': where in the source.")
+    excerpt: Text | None = Field(default=None, description="The supporting sentence, verbatim.")
+    reason: Text | None = Field(default=None, description="With basis 'editorial': why, in one line.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Basis:
+        if self.basis == "source" and (self.source is None or self.at is None):
+            raise ValueError("basis 'source' needs 'source' and 'at' (its citation)")
+        if self.basis == "editorial" and self.reason is None:
+            raise ValueError("basis 'editorial' needs a one-line 'reason'")
+        return self
+
+
+def _basis_field(*fields: str) -> Any:
+    return Field(
+        default_factory=dict,
+        description="The basis of each link or classification of the record, keyed by field: "
+        + ", ".join(fields)
+        + ".",
+    )
+
+
+class Record(Strict):
+    id: Id
+
+
+class Source(Strict):
+    """A publication that facts in the catalogue come from."""
+
+    id: Id
+    label: Text = Field(description="Short label used in FACTS.md, e.g. 'S1'.")
+    title: Text
+    alt_titles: list[Text] = Field(default_factory=list)
+    publisher: Text
+    date: dt.date | None = None
+    date_note: Text | None = None
+    title_reconstructed: bool = Field(
+        default=False,
+        description="True when no source gives the real title and 'title' was rebuilt from the web address.",
+    )
+    description: Text | None = Field(
+        default=None,
+        description="A description of the work, cited in square brackets in place of a reconstructed title.",
+    )
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    kind: SourceKind
+    notes: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _described(self) -> Source:
+        if self.title_reconstructed and self.description is None:
+            raise ValueError("a reconstructed title needs a 'description' to cite in its place")
+        return self
+
+
+class Country(Record):
+    """A country or region, with codes and spellings that filters accept."""
+
+    name: Text
+    kind: CountryKind
+    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    aliases: list[Text] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    sources: Sources
+
+
+class StakeholderRole(Strict):
+    """What a stakeholder did, at which event (or none), according to which source."""
+
+    role: Role
+    event: Id | None = None
+    source: Id
+    note: Text | None = None
+
+
+class Stakeholder(Record):
+    """An organisation, a person or a group of people."""
+
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    kind: StakeholderKind
+    sector: Sector | None = None
+    country: Text | None = None
+    organisation: Id | None = None
+    position: Text | None = None
+    roles: list[StakeholderRole] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["sector", "kind"], Basis] = _basis_field("sector", "kind")
+    sources: Sources
+
+
+class Participation(Strict):
+    """Attendance as one source gives it: a number (if any) and the source's own wording."""
+
+    count: int | None = Field(default=None, ge=0, le=MAX_INT)
+    qualifier: Literal["exactly", "more-than"] | None = None
+    wording: Text
+    source: Id
+
+
+class SeriesPosition(Strict):
+    """A place in the roundtable series as one source states it."""
+
+    position: int | None = Field(default=None, ge=1, le=MAX_INT)
+    wording: Text
+    source: Id
+
+
+class Event(Record):
+    """A conference, roundtable, report launch or meeting."""
+
+    title: Text
+    kind: EventKind
+    country: Text
+    city: Text | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    month_day: Annotated[str, StringConstraints(pattern=r"^--\d{2}-\d{2}$")] | None = Field(
+        default=None,
+        description="ISO 8601 month and day (--MM-DD) when a source gives no year.",
+    )
+    date_note: Text | None = None
+    participants: list[Participation] = Field(default_factory=list)
+    series_position: list[SeriesPosition] = Field(default_factory=list)
+    builds_on: list[Id] = Field(
+        default_factory=list, description="Events whose discussions this event built upon."
+    )
+    notes: list[Text] = Field(default_factory=list)
+    caveats: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["builds_on", "kind"], Basis] = _basis_field("builds_on", "kind")
+    sources: Sources
+
+
+class Stage(Record):
+    """A point in the trafficking and smuggling chain where corruption enters."""
+
+    title: Text
+    order: int = Field(ge=1, le=MAX_INT)
+    description: Text
+    basis: dict[Literal["order"], Basis] = _basis_field("order")
+    sources: Sources
+
+
+class Practice(Record):
+    """A promising practice against corruption as a facilitator of these crimes."""
+
+    title: Text
+    summary: Text
+    sectors: list[Sector] = Field(min_length=1)
+    themes: list[Theme] = Field(default_factory=list)
+    stages: list[Id] = Field(default_factory=list)
+    origin_event: Id | None = None
+    basis: dict[Literal["stages", "sectors", "themes", "origin_event"], Basis] = _basis_field(
+        "stages", "sectors", "themes", "origin_event"
+    )
+    sources: Sources
+
+
+class Recommendation(Record):
+    """A next step or a call for action."""
+
+    title: Text
+    text: Text
+    kind: RecommendationKind
+    made_by: Id | None = None
+    event: Id | None = None
+    themes: list[Theme] = Field(default_factory=list)
+    basis: dict[Literal["themes", "made_by"], Basis] = _basis_field("themes", "made_by")
+    sources: Sources
+
+
+class Quote(Record):
+    """A statement attributed to a speaker at an event."""
+
+    speaker: Id
+    event: Id | None = None
+    kind: QuoteKind
+    text: Text
+    sources: Sources
+
+
+class Finding(Record):
+    """A finding or observation on how corruption facilitates these crimes."""
+
+    title: Text
+    text: Text
+    stages: list[Id] = Field(default_factory=list)
+    about: Id | None = None
+    caveats: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["stages", "about"], Basis] = _basis_field("stages", "about")
+    sources: Sources
+
+
+MODELS: dict[str, type[Strict]] = {
+    "sources": Source,
+    "countries": Country,
+    "stakeholders": Stakeholder,
+    "events": Event,
+    "stages": Stage,
+    "practices": Practice,
+    "recommendations": Recommendation,
+    "quotes": Quote,
+    "findings": Finding,
+}

@@ -1,0 +1,1 @@
+"""Output for people and for scripts: tables, pages, machine formats, the HTML report."""

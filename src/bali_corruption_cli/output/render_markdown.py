@@ -1,0 +1,156 @@
+"""Markdown for pasting into a briefing: record tables, ``show`` and ``summary``.
+
+Text from the data is escaped so it can never change the document: Markdown
+punctuation gets a backslash, ``<``, ``>`` and ``&`` become entities (no HTML
+passes through), and control characters are shown as escapes.  Sources become
+numbered references with their addresses written out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from bali_corruption_cli.model import layout
+from bali_corruption_cli.output.table_cells import roundtable_rows
+from bali_corruption_cli.output.text import cell, visible
+from bali_corruption_cli.query import query
+
+# Inline punctuation that Markdown (CommonMark and GitHub's) reads as markup.
+_PUNCTUATION = re.compile(r"([\\`*_\[|~])")  # "[" escaped: no link or image can open
+# What would open a block (heading, list, quote) at the start of a line or list item.
+_BLOCK_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")
+
+
+def escape(text: Any) -> str:
+    """Data as literal Markdown text on one line (newlines become ``<br>``)."""
+    shown = visible(str(text)).replace("\r", "")
+    shown = shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    shown = _PUNCTUATION.sub(r"\\\1", shown)
+    lines = [_BLOCK_START.sub(_escape_start, line.strip()) for line in shown.split("\n")]
+    return "<br>".join(lines)
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    if mark.isdigit():  # "1." or "1)" would start an ordered list: escape the dot or bracket
+        return lead + mark + "\\"
+    return lead + "\\" + mark
+
+
+def _code(text: Any) -> str:
+    """An id as inline code: backticks in it are doubled around (ids have none in practice)."""
+    shown = visible(str(text)).replace("\n", " ")
+    fence = "``" if "`" in shown else "`"
+    return f"{fence} {shown} {fence}" if fence == "``" else f"`{shown}`"
+
+
+def _url(url: Any) -> str | None:
+    """An address we may link: http(s) with no spaces or brackets; None otherwise."""
+    text = str(url or "")
+    if re.fullmatch(r"https?://[^\s<>()\[\]`]+", text):
+        return text
+    return None
+
+
+def records_table(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    lines = ["| " + " | ".join(escape(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(escape(cell(r.get(c))) for c in columns) + " |" for r in records]
+    return "\n".join(lines) + "\n"
+
+
+def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
+    lines = ["", "## Sources", ""]
+    for n, source in enumerate(sources, 1):
+        parts = [f"{n}. {escape(source.get('label') or source.get('id'))}:"]
+        if source.get("title"):
+            parts.append(f"*{escape(' '.join(str(source['title']).split()))}*.")
+            if source.get("title_reconstructed"):
+                parts.append("(Title rebuilt from the web address.)")
+        who = ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x)
+        if who:
+            parts.append(escape(who) + ".")
+        if source.get("at"):
+            parts.append(f"At: {escape(source['at'])}.")
+        url = _url(source.get("url"))
+        if url:
+            parts.append(f"<{url}>")
+        elif source.get("url"):
+            parts.append(escape(source["url"]))
+        lines.append(" ".join(parts))
+        if source.get("excerpt"):  # the supporting sentence, verbatim
+            lines.append(f"   > {escape(' '.join(source['excerpt'].split()))}")
+    return lines
+
+
+def show(view: dict[str, Any]) -> str:
+    record = view["record"]
+    kind = layout.SINGULAR.get(view["type"], view["type"])
+    title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
+    lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
+    for key, value in record.items():
+        if key in ("sources", "basis"):  # shown below, under Sources and Basis
+            continue
+        if isinstance(value, list):
+            lines.append(f"- **{escape(key)}**:" + ("" if value else " (none)"))
+            lines += [f"  - {escape(cell(item))}" for item in value]
+        else:
+            lines.append(f"- **{escape(key)}**: {escape(cell(value))}")
+    if view["caveats"]:
+        lines += ["", "## Caveats", ""]
+        lines += [f"- {escape(c)}" for c in view["caveats"]]
+    if view.get("basis"):
+        lines += ["", "## Basis", ""]
+        for b in view["basis"]:
+            lines.append(f"- {escape(b['line'])}")
+            if b.get("excerpt"):
+                lines.append(f"  > {escape(' '.join(b['excerpt'].split()))}")
+    if view["links"]:
+        lines += ["", "## Links", ""]
+        for link in view["links"]:
+            way = "links to" if link["direction"] == "out" else "linked from"
+            via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
+            lines.append(f"- {way} {_code(link['id'])} {escape(link['title'])} (via {escape(via)})")
+    lines += _references(view["sources"])
+    return "\n".join(lines) + "\n"
+
+
+def summary(fig: dict[str, Any]) -> str:
+    lines = ["# Corruption as a facilitator of trafficking in persons and people smuggling", ""]
+    conf = fig["conference"]
+    if conf:
+        when = query.event_date(conf) or "date unknown"
+        lines += [f"## {escape(conf['title'])}", ""]
+        lines.append(
+            f"- **When and where**: {escape(when)}, {escape(conf['city'] or 'city unknown')}, "
+            f"{escape(conf['country'])}"
+        )
+        lines.append(f"- **Hosts**: {escape(', '.join(conf['hosts']))}")
+        for p in conf["participants"]:
+            lines.append(f"- **Delegates**: {escape(p['wording'])} ({escape(p['source'])})")
+        for caveat in conf.get("caveats") or ():
+            lines.append(f"- **Caveat**: {escape(caveat)}")
+    series = fig["roundtable_series"]
+    lines += ["", f"## National roundtables ({series['listed']} listed)", ""]
+    rows = roundtable_rows(series)
+    lines.append(records_table(rows, ["country", "city", "date", "position"]).rstrip("\n"))
+    if series["count_statements"]:
+        lines += ["", "The sources disagree on the series:" if series["count_disputed"] else "Caveats:", ""]
+        lines += [f"- {escape(s)}" for s in series["count_statements"]]
+    for key, label in (
+        ("practices_by_sector", "Practices by sector"),
+        ("practices_by_theme", "Practices by theme"),
+    ):
+        lines += [
+            "",
+            f"## {label}",
+            "",
+            f"{fig['practices']} practices; one practice may count under several.",
+            "",
+        ]
+        lines.append(records_table(fig[key], ["value", "count"]).rstrip("\n"))
+    lines += ["", "## The chain, where corruption enters", ""]
+    lines += [f"{n}. {escape(s['title'])} ({_code(s['id'])})" for n, s in enumerate(fig["stages"], 1)]
+    lines += _references(fig["sources"])
+    return "\n".join(lines) + "\n"

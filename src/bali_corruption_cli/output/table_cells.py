@@ -1,0 +1,100 @@
+"""The cells of a record in its collection's table for people: computed once, and kept by the cache.
+
+A cell is the value as text (`text.cell`); a value that is our classification, not a
+source's, ends in EDITORIAL_MARK.  `bcc practices` with no --fields lays out the rows the
+cache keeps (no record decoded); every other table computes them here, the same way.
+The cache also keeps what `tables.measure` needs to know of each whole column
+(`column_widths`), so that the whole table is laid out without measuring its cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bali_corruption_cli.model import layout
+from bali_corruption_cli.output.text import cell
+from bali_corruption_cli.query import query
+
+# In tables for people, a value that is our classification, not a source's, is marked.
+EDITORIAL_MARK = "[E]"
+LEGEND = f"{EDITORIAL_MARK} editorial: our classification, not a source's (bcc show ID --evidence)"
+
+Record = dict[str, Any]
+
+
+def default_columns(collection: str) -> tuple[str, ...]:
+    """The columns a collection's table shows when no --fields are asked for."""
+    return layout.COLLECTIONS[collection][1]
+
+
+def with_derived(collection: str, record: Record) -> Record:
+    """The record with the fields its table derives for people (an event's date)."""
+    if "date" in layout.DERIVED.get(collection, ()):
+        return dict(record, date=query.event_date(record))
+    return record
+
+
+def row(record: Record, columns: Sequence[str], basis: Any) -> tuple[list[str], bool]:
+    """The record's cells in ``columns``, and whether one of them is marked editorial
+    (``basis``: the record's own ``basis`` field, before any field was left out)."""
+    marks = basis if type(basis) is dict else {}
+    cells = []
+    marked = False
+    for column in columns:
+        value = record.get(column)
+        text = cell(value)
+        why = marks.get(column)
+        if type(why) is dict and why.get("basis") == "editorial" and value not in (None, [], ""):
+            text = f"{text} {EDITORIAL_MARK}"
+            marked = True
+        cells.append(text)
+    return cells, marked
+
+
+def default_row(collection: str, record: Record) -> tuple[list[str], bool]:
+    """`row` for the collection's default table."""
+    return row(with_derived(collection, record), default_columns(collection), record.get("basis"))
+
+
+# `bytes.translate` table: a space or newline becomes a space, any other byte an x
+_RUNS = bytes(0x20 if byte in b" \n" else 0x78 for byte in range(256))
+
+
+def widest_word(text: str, most: int) -> int:
+    """The widest word (run of characters between spaces and newlines) of an ASCII text,
+    at most ``most`` wide: searched for by its width, halving the range (a substring
+    search of the text each time; no word made)."""
+    marks = text.encode("ascii").translate(_RUNS)
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if b"x" * middle in marks:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def column_widths(texts: Sequence[str]) -> tuple[int, int] | None:
+    """(widest text, widest word) of a column whose every text is printable ASCII: such
+    texts are printed as they are, one line each, and that is all `tables.measure` needs
+    to know of them; None for a column holding any other character."""
+    joined = " ".join(texts)
+    if not (joined.isascii() and joined.isprintable()):
+        return None
+    natural = max(map(len, texts), default=0)
+    return natural, widest_word(joined, natural)
+
+
+def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary's roundtable table for people (terminal and Markdown)."""
+    return [
+        {
+            "country": r["country"],
+            "city": r["city"] or "unknown",
+            "date": query.event_date(r) or "unknown",
+            "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
+        }
+        for r in series["roundtables"]
+    ]

@@ -1,0 +1,1 @@
+"""The store: the cache file of a validated catalogue, its sections and indexes."""
