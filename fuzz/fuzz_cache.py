@@ -36,6 +36,7 @@ os.environ["BCC_CACHE_DIR"] = str(SCRATCH / "cache")
 from rounds import note_failure, run_rounds  # noqa: E402 - fuzz/rounds.py, beside this file
 
 from bali_corruption_cli import catalog  # noqa: E402
+from bali_corruption_cli.cli.app import table_display  # noqa: E402
 from bali_corruption_cli.store import cache, cache_sections  # noqa: E402
 
 DATA = SCRATCH / "data"
@@ -98,7 +99,7 @@ def craft(change: Any) -> bytes:
     cache_sections.postings = lambda records, fields: {}  # type: ignore[assignment]  # records of any shape
     try:
         with path.open("wb") as fh:
-            cache.write(fh, collections, fields, warnings)
+            cache.write(fh, collections, fields, warnings, table_display())
     finally:
         cache_sections.postings = real  # type: ignore[assignment]
     return path.read_bytes()

@@ -1,8 +1,10 @@
 """The layering of ARCHITECTURE.md, from the code's own imports (no module is run).
 
-- the loader (catalog) and the queries (query, filters) never import the command line or the
-  output layer; Rich is imported only by the rendering modules;
-- there is no import cycle between modules (imports at module level);
+- every module is in a layer of ARCHITECTURE.md's table, and imports only what its row allows
+  (the table is read from the document: it is the rule, not a list fitted to the code);
+  Typer only in the command line, Rich only in the rendering modules;
+- there is no import cycle between modules (every import counted: inside functions and
+  under ``TYPE_CHECKING`` too);
 - every module opens with a sentence saying its job, and stays near 400 lines;
 - README's filter table is the one made from filters.py, and every list command takes
   exactly the filters the table declares.
@@ -27,14 +29,12 @@ MODULES = {
 MAX_LINES = 450  # "about 400"
 
 
-def _imports(path: Path, module: str, top_level: bool) -> set[str]:
-    """The package modules (and third-party roots) ``module`` imports."""
+def _imports(path: Path, module: str) -> set[str]:
+    """The package modules (and third-party roots) ``module`` imports: every import, at module
+    level, inside functions and under ``TYPE_CHECKING`` alike (each is a dependency)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    nodes = tree.body if top_level else list(ast.walk(tree))
     found: set[str] = set()
-    for node in nodes:
-        if isinstance(node, ast.If) and top_level:  # `if TYPE_CHECKING:` imports run nothing
-            continue
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -54,54 +54,77 @@ def _in_package(names: set[str]) -> set[str]:
     return {n for n in names if n in MODULES}
 
 
-def test_the_module_map_is_what_we_think() -> None:
-    assert "bali_corruption_cli.catalog" in MODULES and "bali_corruption_cli.cli" in MODULES
-    assert len(MODULES) > 25
+def _layers() -> dict[str, set[str]]:
+    """ARCHITECTURE.md's table of layers: each layer (a package) and the layers it may import."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## Layers", 1)[1].split("\n## ", 1)[0]
+    layers: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not re.fullmatch(r"`\w+/`", cells[0]):
+            continue
+        layers[cells[0].strip("`/")] = set(re.findall(r"`(\w+)/`", cells[-1]))
+    return layers
 
 
-LOWER = [
-    m
-    for m in MODULES
-    if m.startswith("bali_corruption_cli.catalog")
-    or m
-    in (
-        "bali_corruption_cli.query.query",
-        "bali_corruption_cli.query.filters",
-        "bali_corruption_cli.store.cache",
-        "bali_corruption_cli.store.cache_shape",
-        "bali_corruption_cli.store.cache_sections",
-        "bali_corruption_cli.output.table_cells",
-        "bali_corruption_cli.store.textindex",
-        "bali_corruption_cli.model.models",
-        "bali_corruption_cli.model.layout",
-        "bali_corruption_cli.model.vocab",
+LAYERS = _layers()
+ROOT_MODULES = {"bali_corruption_cli", "bali_corruption_cli.__main__", "bali_corruption_cli.entry"}
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_the_table_of_layers_is_read() -> None:
+    assert len(LAYERS) >= 6 and "cli" in LAYERS
+    assert all(allowed <= set(LAYERS) for allowed in LAYERS.values()), "a layer may import an unknown one"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_module_is_in_a_layer_or_is_the_entry(module: str) -> None:
+    assert module in ROOT_MODULES or _layer(module) is not None, (
+        f"{module} is in no layer of ARCHITECTURE.md's table (only __init__, __main__ and entry "
+        "stay in the package root)"
     )
-]
 
 
-@pytest.mark.parametrize("module", LOWER)
-def test_the_loader_and_queries_never_import_the_command_line_or_output(module: str) -> None:
-    imported = _imports(MODULES[module], module, top_level=False)  # lazy imports count too
-    forbidden = {
-        name
-        for name in imported
-        if name.startswith(("bali_corruption_cli.cli", "bali_corruption_cli.output.render", "rich", "typer"))
-        or name in ("bali_corruption_cli.output.screen", "bali_corruption_cli.output.tables")
-    }
-    assert not forbidden, f"{module} imports {sorted(forbidden)}"
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_import_is_one_the_table_allows(module: str) -> None:
+    """A module imports its own layer, a layer its row allows, or the package root
+    (``__version__``); the entry modules import the command line only."""
+    own = _layer(module)
+    allowed = {"cli"} if own is None else {own, *LAYERS[own]}
+    wrong = sorted(
+        target
+        for target in _in_package(_imports(MODULES[module], module))
+        if target != "bali_corruption_cli" and target not in ROOT_MODULES and _layer(target) not in allowed
+    )
+    assert not wrong, f"{module} ({own or 'entry'}) imports {wrong}; ARCHITECTURE.md allows {sorted(allowed)}"
+
+
+def test_the_table_keeps_the_store_below_the_output() -> None:
+    """The rule itself: the store importing the output layer is refused by the table."""
+    assert "output" not in LAYERS["store"] and "cli" not in LAYERS["catalog"]
+    assert "store" in LAYERS["catalog"]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_typer_only_in_the_command_line(module: str) -> None:
+    if _layer(module) == "cli":
+        return
+    imported = _imports(MODULES[module], module)
+    assert not any(n == "typer" or n.startswith("typer.") for n in imported)
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_rich_only_in_the_rendering_modules(module: str) -> None:
     if module in ("bali_corruption_cli.output.render", "bali_corruption_cli.output.render_explore"):
         return
-    assert not any(n == "rich" or n.startswith("rich.") for n in _imports(MODULES[module], module, False))
+    assert not any(n == "rich" or n.startswith("rich.") for n in _imports(MODULES[module], module))
 
 
-def test_no_import_cycle() -> None:
-    graph = {m: _in_package(_imports(p, m, top_level=True)) - {m} for m, p in MODULES.items()}
-    # A package imports its own __init__ first: an edge to a parent package is no cycle.
-    graph = {m: {t for t in targets if not m.startswith(t + ".")} for m, targets in graph.items()}
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -126,10 +149,23 @@ def test_no_import_cycle() -> None:
             if len(component) > 1:
                 cycles.append(sorted(component))
 
-    for node in graph:
+    for node in list(graph):
         if node not in index:
             visit(node)
-    assert not cycles, cycles
+    return cycles
+
+
+def test_no_import_cycle() -> None:
+    """No cycle among modules, counting every import (inside functions and under TYPE_CHECKING)."""
+    graph = {m: _in_package(_imports(p, m)) - {m} for m, p in MODULES.items()}
+    # A package imports its own __init__ first: an edge to a parent package is no cycle.
+    graph = {m: {t for t in targets if not m.startswith(t + ".")} for m, targets in graph.items()}
+    assert not _cycles(graph), _cycles(graph)
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
@@ -163,6 +199,8 @@ def test_architecture_md_maps_every_module(module: str) -> None:
     """A newcomer finds every module in ARCHITECTURE.md's code map."""
     path = MODULES[module].relative_to(PACKAGE)
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    if path.name == "__init__.py" and f"`{path.parent.as_posix()}/`" in text:
+        return  # a layer's package: its row in the table of layers
     assert f"`{path.as_posix()}`" in text or (path.name != "__init__.py" and f"`{path.name}`" in text)
 
 
@@ -182,7 +220,7 @@ def test_the_cache_key_covers_the_code_that_fills_the_cache() -> None:
         if module in seen or module not in MODULES:
             continue
         seen.add(module)
-        todo += _in_package(_imports(MODULES[module], module, top_level=False))
+        todo += _in_package(_imports(MODULES[module], module))
     # not content: the package's version is in the key itself; errors, the environment's
     # settings (workers) and names (looked up only when a filter names a record) fill nothing
     unkeyed = {
@@ -192,4 +230,6 @@ def test_the_cache_key_covers_the_code_that_fills_the_cache() -> None:
         "bali_corruption_cli.query.names",
     }
     assert seen - keyed - unkeyed == set()
-    assert "bali_corruption_cli.store.textindex" in seen and "bali_corruption_cli.output.table_cells" in seen
+    assert "bali_corruption_cli.store.textindex" in seen
+    # what the cache keeps for display is handed in (`cache_sections.Display`), not imported:
+    assert not any(m.startswith(("bali_corruption_cli.output", "bali_corruption_cli.query")) for m in seen)

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bali_corruption_cli.cli import app
+from bali_corruption_cli.output import table_cells
 from bali_corruption_cli.store import cache, cache_sections
 from conftest_generated import generated_catalogue
 
@@ -36,8 +37,8 @@ def _sections(data: Path, where: Path, workers: str) -> dict[str, Any]:
         count = reader.sections[name]["count"]
         kept[name] = (
             reader.text(name),
-            reader.rows(name, range(count)),
-            reader.widths(name),
+            reader.rows(name, range(count), table_cells.version()),
+            reader.widths(name, table_cells.version()),
             reader.ids(name),
         )
     del reader
@@ -45,7 +46,7 @@ def _sections(data: Path, where: Path, workers: str) -> dict[str, Any]:
 
 
 def _exits_at_once(code: int) -> Any:
-    def start(_name: str, _records: Any, _fields: Any) -> tuple[int, Any]:
+    def start(_name: str, _records: Any, _fields: Any, _display: Any) -> tuple[int, Any]:
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish_kept
         pid = os.fork()
         if pid == 0:

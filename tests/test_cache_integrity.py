@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bali_corruption_cli import catalog
+from bali_corruption_cli.cli.app import table_display
 from bali_corruption_cli.store import cache, cache_sections
 from conftest_hostile import copy_data, run, run_process, subprocess_env
 
@@ -106,7 +107,7 @@ def _craft(entry: Path, change: Any) -> None:
     cache_sections.postings = lambda records, fields: {}  # type: ignore[assignment]  # no index: any record
     try:
         with entry.open("wb") as fh:
-            cache.write(fh, collections, fields, warnings)
+            cache.write(fh, collections, fields, warnings, table_display())
     finally:
         cache_sections.postings = real  # type: ignore[assignment]
 

@@ -173,6 +173,12 @@ def _warm_with_widths(data: Path, where: str, widths: Any, monkeypatch: pytest.M
         _run(["--data-dir", str(data), "stages"], where)
 
 
+def _version() -> str:
+    from bali_corruption_cli.output import table_cells
+
+    return table_cells.version()
+
+
 BAD_WIDTHS = {
     "a negative width": lambda count: [(1, -1)] * count,
     "too few columns": lambda count: [(1, 1)] * (count - 1),
@@ -190,8 +196,8 @@ def test_badly_shaped_widths_are_noticed(
 
     real = cache_sections.write_rows
 
-    def crafted(put: Any, section: dict[str, Any], name: str, records: Any) -> None:
-        real(put, section, name, records)
+    def crafted(put: Any, section: dict[str, Any], name: str, records: Any, display: Any) -> None:
+        real(put, section, name, records, display)
         if "widths" in section:
             section["widths"] = BAD_WIDTHS[kind](section["columns"])
 
@@ -201,7 +207,7 @@ def test_badly_shaped_widths_are_noticed(
         _run(["--data-dir", str(generated), "stages"], where)
     (entry,) = Path(where).glob("catalog-*")
     with pytest.raises(cache.Corrupt):
-        cache.Reader(entry).widths("practices")
+        cache.Reader(entry).widths("practices", _version())
     args = ["--data-dir", str(generated), "practices"]
     assert _run(args, where, COLUMNS="120").stdout == _run(args, "", COLUMNS="120").stdout
 
@@ -222,7 +228,7 @@ def test_widths_claimed_for_escaped_text_are_not_used(
     where = str(tmp_path / "cache")
     _warm_with_widths(data, where, lambda texts: honest(texts) or (1, 1), monkeypatch)
     (entry,) = Path(where).glob("catalog-*")
-    assert (1, 1) in (cache.Reader(entry).widths("practices") or [])  # the title column's claim
+    assert (1, 1) in (cache.Reader(entry).widths("practices", _version()) or [])  # the title column's claim
     args = ["--data-dir", str(data), "practices"]
     for columns in ("80", "120", "200"):
         cached = _run(args, where, COLUMNS=columns).stdout

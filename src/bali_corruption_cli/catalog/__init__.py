@@ -31,6 +31,7 @@ from bali_corruption_cli.catalog.store import _read_cache as _read_cache
 from bali_corruption_cli.catalog.store import _write_cache
 from bali_corruption_cli.core.errors import DataError
 from bali_corruption_cli.model import layout
+from bali_corruption_cli.store.cache_sections import Display
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -128,14 +129,21 @@ def workers() -> int:
     return processes.workers()
 
 
+DisplayMaker = Callable[[], Display]  # what the cache keeps for display, made when it is written
+
 # ---------------------------------------------------------------- loading
 
 
 def load(
-    data_dir: Path | None = None, overlays: Sequence[Path] = (), *, progress: Progress = _quiet
+    data_dir: Path | None = None,
+    overlays: Sequence[Path] = (),
+    *,
+    progress: Progress = _quiet,
+    display: DisplayMaker | None = None,
 ) -> Catalog:
-    """Load the active catalogue (plus overlays); raise DataError if it is not valid."""
-    catalog, problems = check(data_dir, overlays, progress=progress)
+    """Load the active catalogue (plus overlays); raise DataError if it is not valid.
+    ``display``: what the cache keeps for display, should it be written (see `check`)."""
+    catalog, problems = check(data_dir, overlays, progress=progress, display=display)
     return _valid(catalog, problems)
 
 
@@ -176,29 +184,33 @@ def check(
     *,
     cache: bool = True,
     progress: Progress = _quiet,
+    display: DisplayMaker | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Load and check a catalogue, returning every problem found (errors and warnings).
 
     ``cache=False`` (``bcc validate``) always re-checks the YAML and neither
     reads nor writes the cache.  ``progress`` is told when the YAML is read
-    (slow for a big catalogue).
+    (slow for a big catalogue).  ``display`` makes what the cache keeps for the default
+    tables (the output layer's `table_cells.display`), called only when an entry is written:
+    the store knows nothing of tables.
     """
     dirs = [active_data_dir(data_dir), *overlays]
     where = cache_dir() if cache else None
     if where is None:
-        return _from_yaml(dirs, overlays, None, progress)
+        return _from_yaml(dirs, overlays, None, progress, display)
     # With a cache the files are first only hashed: a hit needs no more.
     files, problems = _read_files(dirs, contents=False)
     if problems:
         return None, problems
     cached = _read_cache(
         _entry(where, files),
-        lambda: _valid(*_from_yaml(dirs, overlays, where, progress)),  # should a section prove corrupt
+        # should a section prove corrupt:
+        lambda: _valid(*_from_yaml(dirs, overlays, where, progress, display)),
     )
     if cached is not None:
         cached.data_digest = data_digest(files)
         return cached, [*cached.warnings, *_empty_overlays(overlays, files)]
-    return _from_yaml(dirs, overlays, where, progress)
+    return _from_yaml(dirs, overlays, where, progress, display)
 
 
 def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None, list[Problem]]:
@@ -209,7 +221,11 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
 
 
 def _from_yaml(
-    dirs: Sequence[Path], overlays: Sequence[Path], where: Path | None, progress: Progress = _quiet
+    dirs: Sequence[Path],
+    overlays: Sequence[Path],
+    where: Path | None,
+    progress: Progress = _quiet,
+    display: DisplayMaker | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Read, check and (if ``where``) cache the catalogue from its YAML files: after a
     cache miss, or when a cache entry broke while read (it is then written again).
@@ -230,5 +246,5 @@ def _from_yaml(
             catalog.data_digest = data_digest(files)
         del files  # the YAML bytes (50 MB for 100k practices) need not outlive the build
         if catalog is not None and cache_path is not None:
-            _write_cache(cache_path, catalog)
+            _write_cache(cache_path, catalog, display() if display is not None else None)
     return catalog, [*problems, *empty]

@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.core.errors import DataError
+from bali_corruption_cli.core.values import Record as Record
 from bali_corruption_cli.store import cache
 
-Record = dict[str, Any]
 _T = TypeVar("_T")
 
 
@@ -137,12 +137,18 @@ class Catalog:
         return [records[n] for n in numbers if n < len(records)]
 
     def table_rows(
-        self, collection: str, conditions: dict[str, set[str]], numbers: list[int] | None = None
+        self,
+        collection: str,
+        conditions: dict[str, set[str]],
+        numbers: list[int] | None = None,
+        *,
+        version: str,
     ) -> tuple[list[tuple[list[str], bool]], list[tuple[int, int] | None] | None] | None:
-        """The default table's rows (`table_cells.default_row`) of the records meeting the
-        conditions (and among ``numbers``, when given), straight from the cache, and, when
-        they are every record's, its columns' widths (`table_cells.column_widths`); None
-        when that cannot be done (the caller then builds them from the records)."""
+        """The default table's rows (made by the display of this ``version``:
+        `cache_sections.Display`) of the records meeting the conditions (and among
+        ``numbers``, when given), straight from the cache, and, when they are every record's,
+        its columns' widths; None when that cannot be done (no rows kept, or kept by another
+        version of the display: the caller then builds them from the records)."""
 
         def read(reader: cache.Reader) -> tuple[Any, Any] | None:
             chosen = reader.select(collection, conditions)
@@ -151,11 +157,11 @@ class Catalog:
             if numbers is not None:
                 keep = set(numbers)
                 chosen = [n for n in chosen if n in keep]
-            rows = reader.rows(collection, chosen)
+            rows = reader.rows(collection, chosen, version)
             if rows is None:
                 return None
             every = isinstance(chosen, range)  # no condition: `select` gives every number
-            return rows, reader.widths(collection) if every else None
+            return rows, reader.widths(collection, version) if every else None
 
         return self._from_cache(read, collection)
 

@@ -16,10 +16,14 @@ from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.catalog.records import Catalog
 from bali_corruption_cli.core.errors import EXIT_TERMINATED
 from bali_corruption_cli.store import cache
+from bali_corruption_cli.store.cache_sections import Display
 
 # The modules whose code decides what a validated catalogue looks like: a
 # change to any of them (in development, without a version bump) must miss.
 _SCHEMA_MODULES = (
+    "core/__init__.py",
+    "model/__init__.py",
+    "store/__init__.py",
     "model/models.py",
     "model/vocab.py",
     "model/layout.py",
@@ -38,9 +42,7 @@ _SCHEMA_MODULES = (
     "store/cache_shape.py",
     "store/cache_sections.py",  # what the cache keeps beside the records, and the modules computing it:
     "store/textindex.py",
-    "output/table_cells.py",
-    "output/text.py",
-    "query/query.py",
+    "core/values.py",
     "model/derived.py",
     "model/overlay.py",
     "model/yaml12.py",
@@ -97,7 +99,7 @@ def _ours(path: Path) -> bool:
     return stat.S_ISREG(info.st_mode) and (not hasattr(os, "geteuid") or info.st_uid == os.geteuid())
 
 
-def _write_cache(path: Path, catalog: Catalog) -> None:
+def _write_cache(path: Path, catalog: Catalog, display: Display | None = None) -> None:
     """Write atomically (temporary file + rename); a failure only costs speed.
     The layout is `cache.write`'s.  The folder, when bcc creates it, is private (0700);
     an entry's name held by something else than this user's regular file is left alone;
@@ -122,7 +124,11 @@ def _write_cache(path: Path, catalog: Catalog) -> None:
             try:
                 with os.fdopen(fd, "wb") as fh:
                     cache.write(
-                        fh, catalog.collections, catalog.fields, [w.__dict__ for w in catalog.warnings]
+                        fh,
+                        catalog.collections,
+                        catalog.fields,
+                        [w.__dict__ for w in catalog.warnings],
+                        display,
                     )
                 os.replace(tmp, path)
             except BaseException:

@@ -219,11 +219,24 @@ def _root(
 _loaded: "list[Catalog]" = []
 
 
+def table_display() -> Any:
+    """What the cache keeps for the default tables (`table_cells`' cells), handed to the store
+    by this layer, which knows both: made only when a cache entry is written."""
+    from bali_corruption_cli.output import table_cells
+    from bali_corruption_cli.store.cache_sections import Display
+
+    return Display(
+        table_cells.version(), table_cells.column_count, table_cells.default_row, table_cells.column_widths
+    )
+
+
 def _catalog(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
 
     obj = ctx.find_root().obj or {}
-    loaded = catalog.load(obj.get("data_dir"), obj.get("overlays") or (), progress=render.slow_work)
+    loaded = catalog.load(
+        obj.get("data_dir"), obj.get("overlays") or (), progress=render.slow_work, display=table_display
+    )
     _loaded[:] = [loaded]
     return loaded
 

@@ -113,7 +113,7 @@ def table_from_cache(
     if fields or wide or chosen_format(fmt, as_json) != OutputFormat.table or (search and numbers is None):
         return False
     with render.gc_paused():  # 100,000 rows read and laid out: no cycle among them
-        found = catalog.table_rows(collection, conditions, numbers)
+        found = catalog.table_rows(collection, conditions, numbers, version=table_cells.version())
         if found is None:
             return False
         table, widths = found

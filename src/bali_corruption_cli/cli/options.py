@@ -60,9 +60,15 @@ COUNT_FIELDS = ("value", "count")
 
 def _load_for_completion(ctx: typer.Context) -> "Catalog":
     from bali_corruption_cli import catalog
+    from bali_corruption_cli.cli.app import table_display
 
     root = ctx.find_root().params
-    return catalog.load(root.get("data_dir"), root.get("overlays") or (), progress=render.slow_work)
+    return catalog.load(
+        root.get("data_dir"),
+        root.get("overlays") or (),
+        progress=render.slow_work,
+        display=table_display,
+    )
 
 
 def _field_names(ctx: typer.Context) -> list[str]:

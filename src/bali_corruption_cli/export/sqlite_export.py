@@ -16,13 +16,12 @@ from itertools import chain, repeat
 from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
+from bali_corruption_cli.core.values import Record
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.model.schemas import _resolve, schema_for
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
-
-Record = dict[str, Any]
 
 
 # One encoder for every cell: json.dumps(..., ensure_ascii=False) builds a new one each call

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bali_corruption_cli.core.values import Record
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output.text import cell
 from bali_corruption_cli.query import query
@@ -19,8 +20,6 @@ from bali_corruption_cli.query import query
 # In tables for people, a value that is our classification, not a source's, is marked.
 EDITORIAL_MARK = "[E]"
 LEGEND = f"{EDITORIAL_MARK} editorial: our classification, not a source's (bcc show ID --evidence)"
-
-Record = dict[str, Any]
 
 
 def default_columns(collection: str) -> tuple[str, ...]:
@@ -98,3 +97,26 @@ def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for r in series["roundtables"]
     ]
+
+
+_version: str | None = None
+
+
+def version() -> str:
+    """A name for the code that makes these cells (this module, `text`, `query`): the cache
+    keeps the rows under it, so that changing how a cell looks makes them unused, not the data."""
+    global _version
+    if _version is None:
+        import sys
+        from pathlib import Path
+
+        from bali_corruption_cli.core.values import digest_of_modules
+
+        makers = (__name__, cell.__module__, query.__name__)
+        _version = digest_of_modules(Path(sys.modules[m].__file__ or m) for m in makers)
+    return _version
+
+
+def column_count(name: str) -> int | None:
+    """How many default columns a collection's table has; None for a name that has no table."""
+    return len(default_columns(name)) if name in layout.COLLECTIONS else None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.core.values import collect_strings as collect_strings
+from bali_corruption_cli.core.values import strings as strings
 from bali_corruption_cli.model import vocab
 
 if TYPE_CHECKING:  # the loader is imported only when a catalogue is loaded (not for --help)
@@ -102,33 +104,6 @@ def text_matches(record: Record, needles: Sequence[str]) -> bool:
         return True
     haystack = vocab.fold(" ".join(strings(record)))
     return all(vocab.fold(n) in haystack for n in needles)
-
-
-def strings(value: Any) -> list[str]:
-    """Every string inside a value (nested lists and mappings included), in order."""
-    out: list[str] = []
-    collect_strings(value, out)
-    return out
-
-
-def collect_strings(value: Any, out: list[str]) -> None:
-    """`strings`, appended to ``out`` (a list, not a generator, and plain types checked first:
-    the text index calls it for the fields of 100,000 records)."""
-    kind = type(value)
-    if kind is dict or kind is list:
-        items = value.values() if kind is dict else value
-    elif isinstance(value, str):
-        out.append(value)
-        return
-    elif isinstance(value, (Mapping, list)):
-        items = value.values() if isinstance(value, Mapping) else value
-    else:
-        return
-    for item in items:
-        if type(item) is str:
-            out.append(item)
-        else:
-            collect_strings(item, out)
 
 
 def filter_records(records: Iterable[Record], **conditions: set[str]) -> list[Record]:

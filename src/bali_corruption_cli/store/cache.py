@@ -36,6 +36,7 @@ import stat
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bali_corruption_cli.core.values import Record
 from bali_corruption_cli.store import cache_sections
 from bali_corruption_cli.store.cache_shape import (
     CHUNK,
@@ -49,7 +50,6 @@ from bali_corruption_cli.store.cache_shape import (
 __all__ = ["CHUNK", "FORMAT", "JSON_BLOCK", "Corrupt", "Reader", "check_records", "write"]
 
 SUFFIX = ".marshal"
-Record = dict[str, Any]
 
 
 def _pread(fd: int, length: int, offset: int) -> bytes:
@@ -69,8 +69,10 @@ def write(
     collections: Mapping[str, Sequence[Record]],
     fields: Mapping[str, Sequence[str]],
     warnings: list[Any],
+    display: cache_sections.Display | None = None,
 ) -> None:
-    """Write the cache to a binary file object (the caller makes it atomic)."""
+    """Write the cache to a binary file object (the caller makes it atomic); ``display``:
+    what to keep for the default tables (none without it)."""
     import marshal
     from array import array
     from zlib import crc32
@@ -92,7 +94,7 @@ def write(
 
     sections: dict[str, dict[str, Any]] = {}
     for name, records in collections.items():
-        helper = cache_sections.start_kept(name, records, fields.get(name, ()))
+        helper = cache_sections.start_kept(name, records, fields.get(name, ()), display)
         section: dict[str, Any] = dict(
             count=len(records),
             chunks=[],
@@ -141,10 +143,10 @@ def write(
                 }
                 section["index"] = put(marshal.dumps(index))
         if helper is not None:  # made meanwhile by a second process
-            cache_sections.finish_kept(put, section, name, records, fields.get(name, ()), helper)
+            cache_sections.finish_kept(put, section, name, records, fields.get(name, ()), helper, display)
         else:
             cache_sections.write_text(put, section, records, fields.get(name, ()))
-            cache_sections.write_rows(put, section, name, records)
+            cache_sections.write_rows(put, section, name, records, display)
         ids = [record.get("id") if type(record) is dict else None for record in records]
         if all(type(i) is str for i in ids):
             section["ids"] = put(marshal.dumps(ids))

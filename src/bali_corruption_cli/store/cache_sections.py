@@ -1,19 +1,33 @@
 """What the cache keeps beside the records: filter indexes, the text index (`textindex`),
-the default table's rows and its columns' widths (`table_cells`) and the ids; built when
-it is written (the writer's helpers), and read back checked (`Reads`, a part of
-`cache.Reader`)."""
+the default table's rows and its columns' widths (made by a `Display` the caller hands in:
+the store knows nothing of tables) and the ids; built when it is written (the writer's
+helpers), and read back checked (`Reads`, a part of `cache.Reader`)."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from bali_corruption_cli.core.values import Record
 from bali_corruption_cli.store.cache_shape import CHUNK, Corrupt
 
-INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is not indexed
 
-Record = dict[str, Any]
+@dataclass(frozen=True)
+class Display:
+    """What the cache keeps for the default tables, handed in by its caller (the output
+    layer's `table_cells.display`).  ``version`` names the code that makes the cells: rows
+    kept by another version are not served (`Reads.rows`), so a change of display never
+    invalidates the data."""
+
+    version: str
+    columns: Callable[[str], int | None]  # a collection's number of default columns (None: no table)
+    row: Callable[[str, Record], tuple[list[str], bool]]  # a record's cells, and whether one is marked
+    widths: Callable[[Sequence[str]], tuple[int, int] | None]  # a whole column's (widest text, widest word)
+
+
+INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is not indexed
 
 
 def postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict[str, list[int]]]:
@@ -74,25 +88,24 @@ def write_text(put: Any, section: dict[str, Any], records: Sequence[Record], fie
     section["words"] = put(marshal.dumps(textindex.sorted_words(words)))
 
 
-def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[Record]) -> None:
-    """The collection's default table (`table_cells`), in chunks of CHUNK records: each
+def write_rows(
+    put: Any, section: dict[str, Any], name: str, records: Sequence[Record], display: Display | None
+) -> None:
+    """The collection's default table (made by ``display``), in chunks of CHUNK records: each
     chunk's rows of cells, and a byte a row saying whether one of its cells is marked."""
     import marshal
 
-    from bali_corruption_cli.model import layout
-    from bali_corruption_cli.output import table_cells
-
-    if name not in layout.COLLECTIONS:
+    count = display.columns(name) if display is not None else None
+    if display is None or count is None:
         return
-    count = len(table_cells.default_columns(name))
     where = []
     widths: list[tuple[int, int] | None] = [(0, 0)] * count  # of each whole column, chunk by chunk
     try:
         for start in range(0, len(records), CHUNK):
-            made = [table_cells.default_row(name, record) for record in records[start : start + CHUNK]]
+            made = [display.row(name, record) for record in records[start : start + CHUNK]]
             where.append(put(marshal.dumps(([cells for cells, _ in made], bytes(m for _, m in made)))))
             for n, known in enumerate(widths):
-                more = table_cells.column_widths([cells[n] for cells, _ in made]) if known else None
+                more = display.widths([cells[n] for cells, _ in made]) if known else None
                 widths[n] = (max(known[0], more[0]), max(known[1], more[1])) if known and more else None
     except (
         AttributeError,
@@ -103,6 +116,7 @@ def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[R
     ):  # not records as validation gives them
         return
     section["rows"] = where
+    section["display"] = display.version
     section["columns"] = count
     section["widths"] = widths
 
@@ -110,7 +124,9 @@ def write_rows(put: Any, section: dict[str, Any], name: str, records: Sequence[R
 HELPED = 20_000  # a collection of at least this many records has its kept sections made by a second process
 
 
-def start_kept(name: str, records: Sequence[Record], fields: Sequence[str]) -> tuple[int, Any] | None:
+def start_kept(
+    name: str, records: Sequence[Record], fields: Sequence[str], display: Display | None
+) -> tuple[int, Any] | None:
     """Fork a process that makes the collection's text index and table rows (`write_text`,
     `write_rows`: the Python-heavy part of a cache write) while this one writes the rest.
     It writes them, as they are made, to an anonymous temporary file (unlinked at once:
@@ -140,7 +156,7 @@ def start_kept(name: str, records: Sequence[Record], fields: Sequence[str]) -> t
 
         part: dict[str, Any] = {}
         write_text(keep, part, records, fields)
-        write_rows(keep, part, name, records)
+        write_rows(keep, part, name, records, display)
         tail = marshal.dumps(part)
         spool.write(tail + len(tail).to_bytes(8, "little"))
         spool.flush()
@@ -159,6 +175,7 @@ def finish_kept(
     records: Sequence[Record],
     fields: Sequence[str],
     helper: Any,
+    display: Display | None,
 ) -> None:
     """Put the pieces `start_kept`'s process made into the file (``put``), in order, and their
     places in ``section``; if it failed, make them here."""
@@ -183,14 +200,14 @@ def finish_kept(
                 places.append(put(spool.read(length)))
         except (EOFError, ValueError, TypeError, OSError):
             write_text(put, section, records, fields)  # (what was put stays, unused)
-            write_rows(put, section, name, records)
+            write_rows(put, section, name, records, display)
             return
     for key, value in part.items():
         if key in ("text", "rows"):
             section[key] = [places[where[0]] for where in value]
         elif key == "words":
             section[key] = places[value[0]]
-        else:  # columns, widths
+        else:  # display, columns, widths
             section[key] = value
 
 
@@ -246,13 +263,13 @@ class Reads:
             raise Corrupt("ids")
         return ids
 
-    def rows(self, name: str, numbers: Sequence[int]) -> list[tuple[list[str], bool]] | None:
-        """The default table's rows (`table_cells.default_row`) of these records; None when
-        the collection has none kept."""
+    def rows(self, name: str, numbers: Sequence[int], version: str) -> list[tuple[list[str], bool]] | None:
+        """The default table's rows (`Display.row`) of these records; None when the collection
+        has none kept, or kept by another ``version`` of the display."""
         import marshal
 
         section = self.sections.get(name)
-        if section is None or section.get("rows") is None:
+        if section is None or section.get("rows") is None or section.get("display") != version:
             return None
         cells: list[list[str]] = []
         marks = bytearray()
@@ -278,11 +295,13 @@ class Reads:
             raise Corrupt(str(exc)) from exc
         return list(zip(cells, map(bool, marks), strict=True))
 
-    def widths(self, name: str) -> list[tuple[int, int] | None] | None:
+    def widths(self, name: str, version: str) -> list[tuple[int, int] | None] | None:
         """The default table's (widest text, widest word) of each whole column whose cells
-        are all printable ASCII (`table_cells.column_widths`); None when none are kept."""
+        are all printable ASCII (`Display.widths`); None when none are kept (by ``version``)."""
         section = self.sections.get(name)
         if section is None or section.get("rows") is None or section.get("widths") is None:
+            return None
+        if section.get("display") != version:
             return None
         widths = section["widths"]
         if type(widths) is not list or len(widths) != section["columns"]:

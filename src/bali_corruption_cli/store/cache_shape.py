@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-FORMAT = 6  # 1: JSON; 2: marshal chunks; 3: + per-record JSON, indexes, lazy sections; 4: + checksums;
-# 5: + text index; 6: + the default table's column widths
+FORMAT = 7  # 1: JSON; 2: marshal chunks; 3: + per-record JSON, indexes, lazy sections; 4: + checksums;
+# 5: + text index; 6: + the default table's column widths; 7: + the display's version
 CHUNK = 5000  # records a marshal chunk
 JSON_BLOCK = 1 << 20  # the JSON section has a checksum for each mebibyte
 # What a decoded record may hold: the JSON types, as the validated YAML gives them.
@@ -60,6 +60,8 @@ def check_head(head: Any, size: int) -> None:
                 raise Corrupt(f"section {key}")
         if section.get("rows") is not None and type(section.get("columns")) is not int:
             raise Corrupt("section columns")
+        if section.get("rows") is not None and type(section.get("display")) is not str:
+            raise Corrupt("section display")
         if json is not None:
             if not (type(json) is tuple and len(json) == 3 and type(json[2]) is list):
                 raise Corrupt("section json")

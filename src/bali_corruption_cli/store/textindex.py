@@ -1,6 +1,6 @@
 """The catalogue's text folded once, when the cache is written: what `--search` and `bcc search` scan.
 
-For each record, its *haystack*: every string in it (`query.strings`, in order) folded
+For each record, its *haystack*: every string in it (`values.strings`, in order) folded
 (`vocab.fold`) and joined by ``SEP``, with the number of the field each came from (one
 byte each, the field's place in the collection's field list).  For each collection, its
 *words*: every run of ``[0-9a-z]`` in those texts, sorted, so that a near miss of a
@@ -22,13 +22,11 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bali_corruption_cli.core.values import Record, collect_strings
 from bali_corruption_cli.model import vocab
-from bali_corruption_cli.query import query
 
 SEP = "\x00"  # between a record's strings; a collection holding it gets no index
 MAX_ALTERNATIVES = 64  # a query word with more near misses than this is not used to narrow
-
-Record = dict[str, Any]
 
 
 def places(fields: Sequence[str]) -> dict[str, int] | None:
@@ -53,7 +51,7 @@ def haystack(record: Record, place: dict[str, int]) -> tuple[str, bytes] | None:
             slots.append(slot)
         elif value and (kind is list or kind is dict):
             before = len(strings)
-            query.collect_strings(value, strings)
+            collect_strings(value, strings)
             slots += bytes((slot,)) * (len(strings) - before)
     text = SEP.join(strings)
     if strings and text.count(SEP) != len(strings) - 1:
