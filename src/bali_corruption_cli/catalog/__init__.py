@@ -22,6 +22,7 @@ from bali_corruption_cli.catalog.files import _File as _File
 from bali_corruption_cli.catalog.files import _read_data_file as _read_data_file
 from bali_corruption_cli.catalog.files import _read_files as _read_files
 from bali_corruption_cli.catalog.files import data_digest as data_digest
+from bali_corruption_cli.catalog.files import read_collection_file as read_collection_file
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.catalog.records import Catalog
 from bali_corruption_cli.catalog.records import Record as Record

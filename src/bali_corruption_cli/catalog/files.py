@@ -98,6 +98,23 @@ def _read_data_file(path: Path, contents: bool = True) -> tuple[bytes, int, str]
         os.close(fd)
 
 
+def read_collection_file(path: Path) -> bytes:
+    """A collection file's bytes within the loader's limits (a regular file, at most
+    MAX_FILE_BYTES, opened without blocking), b"" when there is none; a DataError (exit 3)
+    at once for a FIFO, a device, a folder or a file too large (`bcc new` reads it so)."""
+    from bali_corruption_cli.core.errors import DataError
+
+    try:
+        data, _size, _digest = _read_data_file(path)
+    except FileNotFoundError:
+        return b""
+    except _Unreadable as exc:
+        raise DataError(f"cannot read {path}: {exc}") from exc
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return data
+
+
 def _read_again(f: _File) -> bytes | None:
     """A file's bytes read again, put back in ``f.data``, after the fast reader let them go
     (`fast_reader._add_batched`: 50 MB at 100,000 practices, not held while the records

@@ -8,13 +8,12 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from bali_corruption_cli import __version__
 from bali_corruption_cli.catalog.files import _digest_of, _File
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.catalog.records import Catalog
-from bali_corruption_cli.core.errors import EXIT_TERMINATED
+from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.store import cache
 from bali_corruption_cli.store.cache_sections import Display
 
@@ -69,8 +68,10 @@ def _cache_key(files: Sequence[_File]) -> str:
 # entry (its key is a 40-digit hexadecimal digest; .json: format 1) and its own temporary
 # files, left by a run that was killed while writing (deleted once TEMP_STALE_SECONDS old).
 _ENTRY_NAME = re.compile(r"catalog-[0-9a-f]{40}\.(?:marshal|json)")
-_TEMP_PREFIX = ".catalog-tmp-"
-_TEMP_NAME = re.compile(r"\.catalog-tmp-[a-z0-9_]{8}\.marshal")
+_TEMP_NAME = re.compile(
+    r"\.catalog-tmp-[a-z0-9_]{8}\.marshal"  # the name bcc used before cache format 7
+    r"|\.catalog-[0-9a-f]{40}\.marshal\.tmp-[a-z0-9_]{8}"  # `core.atomic.temp_prefix`
+)
 TEMP_STALE_SECONDS = 3600
 
 
@@ -100,45 +101,27 @@ def _ours(path: Path) -> bool:
 
 
 def _write_cache(path: Path, catalog: Catalog, display: Display | None = None) -> None:
-    """Write atomically (temporary file + rename); a failure only costs speed.
-    The layout is `cache.write`'s.  The folder, when bcc creates it, is private (0700);
-    an entry's name held by something else than this user's regular file is left alone;
-    SIGTERM during the write removes the temporary file (SIGKILL: `_prune_cache` does,
-    later)."""
-    import signal
-    import tempfile
-
-    def terminated(_signum: int, _frame: Any) -> None:
-        raise SystemExit(EXIT_TERMINATED)
+    """Write the entry by the one atomic write (`core.atomic.replacing`: a temporary file,
+    fsync, rename; removed on SIGTERM or Ctrl-C), readable by this user only; a failure only
+    costs speed.  The layout is `cache.write`'s.  The folder, when bcc creates it, is private
+    (0700); an entry's name held by something else than this user's regular file is left
+    alone (SIGKILL leaves a temporary file: `_prune_cache` removes it, later)."""
+    from bali_corruption_cli.core import atomic
 
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if (path.exists() or path.is_symlink()) and not _ours(path):
             return
-        try:
-            previous: Any = signal.signal(signal.SIGTERM, terminated)
-        except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
-            previous = None
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=cache.SUFFIX, dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    cache.write(
-                        fh,
-                        catalog.collections,
-                        catalog.fields,
-                        [w.__dict__ for w in catalog.warnings],
-                        display,
-                    )
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        with atomic.replacing(path, mode=0o600) as tmp, tmp.open("wb") as fh:
+            cache.write(
+                fh,
+                catalog.collections,
+                catalog.fields,
+                [w.__dict__ for w in catalog.warnings],
+                display,
+            )
         _prune_cache(path.parent, keep=path)
-    except OSError:
+    except (OSError, UsageError):  # UsageError: the name became something else meanwhile
         pass
 
 

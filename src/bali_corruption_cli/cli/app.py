@@ -219,6 +219,17 @@ def _root(
 _loaded: "list[Catalog]" = []
 
 
+def catalogue_files(ctx: typer.Context) -> list[Path]:
+    """The collection files of the catalogue being read (the data folder and every --with
+    overlay): a writer never replaces one of them (`core.atomic.check_target`)."""
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.model import layout
+
+    obj = ctx.find_root().obj or {}
+    folders = [catalog.active_data_dir(obj.get("data_dir")), *(obj.get("overlays") or ())]
+    return [folder / filename for folder in folders for filename, _columns in layout.COLLECTIONS.values()]
+
+
 def table_display() -> Any:
     """What the cache keeps for the default tables (`table_cells`' cells), handed to the store
     by this layer, which knows both: made only when a cache entry is written."""

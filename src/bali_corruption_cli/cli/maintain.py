@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bali_corruption_cli.cli.app import _catalog, app
+from bali_corruption_cli.cli.app import _catalog, app, catalogue_files
 from bali_corruption_cli.core.errors import DataError, UsageError
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render
@@ -126,6 +126,7 @@ def schema(
         Path | None,
         typer.Option("--write", metavar="DIR", help="Write <collection>.schema.json files into DIR instead."),
     ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Print the JSON Schema of a collection file (for editors and other tools).
 
@@ -133,13 +134,13 @@ def schema(
     Examples:
       bcc schema practices
       bcc schema > bcc-schemas.json
-      bcc schema --write schema/
+      bcc schema --write schema/ --force
     """
     from bali_corruption_cli.export import maintain
 
     names = [maintain.collection_name(collection)] if collection is not None else None
     if write is not None:
-        written = maintain.write_schemas(write, names)
+        written = maintain.write_schemas(write, names, force)
         render.note(f"wrote {_plural(len(written), 'schema')} to {write}")
         return
     if names is not None:
@@ -198,7 +199,7 @@ def export(
         return
     chosen = fmt.value if fmt is not None else maintain.guess_format(path)
     cat = _catalog(ctx)
-    result = maintain.export(cat, chosen, path, force)
+    result = maintain.export(cat, chosen, path, force, catalogue_files(ctx))
     what = "files" if chosen == "csv" else ("tables" if chosen == "sqlite" else "collections")
     count = _plural(result.records, "record")
     render.note(f"exported {count} to {path} ({chosen}, {len(result.tables)} {what})")
@@ -366,24 +367,28 @@ def new(
         overlays.append(target)  # --to a folder not yet among the overlays: checked as the last one
     filename = layout.COLLECTIONS[name][0]
     path = target / filename
-    old = path.read_bytes() if path.exists() else b""
-    content = scaffold.appended(old, text)
-    root, copy = scaffold.staged(target, filename, content)
-    try:
-        swap = {target.resolve(): copy}
-        dirs = [swap.get(p.resolve(), p) for p in (base, *overlays)]
-        _cat, problems = catalog.check(dirs[0], dirs[1:], cache=False, progress=render.slow_work)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        lines = [str(p).replace(str(copy), str(target)) for p in errors]
-        raise DataError(
-            f"nothing written: with the new {layout.SINGULAR[name]} the catalogue would have "
-            f"{_plural(len(errors), 'error')}; the first: {lines[0]}",
-            details="\n".join(lines[1:]),
-        )
-    scaffold.replace_file(path, content)
+    if path.is_symlink() and not path.exists():
+        raise UsageError(f"{path} is a symbolic link to nothing; not writing through it")
+    real = path.resolve() if path.is_symlink() else path  # a linked file is written where it is
+    with scaffold.locked(real.parent):  # concurrent `bcc new` take turns: none loses its record
+        old = catalog.read_collection_file(real)  # within the loader's limits: no FIFO, no device
+        content = scaffold.appended(old, text)
+        root, copy = scaffold.staged(target, filename, content)
+        try:
+            swap = {target.resolve(): copy}
+            dirs = [swap.get(p.resolve(), p) for p in (base, *overlays)]
+            _cat, problems = catalog.check(dirs[0], dirs[1:], cache=False, progress=render.slow_work)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            lines = [str(p).replace(str(copy), str(target)) for p in errors]
+            raise DataError(
+                f"nothing written: with the new {layout.SINGULAR[name]} the catalogue would have "
+                f"{_plural(len(errors), 'error')}; the first: {lines[0]}",
+                details="\n".join(lines[1:]),
+            )
+        scaffold.add_record(real, old, content)
     line = content[: len(content) - len(text.encode("utf-8"))].count(b"\n") + 1
     render.write(text)
     render.note(f"added {layout.SINGULAR[name]} '{rec.get('id')}' to {path}:{line}; it validates")

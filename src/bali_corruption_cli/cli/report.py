@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from bali_corruption_cli.cli.app import _catalog, app
+from bali_corruption_cli.cli.app import _catalog, app, catalogue_files
 from bali_corruption_cli.cli.options import SearchOpt, filter_options
+from bali_corruption_cli.core import atomic
 from bali_corruption_cli.output import render
 from bali_corruption_cli.query import filters
 
@@ -53,7 +54,7 @@ def report(
 
     target = None if path == "-" else Path(path)
     if target is not None:
-        html_report.check_target(target, force)
+        atomic.check_target(target, force=force, protected=catalogue_files(ctx))
     cat = _catalog(ctx)
     conditions = {
         **{f.option: filters.resolve(cat, "", f, given.get(f.option) or ()) for f in _REPORT_FILTERS[:-1]},
@@ -71,5 +72,5 @@ def report(
         else:
             render.write(text)
         return
-    html_report.write(target, text)
+    atomic.write_bytes(target, text.encode("utf-8"))
     render.note(f"wrote {target} ({data['total']} records); open it in a browser")

@@ -14,18 +14,16 @@ naming the path) removes what it had written and the folders it had created.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bali_corruption_cli.core.errors import UsageError, WriteError
+from bali_corruption_cli.core import atomic
+from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.export.sqlite_export import _text, sqlite_tables
 from bali_corruption_cli.export.sqlite_write import _write_sqlite
 from bali_corruption_cli.model import layout
@@ -61,15 +59,27 @@ __all__ = [
 EXPORT_FORMATS = ("sqlite", "json", "csv")
 
 
-def write_schemas(directory: Path, collections: Iterable[str] | None = None) -> list[Path]:
-    """Write <collection>.schema.json files into ``directory`` (created if needed)."""
+def write_schemas(
+    directory: Path, collections: Iterable[str] | None = None, force: bool = False
+) -> list[Path]:
+    """Write <collection>.schema.json files into ``directory`` (created if needed); an
+    existing schema file is replaced only with ``force``."""
     if (directory.exists() or directory.is_symlink()) and not directory.is_dir():
         raise UsageError(f"{directory} is not a folder")
     plan = [
         (directory / schema_filename(name), schema_text(name).encode("utf-8"))
         for name in collections or layout.COLLECTIONS
     ]
-    _write_files(plan)
+    _check_plan(plan)
+    existing = [path for path, _data in plan if path.exists() or path.is_symlink()]
+    if existing and not force:
+        shown = ", ".join(p.name for p in existing[:3]) + (
+            f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        )
+        raise UsageError(
+            f"{directory} already has {shown}; not overwriting them (use --force to replace them)"
+        )
+    _write_files(plan, force)
     return [path for path, _data in plan]
 
 
@@ -98,7 +108,7 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
         plan.append((dest / filename, _point_schema_comment(data, f"schema/{schema_filename(name)}")))
     for name in layout.COLLECTIONS:
         plan.append((dest / "schema" / schema_filename(name), schema_text(name).encode("utf-8")))
-    _check_kinds(plan)
+    _check_plan(plan)
     existing = [path for path, _data in plan if path.exists() or path.is_symlink()]
     if existing and not force:
         shown = ", ".join(str(p.relative_to(dest)) for p in existing[:6])
@@ -106,7 +116,7 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
         raise UsageError(
             f"{dest} already has {shown}{more}; not overwriting them (use --force to replace them)"
         )
-    _write_files(plan)
+    _write_files(plan, force)
     return [path for path, _data in plan]
 
 
@@ -137,11 +147,12 @@ def guess_format(path: Path) -> str:
     raise UsageError(f"cannot tell the format from {path.name!r}; give --format sqlite, json or csv")
 
 
-def export(catalog: Catalog, fmt: str, path: Path, force: bool = False) -> ExportResult:
-    """Write the whole catalogue to ``path`` as sqlite, json or csv (a folder).
-
-    Never over an existing file without ``force``.
-    """
+def export(
+    catalog: Catalog, fmt: str, path: Path, force: bool = False, protected: Sequence[Path] = ()
+) -> ExportResult:
+    """Write the whole catalogue to ``path`` as sqlite, json or csv (a folder), by the one
+    write policy (`core.atomic`): never over an existing file without ``force``, never over
+    a folder, device, FIFO, socket, symbolic link or a file of ``protected`` (the catalogue's)."""
     writers: dict[str, Callable[[Catalog, Path], list[str]]] = {
         "sqlite": _write_sqlite,
         "json": _write_json,
@@ -149,18 +160,26 @@ def export(catalog: Catalog, fmt: str, path: Path, force: bool = False) -> Expor
     }
     if fmt not in writers:
         raise UsageError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORT_FORMATS)}")
-    _check_target(path, fmt, force)
+    folder = fmt == "csv"
+    atomic.check_target(path, force=force, folder=folder, protected=protected, ours=_is_our_csv)
     write = writers[fmt]
     try:
-        tables = _replace_with(path, lambda tmp: write(catalog, tmp), folder=fmt == "csv")
+        with atomic.replacing(path, folder=folder) as tmp:
+            tables = write(catalog, tmp)
     except OSError as exc:
-        raise _write_error(path, exc) from exc
+        raise atomic.write_error(path, exc) from exc
     except Exception as exc:  # sqlite3.Error: "database or disk is full", "disk I/O error"
         if type(exc).__module__ != "sqlite3":
             raise
-        raise _write_error(path, exc) from exc
+        raise atomic.write_error(path, exc) from exc
     total = sum(len(recs) for recs in catalog.collections.values())
     return ExportResult(path, fmt, total, tables)
+
+
+def _is_our_csv(path: Path) -> bool:
+    """Whether ``path``, in a folder a CSV export would replace, is one of the files it writes."""
+    ours = {f"{name}.csv" for name in layout.COLLECTIONS}
+    return path.name in ours and path.is_file() and not path.is_symlink()
 
 
 def export_to_stream(catalog: Catalog, fmt: str, stream: Any) -> None:
@@ -172,90 +191,6 @@ def export_to_stream(catalog: Catalog, fmt: str, stream: Any) -> None:
         with target.open("rb") as fh:
             shutil.copyfileobj(fh, stream)
     stream.flush()
-
-
-def _check_target(path: Path, fmt: str, force: bool) -> None:
-    parent = path.parent
-    if not parent.is_dir():
-        raise UsageError(f"folder {parent} does not exist")
-    if not (path.exists() or path.is_symlink()):
-        return
-    if path.is_symlink():
-        raise UsageError(f"{path} is a symbolic link; not replacing it, even with --force: give another name")
-    if fmt == "csv" and not path.is_dir():
-        raise UsageError(
-            f"{path} is a file, and a csv export is a folder (one file per collection); "
-            "not replacing the file with a folder, even with --force: give a folder name"
-        )
-    if path.is_dir():
-        if fmt != "csv":
-            raise UsageError(f"{path} is a folder; give a file name for a {fmt} export")
-        contents = list(path.iterdir())
-        if not contents:
-            return
-        ours = {f"{name}.csv" for name in layout.COLLECTIONS}
-        others = [p.name for p in contents if p.name not in ours or not p.is_file()]
-        if others:
-            raise UsageError(
-                f"{path} holds files that are not a bcc CSV export ({', '.join(sorted(others)[:3])}); "
-                "not replacing it, even with --force: choose another folder"
-            )
-    if not force:
-        raise UsageError(f"{path} already exists; not overwriting it (use --force to replace it)")
-
-
-def _replace_with(path: Path, write: Callable[[Path], list[str]], folder: bool) -> list[str]:
-    """Write into a temporary sibling of ``path``, then rename it into place."""
-    parent = path.parent
-    prefix = f".{path.name}.tmp-"
-    tmp: Path
-    if folder:
-        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    else:
-        fd, name = tempfile.mkstemp(prefix=prefix, dir=parent)
-        os.close(fd)
-        tmp = Path(name)
-    try:
-        tables = write(tmp)
-        if folder:
-            tmp.chmod(0o777 & ~_umask())
-        else:
-            tmp.chmod(0o666 & ~_umask())
-        if folder and (path.exists() or path.is_symlink()):
-            # A folder cannot be renamed over a non-empty one: move the old one aside first.
-            old = parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
-            os.replace(path, old)
-            try:
-                os.replace(tmp, path)
-            except BaseException:
-                os.replace(old, path)
-                raise
-            _remove(old)
-        else:
-            os.replace(tmp, path)
-        return tables
-    except BaseException:
-        _remove(tmp)
-        Path(f"{tmp}-journal").unlink(missing_ok=True)  # SQLite's, should it outlive a failure
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
-def _write_error(path: Path, exc: BaseException) -> WriteError:
-    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return WriteError(f"cannot write {path}: {reason}; nothing was left behind")
 
 
 def _check_kinds(plan: Sequence[tuple[Path, bytes]]) -> None:
@@ -272,38 +207,23 @@ def _check_kinds(plan: Sequence[tuple[Path, bytes]]) -> None:
                 raise UsageError(f"{folder} is a file; not replacing it with a folder, even with --force")
 
 
-def _write_files(plan: Sequence[tuple[Path, bytes]]) -> None:
-    """Write every file, or none: each to a temporary file beside it first (creating the
-    folders needed), then all renamed into place.  On a failure the temporary files and
-    the folders created are removed, and WriteError names the path (exit 74)."""
+def _check_plan(plan: Sequence[tuple[Path, bytes]]) -> None:
+    """UsageError unless every target may be replaced with --force (the write policy, its
+    kinds first: a FIFO is refused as one, not asked for --force)."""
     _check_kinds(plan)
-    created: list[Path] = []
-    staged: list[tuple[str, Path]] = []
-    current = Path()
-    try:
-        for path, data in plan:
-            current = path
-            missing = [folder for folder in path.parents if not folder.exists()]
-            for folder in reversed(missing):
-                folder.mkdir()
-                created.append(folder)
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-            staged.append((name, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(name, 0o666 & ~_umask())
-        for name, path in staged:
-            current = path
-            os.replace(name, path)
-    except BaseException as exc:
-        for name, _path in staged:
-            Path(name).unlink(missing_ok=True)
-        for folder in reversed(created):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        if isinstance(exc, OSError):
-            raise _write_error(current, exc) from exc
-        raise
+    for path, _data in plan:
+        if path.parent.is_dir():
+            atomic.check_target(path, force=True)
+
+
+def _write_files(plan: Sequence[tuple[Path, bytes]], force: bool) -> None:
+    """Every file written, or none (`atomic.write_all`), once each target passed the write
+    policy: a file replaced only with ``force``; never a folder, link, device or FIFO."""
+    _check_plan(plan)
+    for path, _data in plan:
+        if path.parent.is_dir():
+            atomic.check_target(path, force=force)
+    atomic.write_all(plan)
 
 
 def _write_json(catalog: Catalog, path: Path) -> list[str]:

@@ -9,16 +9,16 @@ target and renamed over it, so a failed or interrupted run changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.core.errors import DataError, UsageError
 from bali_corruption_cli.model import layout, vocab
 
 CITATION = "sources"
@@ -166,19 +166,54 @@ def staged(target: Path, filename: str, content: bytes) -> tuple[Path, Path]:
     return root, copy
 
 
-def replace_file(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` by a temporary file beside it and a rename; the
-    file keeps its permissions."""
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+LOCK_WAIT_SECONDS = 60.0
+
+
+@contextlib.contextmanager
+def locked(folder: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """An exclusive lock on ``folder`` itself (``flock`` on the folder: no lock file is made
+    or left), held while a record is read, checked and written: concurrent ``bcc new`` take
+    turns.  After ``wait`` seconds a DataError says another is still adding (exit 3).  Where
+    the system has no ``flock`` (Windows), no lock."""
     try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        with open(temp, "xb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    import time
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DataError(
+                        f"another bcc is still adding a record in {folder}; nothing written: try again"
+                    ) from None
+                time.sleep(0.05)
+            except OSError:  # a file system without locks: go on as before
+                break
+        yield
     finally:
-        if temp.exists():
-            temp.unlink()
+        os.close(fd)  # releases the lock
+
+
+def add_record(path: Path, validated: bytes, content: bytes) -> None:
+    """Replace ``path`` (a collection file, or the file a symbolic link names) with ``content``
+    by the one atomic write, keeping its permissions; refused (DataError, exit 3, nothing
+    written) if the file no longer holds ``validated``, the bytes the new record was checked
+    with: something else changed it meanwhile."""
+    from bali_corruption_cli.catalog import read_collection_file
+    from bali_corruption_cli.core import atomic
+
+    if read_collection_file(path) != validated:
+        raise DataError(f"{path} changed while the new record was checked; nothing written: run again")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    atomic.write_bytes(path, content, mode=mode)

@@ -14,16 +14,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from bali_corruption_cli import __version__
 from bali_corruption_cli.catalog import Catalog, Record
-from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.query import cite as citing
 from bali_corruption_cli.query import explore, report_select
@@ -318,33 +315,3 @@ def html(data: Mapping[str, Any]) -> str:
     template = env.from_string(_asset("report.html.j2"))
     # The style and script are bcc's own static files, not data: inserted as they are.
     return template.render(**data, csp=csp, css=Markup(css), js=Markup(js))
-
-
-# ---------------------------------------------------------------- writing
-
-
-def check_target(path: Path, force: bool) -> None:
-    """Refuse a folder or a device always, an existing file without ``force``, a missing parent folder."""
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; not replacing it, even with --force: give a file name")
-    if path.exists() and not path.is_file():
-        raise UsageError(f"{path} is not a regular file; not replacing it, even with --force")
-    if not path.parent.is_dir():
-        raise UsageError(f"folder {path.parent} does not exist")
-    if (path.exists() or path.is_symlink()) and not force:
-        raise UsageError(f"{path} already exists; not overwriting it (use --force to replace it)")
-
-
-def write(path: Path, text: str) -> None:
-    """Write through a temporary sibling renamed into place: never a half-written report."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(name, 0o666 & ~mask)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
