@@ -117,6 +117,23 @@ class Catalog:
         when that cannot be done."""
         return self._from_cache(lambda reader: reader.ids(collection))
 
+    def ids(self, collection: str) -> list[str]:
+        """The collection's ids in order: from the cache without decoding a record where it can."""
+        kept = self.record_ids(collection)
+        return kept if kept is not None else [str(r["id"]) for r in self.records(collection)]
+
+    def records_holding(self, collection: str, needle: str) -> list[Record]:
+        """The records whose strings hold ``needle`` (folded, as `--search` has it), and maybe
+        others: the store's text index narrows, decoding only the records it keeps; without
+        one, every record.  The caller's own test decides (an index may narrow, the record
+        decides)."""
+        from bali_corruption_cli.store import textindex
+
+        text = self.text(collection) if needle.strip() else None
+        if text is None:
+            return self.records(collection)
+        return self.records_at(collection, textindex.needle_numbers(text[0], [needle]))
+
     def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
         """The collection's text index from the cache (`textindex`), or None (no cache,
         or none for this collection): the caller then reads the records themselves."""

@@ -97,7 +97,7 @@ def check_target(
         others = [p.name for p in entries if ours is None or not ours(p)]
         if others:
             raise UsageError(
-                f"{path} holds files that bcc did not write ({', '.join(sorted(others)[:3])}); {never}"
+                f"{path} holds files that are not a bcc CSV export ({', '.join(sorted(others)[:3])}); {never}"
             )
         if entries and not force:
             raise UsageError(f"{path} already exists; not overwriting it (use --force to replace it)")

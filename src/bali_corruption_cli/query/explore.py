@@ -30,14 +30,24 @@ def _title(catalog: Catalog, record_id: str) -> tuple[str, str]:
     return collection, str(record.get(layout.TITLE_FIELD[collection], record_id))
 
 
+CLOSE_IDS_MAX = 5000  # a collection with more ids is searched for near ones, not compared one by one
+
+
 def lookup(catalog: Catalog, record_id: str) -> tuple[str, Record]:
     found = catalog.get(record_id)
     if found is None:  # a name, title, alias, acronym or surname (two records: exit 2)
         named = names.record(catalog, record_id)
         found = catalog.get(named) if named is not None else None
     if found is None:
-        ids = list(catalog.index)
-        near = difflib.get_close_matches(record_id.lower(), ids, n=3, cutoff=0.5)
+        wanted = record_id.strip().lower()
+        every = [i for name in catalog.names for i in catalog.ids(name)]  # not a record decoded
+        near = [i for i in every if i.startswith(wanted)][:3] if len(wanted) >= 3 else []  # cut short
+        if not near:  # close ids by difflib in the collections small enough for it (100,000
+            # similar ids take it seconds); the search's typo-tolerant index for the rest
+            small = [
+                i for name in catalog.names if catalog.count(name) <= CLOSE_IDS_MAX for i in catalog.ids(name)
+            ]
+            near = difflib.get_close_matches(wanted, small, n=3, cutoff=0.5)
         if not near:
             near = [h.id for h in search(catalog, record_id, limit=3)]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""

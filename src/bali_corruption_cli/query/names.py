@@ -150,7 +150,12 @@ def record(catalog: Catalog, raw: str) -> str | None:
 
     Several records: a UsageError listing them (exit 2).
     """
-    found = find(catalog.all_records(), raw)
+    if not vocab.fold(raw):
+        return None
+    # Every tier (id, name, surname) needs the record to hold the folded value: the text
+    # index narrows to those (a record decoded only if it may be named), `find` decides.
+    pool = ((name, r) for name in catalog.names for r in catalog.records_holding(name, raw))
+    found = find(pool, raw)
     if len(found) > 1:
         raise ambiguous(raw, found, None)
     return found[0].id if found else None
