@@ -298,7 +298,7 @@ def test_committed_schemas_match_the_models(collection: str) -> None:
     committed = path.read_text(encoding="utf-8") if path.exists() else ""
     assert committed == maintain.schema_text(collection), (
         f"{path.relative_to(ROOT)} is out of date with models.py; regenerate the schemas with "
-        f"'bcc schema --write schema/' (from the repository root) and commit them"
+        f"'bcc schema --write schema/ --force' (from the repository root) and commit them"
     )
 
 
