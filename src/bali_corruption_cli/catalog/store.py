@@ -42,6 +42,7 @@ _SCHEMA_MODULES = (
     "store/cache_sections.py",  # what the cache keeps beside the records, and the modules computing it:
     "store/textindex.py",
     "core/values.py",
+    "core/atomic.py",
     "model/derived.py",
     "model/overlay.py",
     "model/yaml12.py",
