@@ -200,7 +200,8 @@ def test_facts_uncertain_and_disputed(bcc: Callable[..., Run]) -> None:
     assert [p["position"] for p in ph["series_position"]] == [6]
     th = events["roundtable-thailand"]
     assert th["start_date"] == "2023-10-18" and [p["position"] for p in th["series_position"]] == [7]
-    assert events["report-launch-2021"]["start_date"] == "2021-03-29"
+    assert events["report-release-2021"]["start_date"] == "2021-03-29"
+    assert events["report-release-2021"]["kind"] == "report-release"
     assert events["rso-unodc-meeting-2021"]["start_date"] == "2021-01-27"
     for rid in (
         "roundtable-viet-nam",
@@ -226,7 +227,7 @@ def test_facts_people_and_funders(bcc: Callable[..., Run]) -> None:
     funders = bcc("stakeholders", "--role", "funder", "--json").ids()
     assert funders == ["home-affairs-australia"]
     ph = bcc("stakeholders", "--event", "roundtable-philippines", "--role", "participant", "--json").ids()
-    assert sorted(ph) == ["dfa-philippines", "doj-philippines", "iacat"]
+    assert sorted(ph) == ["dfa-philippines", "doj-philippines", "iacat", "rso"]  # S4: the RSO took part
     border = bcc("practices", "--event", "roundtable-philippines", "--json").ids()
     assert border == ["border-officer-screening-guidelines"]
 

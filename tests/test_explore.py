@@ -91,7 +91,7 @@ def test_show_event_incoming_links(bcc: Callable[..., Run]) -> None:
 def test_show_stakeholder_and_stage(bcc: Callable[..., Run]) -> None:
     view = bcc("show", "home-affairs-australia", "--json").json()
     events = {link["id"] for link in view["links"] if link["type"] == "events"}
-    assert "roundtable-thailand" in events and "report-launch-2021" in events
+    assert "roundtable-thailand" in events and "report-release-2021" in events
     stage = bcc("show", "airport-entry", "--json").json()
     incoming = {link["id"] for link in stage["links"] if link["direction"] == "in"}
     assert "border-officer-screening-guidelines" in incoming
@@ -143,7 +143,7 @@ def test_count_adds_up_and_lists_count_each_value(bcc: Callable[..., Run]) -> No
     practices = bcc("practices", "--json").json()
     rows = bcc("count", "practices", "--by", "sectors", "--json").json()
     assert sum(r["count"] for r in rows) == sum(len(p["sectors"]) for p in practices)
-    assert rows[0] == {"value": "government", "count": 9}
+    assert rows[0] == {"value": "government", "count": 10}
     counts = [r["count"] for r in rows]
     assert counts == sorted(counts, reverse=True)
     events = bcc("count", "events", "--by", "country", "--json").json()
@@ -165,7 +165,7 @@ def test_timeline_order_and_undated_last(bcc: Callable[..., Run]) -> None:
     dated = [r for r in rows if r["dated"]]
     assert [r["id"] for r in dated] == [
         "rso-unodc-meeting-2021",
-        "report-launch-2021",
+        "report-release-2021",
         "roundtable-thailand",
         "regional-conference-2023",
     ]

@@ -26,6 +26,7 @@ CREATE TABLE "countries" (
   "iso3" TEXT,
   "aliases" TEXT,
   "notes" TEXT,
+  "basis" TEXT,
   "sources" TEXT,
   PRIMARY KEY ("id")
 );
@@ -108,6 +109,7 @@ CREATE TABLE "quotes" (
   "event" TEXT REFERENCES "events"(id),
   "kind" TEXT,
   "text" TEXT,
+  "basis" TEXT,
   "sources" TEXT,
   PRIMARY KEY ("id")
 );
@@ -165,6 +167,7 @@ CREATE TABLE "country_aliases" (
   "country_id" TEXT NOT NULL REFERENCES "countries"(id),
   "seq" INTEGER NOT NULL,
   "alias" TEXT,
+  "basis" TEXT,
   PRIMARY KEY ("country_id", "seq")
 );
 CREATE TABLE "country_notes" (
@@ -177,6 +180,7 @@ CREATE TABLE "stakeholder_aliases" (
   "stakeholder_id" TEXT NOT NULL REFERENCES "stakeholders"(id),
   "seq" INTEGER NOT NULL,
   "alias" TEXT,
+  "basis" TEXT,
   PRIMARY KEY ("stakeholder_id", "seq")
 );
 CREATE TABLE "stakeholder_roles" (
@@ -185,6 +189,10 @@ CREATE TABLE "stakeholder_roles" (
   "role" TEXT,
   "event_id" TEXT REFERENCES "events"(id),
   "source_id" TEXT REFERENCES "sources"(id),
+  "at" TEXT,
+  "excerpt" TEXT,
+  "basis" TEXT,
+  "reason" TEXT,
   "note" TEXT,
   PRIMARY KEY ("stakeholder_id", "seq")
 );
@@ -202,7 +210,10 @@ CREATE TABLE "event_participants" (
   "count" INTEGER,
   "qualifier" TEXT,
   "wording" TEXT,
+  "quoted" TEXT,
   "source_id" TEXT REFERENCES "sources"(id),
+  "at" TEXT,
+  "excerpt" TEXT,
   PRIMARY KEY ("event_id", "seq")
 );
 CREATE INDEX "idx_event_participants_source_id" ON "event_participants"("source_id");
@@ -225,6 +236,7 @@ CREATE TABLE "event_series_position" (
   "seq" INTEGER NOT NULL,
   "position" INTEGER,
   "wording" TEXT,
+  "quoted" TEXT,
   "source_id" TEXT REFERENCES "sources"(id),
   PRIMARY KEY ("event_id", "seq")
 );

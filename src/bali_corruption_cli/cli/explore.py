@@ -82,7 +82,11 @@ def show(
     as_json: JsonOpt = False,
     evidence: Annotated[
         bool,
-        typer.Option("--evidence", help="Print only the record's citations, each with its verbatim excerpt."),
+        typer.Option(
+            "--evidence",
+            help="Print only the record's evidence: each citation with its verbatim excerpt, and each "
+            "link's or role's basis, sourced or editorial, with its reason.",
+        ),
     ] = False,
 ) -> None:
     """Show one record whole, with its links both ways, its sources, caveats and basis.
@@ -115,7 +119,11 @@ def _evidence(cat: "Catalog", record_id: str, fmt: DocFormatOpt, as_json: bool) 
     rows = evidence.citations(cat, collection, record)
     machine = emit.machine_format(fmt, as_json)
     if machine is not None:
-        render.write(render.records_as(rows, machine, ["via", "source", "label", "at", "excerpt"]))
+        render.write(
+            render.records_as(
+                rows, machine, ["via", "basis", "source", "label", "at", "excerpt", "reason", "note"]
+            )
+        )
         return
     from bali_corruption_cli.output import render_explore
 

@@ -61,7 +61,11 @@ class Basis(Strict):
     source: Id | None = Field(default=None, description="With basis 'source': the source that states it.")
     at: Text | None = Field(default=None, description="With basis 'source': where in the source.")
     excerpt: Text | None = Field(default=None, description="The supporting sentence, verbatim.")
-    reason: Text | None = Field(default=None, description="With basis 'editorial': why, in one line.")
+    reason: Text | None = Field(
+        default=None,
+        description="With basis 'editorial': why, in one line. With 'source': how the passage states it, "
+        "where its words do not name the linked thing.",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Basis:
@@ -89,7 +93,7 @@ class Source(Strict):
     """A publication that facts in the catalogue come from."""
 
     id: Id
-    label: Text = Field(description="Short label used in FACTS.md, e.g. 'S1'.")
+    label: Text = Field(description="Short label by which notes and caveats name the source, e.g. 'S1'.")
     title: Text
     alt_titles: list[Text] = Field(default_factory=list)
     publisher: Text
@@ -97,7 +101,7 @@ class Source(Strict):
     date_note: Text | None = None
     title_reconstructed: bool = Field(
         default=False,
-        description="True when no source gives the real title and 'title' was rebuilt from the web address.",
+        description="True when 'title' is ours, rebuilt from the web address, not the source's own title.",
     )
     description: Text | None = Field(
         default=None,
@@ -123,16 +127,33 @@ class Country(Record):
     iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     aliases: list[Text] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
+    basis: dict[Literal["iso2", "iso3", "aliases"], Basis] = _basis_field("iso2", "iso3", "aliases")
     sources: Sources
 
 
 class StakeholderRole(Strict):
-    """What a stakeholder did, at which event (or none), according to which source."""
+    """What a stakeholder did, at which event (or none), according to which source, and on what basis."""
 
     role: Role
     event: Id | None = None
     source: Id
+    at: Text | None = Field(default=None, description="Where in the source.")
+    excerpt: Text | None = Field(
+        default=None,
+        description="The sentence that states the role, verbatim (required when citing the article, S1).",
+    )
+    basis: BasisKind = Field(
+        default="source",
+        description="'source': the cited passage states the role; 'editorial': our reading, with a reason.",
+    )
+    reason: Text | None = Field(default=None, description="With basis 'editorial': why, in one line.")
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _reasoned(self) -> StakeholderRole:
+        if self.basis == "editorial" and self.reason is None:
+            raise ValueError("an editorial role needs a one-line 'reason'")
+        return self
 
 
 class Stakeholder(Record):
@@ -147,17 +168,28 @@ class Stakeholder(Record):
     position: Text | None = None
     roles: list[StakeholderRole] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
-    basis: dict[Literal["sector", "kind"], Basis] = _basis_field("sector", "kind")
+    basis: dict[Literal["sector", "kind", "country", "aliases"], Basis] = _basis_field(
+        "sector", "kind", "country", "aliases"
+    )
     sources: Sources
 
 
 class Participation(Strict):
-    """Attendance as one source gives it: a number (if any) and the source's own wording."""
+    """Attendance as one source gives it: a number (if any) and its wording, the source's or ours."""
 
     count: int | None = Field(default=None, ge=0, le=MAX_INT)
     qualifier: Literal["exactly", "more-than"] | None = None
     wording: Text
+    quoted: bool = Field(
+        default=False,
+        description="True when 'wording' is the source's own words, verbatim; false: our paraphrase of it.",
+    )
     source: Id
+    at: Text | None = Field(default=None, description="Where in the source.")
+    excerpt: Text | None = Field(
+        default=None,
+        description="The sentence that gives the figure, verbatim (required when citing the article, S1).",
+    )
 
 
 class SeriesPosition(Strict):
@@ -165,11 +197,15 @@ class SeriesPosition(Strict):
 
     position: int | None = Field(default=None, ge=1, le=MAX_INT)
     wording: Text
+    quoted: bool = Field(
+        default=False,
+        description="True when 'wording' is the source's own words, verbatim; false: our paraphrase of it.",
+    )
     source: Id
 
 
 class Event(Record):
-    """A conference, roundtable, report launch or meeting."""
+    """A conference, roundtable, report release or meeting."""
 
     title: Text
     kind: EventKind
@@ -189,7 +225,9 @@ class Event(Record):
     )
     notes: list[Text] = Field(default_factory=list)
     caveats: list[Text] = Field(default_factory=list)
-    basis: dict[Literal["builds_on", "kind"], Basis] = _basis_field("builds_on", "kind")
+    basis: dict[Literal["builds_on", "kind", "title", "country", "city"], Basis] = _basis_field(
+        "builds_on", "kind", "title", "country", "city"
+    )
     sources: Sources
 
 
@@ -227,7 +265,7 @@ class Recommendation(Record):
     made_by: Id | None = None
     event: Id | None = None
     themes: list[Theme] = Field(default_factory=list)
-    basis: dict[Literal["themes", "made_by"], Basis] = _basis_field("themes", "made_by")
+    basis: dict[Literal["themes", "made_by", "event"], Basis] = _basis_field("themes", "made_by", "event")
     sources: Sources
 
 
@@ -236,8 +274,12 @@ class Quote(Record):
 
     speaker: Id
     event: Id | None = None
-    kind: QuoteKind
+    kind: QuoteKind = Field(
+        description="'direct': the source's words, verbatim; 'paraphrase': our words; "
+        "'topic': only what was spoken about."
+    )
     text: Text
+    basis: dict[Literal["speaker", "event"], Basis] = _basis_field("speaker", "event")
     sources: Sources
 
 

@@ -83,14 +83,15 @@ THEME_ALIASES: Mapping[str, str] = {
 EVENT_KINDS: tuple[str, ...] = (
     "regional-conference",
     "national-roundtable",
-    "report-launch",
+    "report-release",
     "meeting",
 )
 EVENT_KIND_ALIASES: Mapping[str, str] = {
     "conference": "regional-conference",
     "roundtable": "national-roundtable",
-    "launch": "report-launch",
-    "release": "report-launch",
+    "launch": "report-release",
+    "release": "report-release",
+    "report-launch": "report-release",
 }
 
 STAKEHOLDER_KINDS: tuple[str, ...] = ("organisation", "person", "group")
@@ -101,8 +102,10 @@ STAKEHOLDER_KIND_ALIASES: Mapping[str, str] = {
     "speaker": "person",
 }
 
+# "lead": a source says the stakeholder led the event (or the series it belongs to).
 ROLES: tuple[str, ...] = (
     "host",
+    "lead",
     "funder",
     "speaker",
     "participant",

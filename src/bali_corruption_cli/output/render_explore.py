@@ -139,7 +139,7 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
         lines += _para(f"{when}, {conf['city'] or 'city unknown'}, {conf['country']}", size, "  ")
         lines += _para("Hosts: " + ", ".join(conf["hosts"]), size, "  ", rest="    ")
         for p in conf["participants"]:
-            lines += _para(f"Delegates: {p['wording']} [{p['source']}]", size, "  ", rest="    ")
+            lines += _para(f"Delegates: {cell(p)}", size, "  ", rest="    ")
         lines.append("")
     series = fig["roundtable_series"]
     rows = roundtable_rows(series)
@@ -263,15 +263,21 @@ def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
             style.dim(line) for line in _para("no citations: a source record is its own evidence", size, "  ")
         ]
     for row in rows:
-        head = f"{row['label'] or row['source']}  {row['source']}, at: {row['at']}"
-        if row["via"] != "sources":
-            head += f"  (for {row['via']})"
+        if row["basis"] == "editorial":
+            head = f"[E] {row['via']}: editorial, our own reading"
+        else:
+            head = f"[S] {row['label'] or row['source']}  {row['source']}, at: {row['at']}"
+            head += "" if row["via"] == "sources" else f"  (for {row['via']})"
         lines += _para(head, size, rest="  ")
         if row["excerpt"]:
             lines += _para(" ".join(row["excerpt"].split()), size, "  ")
-        else:
+        elif row["basis"] == "source":
             lines += [
                 style.dim(line)
                 for line in _para("(no verbatim excerpt recorded for this citation)", size, "  ")
             ]
+        if row.get("reason"):
+            lines += _para(f"Why: {row['reason']}", size, "  ", rest="       ")
+        if row.get("note"):
+            lines += _para(f"Note: {row['note']}", size, "  ", rest="        ")
     screen.show(lines)

@@ -128,7 +128,7 @@ def summary(fig: dict[str, Any]) -> str:
         )
         lines.append(f"- **Hosts**: {escape(', '.join(conf['hosts']))}")
         for p in conf["participants"]:
-            lines.append(f"- **Delegates**: {escape(p['wording'])} ({escape(p['source'])})")
+            lines.append(f"- **Delegates**: {escape(cell(p))}")
         for caveat in conf.get("caveats") or ():
             lines.append(f"- **Caveat**: {escape(caveat)}")
     series = fig["roundtable_series"]

@@ -83,9 +83,19 @@ def _title(collection: str, record: Record, names: Mapping[str, str]) -> str:
     if collection == "quotes":
         speaker = record.get("speaker")
         who = names.get(str(speaker), str(speaker))
-        kind = {"direct": "Quote", "topic": "Topic"}.get(str(record.get("kind")), "Statement")
-        return f"{kind} by {who}"
-    return str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
+        kind = record.get("kind")
+        if kind == "direct":
+            return f"Quote by {who} (direct, the source's words)"
+        if kind == "topic":
+            return f"Topic spoken on by {who} (not their words)"
+        return f"Paraphrase of {who} (our words, not a quotation)"
+    title = str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
+    if record.get("title_reconstructed"):
+        return f"{title} (our title, rebuilt from the web address)"
+    basis = record.get("basis")
+    if type(basis) is dict and (basis.get("title") or {}).get("basis") == "editorial":
+        return f"{title} (our title)"
+    return title
 
 
 def _scalar(value: Any) -> str:

@@ -93,7 +93,7 @@ def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
             "country": r["country"],
             "city": r["city"] or "unknown",
             "date": query.event_date(r) or "unknown",
-            "position": "; ".join(f"{p['wording']} [{p['source']}]" for p in r["positions"]),
+            "position": "; ".join(cell(p) for p in r["positions"]),
         }
         for r in series["roundtables"]
     ]

@@ -58,13 +58,15 @@ def cell(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dict):
+        if "role" in value:  # a role that is our reading, not a source's, is marked as tables mark it
+            where = f" at {value['event']}" if value.get("event") else ""
+            return f"{value['role']}{where}" + (" [E]" if value.get("basis") == "editorial" else "")
+        if "wording" in value:  # a source's own words in quotation marks; our paraphrase says so
+            if value.get("quoted"):
+                return f'"{value["wording"]}" ({value.get("source")}, in its words)'
+            return f"{value['wording']} (our paraphrase of {value.get('source')})"
         if "source" in value and "at" in value:
             return f"{value['source']} ({value['at']})"
-        if "role" in value:
-            where = f" at {value['event']}" if value.get("event") else ""
-            return f"{value['role']}{where}"
-        if "wording" in value:
-            return str(value["wording"])
         import json
 
         return json.dumps(value, ensure_ascii=False)

@@ -44,6 +44,7 @@ def bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
         mark = BASIS_MARKS[basis["basis"]]
         if basis["basis"] == "source":
             line = f"{mark} {field}: stated by {label or basis['source']}, at: {basis['at']}"
+            line += f"; {basis['reason']}" if basis.get("reason") else ""
         else:
             line = f"{mark} {field}: editorial; {basis['reason']}"
         out.append({"field": field, **basis, "label": label, "line": line})
@@ -51,22 +52,27 @@ def bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
 
 
 def citations(catalog: Catalog, collection: str, record: Record) -> list[dict[str, Any]]:
-    """Every citation of a record (its sources, then the sourced bases) with its verbatim excerpt, if any."""
+    """Every citation of a record and every decision behind its links: its sources, each
+    basis (sourced or editorial) and each role, with the verbatim excerpt or the reason."""
     if collection == "sources":
         return []
     out = []
     for citation in record.get("sources", []):
-        out.append({"via": "sources", **_citation(catalog, citation)})
+        out.append({"via": "sources", "basis": "source", **_citation(catalog, citation)})
     for field, basis in (record.get("basis") or {}).items():
-        if basis["basis"] == "source":
-            out.append({"via": f"basis.{field}", **_citation(catalog, basis)})
+        out.append({"via": f"basis.{field}", **_citation(catalog, basis)})
+    for n, role in enumerate(record.get("roles") or ()):
+        what = role["role"] + (f" at {role['event']}" if role.get("event") else "")
+        out.append({"via": f"roles[{n}] ({what})", **_citation(catalog, role), "note": role.get("note")})
     return out
 
 
 def _citation(catalog: Catalog, citation: Record) -> dict[str, Any]:
     return {
-        "source": citation["source"],
-        "label": _label(catalog, citation["source"]),
-        "at": citation["at"],
+        "basis": citation.get("basis") or "source",
+        "source": citation.get("source"),
+        "label": _label(catalog, citation.get("source")),
+        "at": citation.get("at"),
         "excerpt": citation.get("excerpt"),
+        "reason": citation.get("reason"),
     }

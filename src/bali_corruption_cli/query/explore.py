@@ -91,10 +91,12 @@ def links(catalog: Catalog, collection: str, record: Record) -> list[dict[str, A
 
 
 def _role_note(record: Record, loc: tuple[Any, ...]) -> str | None:
-    """For a stakeholder's role link, the role it played ("host", "speaker"...)."""
+    """For a stakeholder's role link, the role it played ("host", "speaker"...), and
+    "basis: editorial" when the role is our reading, not a source's statement."""
     if len(loc) >= 2 and loc[0] == "roles":
         role = record["roles"][loc[1]]
-        return str(role["role"])
+        ours = "; basis: editorial" if role.get("basis") == "editorial" else ""
+        return f"{role['role']}{ours}"
     return None
 
 
@@ -230,6 +232,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
                     "count": p["count"],
                     "qualifier": p["qualifier"],
                     "wording": p["wording"],
+                    "quoted": p.get("quoted", False),
                     "source": p["source"],
                 }
                 for p in c["participants"]
@@ -246,7 +249,12 @@ def summary(catalog: Catalog) -> dict[str, Any]:
                 "start_date": r["start_date"],
                 "month_day": r["month_day"],
                 "positions": [
-                    {"position": p["position"], "wording": p["wording"], "source": p["source"]}
+                    {
+                        "position": p["position"],
+                        "wording": p["wording"],
+                        "quoted": p.get("quoted", False),
+                        "source": p["source"],
+                    }
                     for p in r["series_position"]
                 ],
             }
