@@ -239,7 +239,6 @@ def write_all(plan: Sequence[tuple[Path, bytes]]) -> None:
                 tmp = stack.enter_context(replacing(path))
                 with tmp.open("wb") as fh:
                     fh.write(data)
-            current = Path(", ".join(str(p) for p, _d in plan[:1]))
     except BaseException as exc:
         for folder in reversed(created):
             with contextlib.suppress(OSError):

@@ -79,7 +79,7 @@ def write_schemas(
         raise UsageError(
             f"{directory} already has {shown}; not overwriting them (use --force to replace them)"
         )
-    _write_files(plan, force)
+    _write_files(plan)
     return [path for path, _data in plan]
 
 
@@ -116,7 +116,7 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
         raise UsageError(
             f"{dest} already has {shown}{more}; not overwriting them (use --force to replace them)"
         )
-    _write_files(plan, force)
+    _write_files(plan)
     return [path for path, _data in plan]
 
 
@@ -216,13 +216,10 @@ def _check_plan(plan: Sequence[tuple[Path, bytes]]) -> None:
             atomic.check_target(path, force=True)
 
 
-def _write_files(plan: Sequence[tuple[Path, bytes]], force: bool) -> None:
+def _write_files(plan: Sequence[tuple[Path, bytes]]) -> None:
     """Every file written, or none (`atomic.write_all`), once each target passed the write
-    policy: a file replaced only with ``force``; never a folder, link, device or FIFO."""
+    policy's kinds (its callers have required --force where a file exists)."""
     _check_plan(plan)
-    for path, _data in plan:
-        if path.parent.is_dir():
-            atomic.check_target(path, force=force)
     atomic.write_all(plan)
 
 

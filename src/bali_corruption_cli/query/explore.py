@@ -40,13 +40,11 @@ def lookup(catalog: Catalog, record_id: str) -> tuple[str, Record]:
         found = catalog.get(named) if named is not None else None
     if found is None:
         wanted = record_id.strip().lower()
-        every = [i for name in catalog.names for i in catalog.ids(name)]  # not a record decoded
-        near = [i for i in every if i.startswith(wanted)][:3] if len(wanted) >= 3 else []  # cut short
+        ids = [catalog.ids(name) for name in catalog.names]  # each collection's, no record decoded
+        near = [i for some in ids for i in some if i.startswith(wanted)][:3] if len(wanted) >= 3 else []
         if not near:  # close ids by difflib in the collections small enough for it (100,000
             # similar ids take it seconds); the search's typo-tolerant index for the rest
-            small = [
-                i for name in catalog.names if catalog.count(name) <= CLOSE_IDS_MAX for i in catalog.ids(name)
-            ]
+            small = [i for some in ids if len(some) <= CLOSE_IDS_MAX for i in some]
             near = difflib.get_close_matches(wanted, small, n=3, cutoff=0.5)
         if not near:
             near = [h.id for h in search(catalog, record_id, limit=3)]
