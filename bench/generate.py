@@ -1,6 +1,11 @@
-"""Write a synthetic catalogue: the shipped data/ plus N generated practices.
+"""Write a synthetic catalogue: the shipped data/ plus N generated records.
 
-    python bench/generate.py 100000 /tmp/cat100k [--seed 1] [--data data/]
+    python bench/generate.py 100000 /tmp/cat100k [--seed 1] [--data data/] [--spread]
+
+By default the N records are practices; with ``--spread`` they are spread over three
+collections (half practices, a quarter events, a quarter stakeholders, each stakeholder
+holding a role at an event), so that lookups by id and name, ``--host``, ``--event``
+and the did-you-mean of an unknown value meet a large collection other than practices.
 
 Standard library only (plus bcc's own stdlib-only vocab module, for the valid
 sectors and themes).  The records are valid against the models: unique
@@ -19,6 +24,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -72,6 +78,8 @@ WORDS = (
     "data",
     "port",
 )
+COUNTRIES = ("Thailand", "Viet Nam", "Malaysia", "Indonesia", "Philippines", "Sri Lanka", "Australia")
+ROLES = ("host", "participant", "funder")  # of vocab.ROLES
 VERBS = (
     "strengthen",
     "publish",
@@ -122,8 +130,58 @@ def practice(n: int, rng: random.Random, stages: list[str], events: list[str], s
     return "\n".join(lines) + "\n"
 
 
-def generate(count: int, out: Path, seed: int = 1, data: Path = DATA) -> Path:
-    """Copy ``data``'s YAML files to ``out`` and append ``count`` practices; return the practices file."""
+def event(n: int, rng: random.Random, sources: list[str]) -> str:
+    """One meeting as YAML text (dated, in one of a few countries)."""
+    words = rng.sample(WORDS, 2)
+    day = rng.randint(1, 28)
+    return (
+        "\n".join(
+            [
+                f"- id: meeting-{words[0]}-{words[1]}-{n:07d}",
+                f"  title: Meeting on {words[0]} and {words[1]} ({n})",
+                "  kind: meeting",
+                f"  country: {rng.choice(COUNTRIES)}",
+                f"  start_date: {rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{day:02d}",
+                "  sources:",
+                f'    - {{source: {rng.choice(sources)}, at: "para {rng.randint(1, 40)}"}}',
+            ]
+        )
+        + "\n"
+    )
+
+
+def stakeholder(n: int, rng: random.Random, events: list[str], sources: list[str]) -> str:
+    """One organisation as YAML text, with a role at one event."""
+    words = rng.sample(WORDS, 2)
+    return (
+        "\n".join(
+            [
+                f"- id: office-{words[0]}-{words[1]}-{n:07d}",
+                f"  name: Office for {words[0]} and {words[1]} {n}",
+                "  kind: organisation",
+                f"  sector: {rng.choice(vocab.SECTORS)}",
+                f"  country: {rng.choice(COUNTRIES)}",
+                "  roles:",
+                f"    - {{role: {rng.choice(ROLES)}, event: {rng.choice(events)}, "
+                f'source: {rng.choice(sources)}, at: "para {rng.randint(1, 40)}"}}',
+                "  sources:",
+                f'    - {{source: {rng.choice(sources)}, at: "para {rng.randint(1, 40)}"}}',
+            ]
+        )
+        + "\n"
+    )
+
+
+def _append(path: Path, count: int, seed: int, what: str, lines: Any) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n# {count} synthetic {what} from bench/generate.py (seed {seed})\n")
+        for text in lines:
+            fh.write(text)
+
+
+def generate(count: int, out: Path, seed: int = 1, data: Path = DATA, spread: bool = False) -> Path:
+    """Copy ``data``'s YAML files to ``out`` and append ``count`` records (practices, or
+    with ``spread`` practices, events and stakeholders); return the practices file."""
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(data.glob("*.yaml")):
         shutil.copyfile(path, out / path.name)
@@ -132,10 +190,26 @@ def generate(count: int, out: Path, seed: int = 1, data: Path = DATA) -> Path:
         raise SystemExit(f"generate: found no stage, event or source ids in {data}")
     rng = random.Random(seed)
     target = out / "practices.yaml"
-    with target.open("a", encoding="utf-8") as fh:
-        fh.write(f"\n# {count} synthetic practices from bench/generate.py (seed {seed})\n")
-        for n in range(1, count + 1):
-            fh.write(practice(n, rng, stages, events, sources))
+    made = count // 4 if spread else 0  # events, and as many stakeholders
+    if made:
+        _append(
+            out / "events.yaml", made, seed, "events", (event(n, rng, sources) for n in range(1, made + 1))
+        )
+        events = events + _ids(out / "events.yaml")[-made:]
+        _append(
+            out / "stakeholders.yaml",
+            made,
+            seed,
+            "stakeholders",
+            (stakeholder(n, rng, events, sources) for n in range(1, made + 1)),
+        )
+    _append(
+        target,
+        count - 2 * made,
+        seed,
+        "practices",
+        (practice(n, rng, stages, events, sources) for n in range(1, count - 2 * made + 1)),
+    )
     return target
 
 
@@ -145,14 +219,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="directory to write (created; files overwritten)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=DATA, help="catalogue to copy (default: data/)")
+    parser.add_argument(
+        "--spread", action="store_true", help="half practices, a quarter events, a quarter stakeholders"
+    )
     args = parser.parse_args(argv)
-    target = generate(args.count, args.out, args.seed, args.data)
-    size = target.stat().st_size
-    print(f"wrote {args.out} with {args.count} extra practices; practices.yaml is {size / 1e6:.1f} MB")
-    if size > MAX_FILE_BYTES:
-        print(f"warning: larger than bcc's {MAX_FILE_BYTES >> 20} MiB limit per file", file=sys.stderr)
-        return 1
-    return 0
+    generate(args.count, args.out, args.seed, args.data, args.spread)
+    what = "records over practices, events and stakeholders" if args.spread else "practices"
+    print(f"wrote {args.out} with {args.count} extra {what}")
+    too_large = [p for p in sorted(args.out.glob("*.yaml")) if p.stat().st_size > MAX_FILE_BYTES]
+    for path in too_large:
+        print(
+            f"warning: {path.name} is larger than bcc's {MAX_FILE_BYTES >> 20} MiB limit per file",
+            file=sys.stderr,
+        )
+    return 1 if too_large else 0
 
 
 if __name__ == "__main__":

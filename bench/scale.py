@@ -115,6 +115,10 @@ COMMANDS = [
     Command("stages", ["stages"]),
     Command("cite", ["cite", RECORD]),
     Command("json", JSON_QUERY),
+    # the other collections (large with --spread): a filter, a record named by a filter
+    Command("events", ["events", "--country", "Thailand"]),
+    Command("events-host", ["events", "--host", "unodc", "--json"]),
+    Command("stakeholders-role", ["stakeholders", "--role", "host"]),
     # error paths, timed like answers: an unknown id (did-you-mean), an unknown record to filter by
     Command("show-unknown", ["show", "nosuchid"], exit=1),
     Command("cite-unknown", ["cite", "nosuchid"], exit=1),
@@ -258,15 +262,16 @@ def measure(
     cold_runs: int,
     commands: list[Command],
     env: dict[str, str],
+    spread: bool = False,
 ) -> list[Result]:
     """Every command at every size; each round of runs takes every size in turn (and, warm,
     every command), so that a noisy neighbour, or a load that changes during the benchmark,
     hits all sizes alike instead of biasing the growth from one size to the next."""
     results, datas, envs = [], [], []
     for size in sizes:
-        data = root / f"cat{size}"
+        data = root / f"{'spread' if spread else 'cat'}{size}"
         if not (data / "practices.yaml").exists():
-            generate(size, data)
+            generate(size, data, spread=spread)
         results.append(Result(size, (data / "practices.yaml").stat().st_size / 1e6))
         datas.append(data)
         envs.append({**env, "BCC_CACHE_DIR": str(scratch / f"cache{size}")})  # one cache for each size
@@ -497,6 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--keep-env", action="store_true", help="see bench.py --keep-env")
     parser.add_argument("--workers", help="BCC_WORKERS for bcc (default: unset, bcc decides)")
+    parser.add_argument(
+        "--spread",
+        action="store_true",
+        help="spread each size's records over practices, events and stakeholders (generate.py --spread)",
+    )
     args = parser.parse_args(argv)
     names = {c.name: c for c in COMMANDS}
     if args.commands == "list":
@@ -530,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
         env.pop("LINES", None)  # the terminal's size is the pseudo-terminal's
         env.setdefault("TERM", "xterm-256color")
         warm_up(commands, env, scratch)
-        results = measure(sizes, root, scratch, args.runs, args.cold_runs, commands, env)
+        results = measure(sizes, root, scratch, args.runs, args.cold_runs, commands, env, args.spread)
         workers = args.workers or "bcc's choice"
         print(
             f"{machine()}; warm = median of {args.runs}, cold = median of {args.cold_runs}; "

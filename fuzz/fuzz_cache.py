@@ -2,8 +2,8 @@
 
 The target (``check_entry``) puts some bytes where the shipped catalogue's cache entry
 belongs and loads the catalogue through the cache: every collection, every warning and
-the JSON answers straight from the cache (`Catalog.select_json`) must be exactly what
-the YAML gives, whether the entry was used or rebuilt; no exception of any kind.
+the JSON answers through the store (`Catalog.select`, then the JSON it keeps of the
+records kept) must be exactly what the YAML gives, whether the entry was used or rebuilt; no exception of any kind.
 
 Inputs: random bytes, and the real entry mutated: bytes flipped, inserted, deleted or
 overwritten, the file cut short or grown, parts swapped; and *crafted* entries, written
@@ -67,6 +67,15 @@ ENTRY = catalog._entry(SCRATCH / "cache", _files)
 GOOD = ENTRY.read_bytes()
 
 
+def _answer(loaded: Any, name: str, conditions: dict[str, set[str]]) -> list[bytes] | None:
+    """The JSON of the records meeting ``conditions`` as the store keeps it (the one path:
+    its indexes narrow, the records decide); None when it keeps none."""
+    from bali_corruption_cli.query import query
+
+    decide = (lambda records: query.filter_records(records, **conditions)) if conditions else None
+    return loaded.select(name, conditions, None, decide).json()
+
+
 def check_entry(blob: bytes, crafted: bool = False) -> None:
     """The fuzz target: raises if the answer through the cache is not the YAML's.
 
@@ -76,8 +85,8 @@ def check_entry(blob: bytes, crafted: bool = False) -> None:
     started = time.monotonic()
     loaded, problems = catalog.check(DATA)
     assert loaded is not None, problems
-    answers = [loaded.select_json("practices", c) for c in CONDITIONS]
-    answers += [loaded.select_json(name, {}) for name in COLLECTIONS]
+    answers = [_answer(loaded, "practices", c) for c in CONDITIONS]
+    answers += [_answer(loaded, name, {}) for name in COLLECTIONS]
     for got, want in zip(answers, ANSWERS, strict=True):
         assert crafted or got is None or got == want, "JSON answer differs"
     assert loaded.collections == COLLECTIONS, "records differ"

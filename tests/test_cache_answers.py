@@ -1,8 +1,9 @@
-"""Answers straight from the cache (format 5): the same bytes as the records' own path.
+"""One path for every list: the store's indexes narrow, the records decide.
 
-* `practices ... --json` / `--format jsonl` from the cache's JSON and indexes give
-  exactly what the YAML path gives (no cache), for any combination of filters;
-* they decode no practice, and a list command decodes only its collection;
+* `practices ...` in every format, and every filter of every list command, answer with a
+  warm store exactly as without one (an index that dropped a matching record would show);
+* a filter decodes only the records its index cannot rule out, never the whole
+  collection, and a list command decodes only its collection;
 * a cache whose sections are corrupt (its header intact) is noticed when read:
   the answer comes from the YAML, right, and the entry is written again.
 """
@@ -75,39 +76,8 @@ filters = st.lists(
 )
 
 
-@settings(SETTINGS, max_examples=20)
-@given(filters, st.sampled_from([["--json"], ["--format", "jsonl"]]))
-def test_answers_from_the_cache_are_the_yamls(
-    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch, chosen: list[tuple[str, str]], fmt: list[str]
-) -> None:
-    args = ["--data-dir", str(generated), "practices", *[w for pair in chosen for w in pair], *fmt]
-    from_yaml = _run(args, "")
-    with monkeypatch.context() as patch:
-        decoded = _spy_decoding(patch)
-        from_cache = _run(args, warm)
-        assert "practices" not in decoded  # answered from the JSON and the indexes
-    assert from_cache.exit_code == from_yaml.exit_code == 0, from_cache.stderr
-    assert from_cache.stdout_bytes == from_yaml.stdout_bytes
-    assert from_cache.stderr == from_yaml.stderr == ""
-
-
-def test_other_outputs_decode_the_records(
-    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    base = ["--data-dir", str(generated), "practices", "--sector", "private"]
-    for extra in (["--json", "--fields", "id,title"], ["--format", "csv"]):
-        decoded = _spy_decoding(monkeypatch)
-        from_cache, from_yaml = _run([*base, *extra], warm), _run([*base, *extra], "")
-        assert from_cache.stdout_bytes == from_yaml.stdout_bytes and from_cache.exit_code == 0
-        assert "practices" in decoded
-        monkeypatch.undo()
-
-
-def test_search_decodes_only_the_records_it_keeps(
-    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """--search finds its records through the text index, then decodes those alone."""
-    decoded = _spy_decoding(monkeypatch)
+def _spy_numbers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the records decoded one by one from the store."""
     picked: list[int] = []
     real = cache.Reader.records_at
 
@@ -116,6 +86,66 @@ def test_search_decodes_only_the_records_it_keeps(
         return real(self, name, numbers)
 
     monkeypatch.setattr(cache.Reader, "records_at", records_at)
+    return picked
+
+
+FORMATS = [["--json"], ["--format", "jsonl"], ["--format", "csv"], ["--json", "--fields", "id,title"], []]
+
+
+@settings(SETTINGS, max_examples=25)
+@given(filters, st.sampled_from(FORMATS))
+def test_the_store_narrows_and_the_records_decide(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch, chosen: list[tuple[str, str]], fmt: list[str]
+) -> None:
+    """One path: the filter indexes narrow, the records decide; the answer is the one
+    given without a store, in every format, and the whole collection is never decoded
+    when a filter narrows."""
+    args = ["--data-dir", str(generated), "practices", *[w for pair in chosen for w in pair], *fmt]
+    from_yaml = _run(args, "")
+    with monkeypatch.context() as patch:
+        decoded = _spy_decoding(patch)
+        picked = _spy_numbers(patch)
+        from_cache = _run(args, warm)
+    assert from_cache.exit_code == from_yaml.exit_code == 0, from_cache.stderr
+    assert from_cache.stdout_bytes == from_yaml.stdout_bytes
+    assert from_cache.stderr == from_yaml.stderr
+    if chosen:
+        assert "practices" not in decoded and len(picked) < 1500 + 16
+
+
+def _collection_filters() -> list[tuple[str, str, str]]:
+    """(collection, option, value) for every filter of every list command, each value one
+    that some shipped record holds (the first of the option's completion values)."""
+    from bali_corruption_cli import catalog as loader
+    from bali_corruption_cli.query import filters as chosen_filters
+
+    cat = loader.load(None)
+    out = []
+    for collection, options in chosen_filters.FILTERS.items():
+        for f in options:
+            values = chosen_filters.completion_values(f, cat)
+            if values:
+                out.append((collection, f.option, values[len(values) // 2]))
+    return out
+
+
+@pytest.mark.parametrize(("collection", "option", "value"), _collection_filters())
+def test_every_collection_takes_the_one_path(
+    generated: Path, warm: str, collection: str, option: str, value: str
+) -> None:
+    """Every filter of every list command answers with a warm store as without one."""
+    args = ["--data-dir", str(generated), collection, f"--{option}", value, "--json"]
+    from_yaml, from_cache = _run(args, ""), _run(args, warm)
+    assert from_cache.exit_code == from_yaml.exit_code == 0, from_cache.stderr
+    assert from_cache.stdout_bytes == from_yaml.stdout_bytes
+
+
+def test_search_decodes_only_the_records_it_keeps(
+    generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--search finds its records through the text index, then decodes those alone."""
+    decoded = _spy_decoding(monkeypatch)
+    picked = _spy_numbers(monkeypatch)
     args = ["--data-dir", str(generated), "practices", "--sector", "private", "--json", "--search", "border"]
     from_cache, from_yaml = _run(args, warm), _run(args, "")
     assert from_cache.stdout_bytes == from_yaml.stdout_bytes and from_cache.exit_code == 0
@@ -165,7 +195,7 @@ def test_offsets_out_of_range_are_corrupt(generated: Path, tmp_path: Path) -> No
     start, length, sums = section["json"]
     section["json"] = (start, length + 10**9, sums)  # a header that lies
     with pytest.raises(cache.Corrupt):
-        reader.select_json("practices", {"sectors": {"private"}})
+        reader.json_at("practices", [0, 1])
 
 
 @pytest.mark.parametrize(

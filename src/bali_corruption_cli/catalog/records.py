@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from bali_corruption_cli.catalog.problems import Problem
@@ -18,7 +18,7 @@ class Catalog:
     filled when the YAML is read; a catalogue from the cache has none).
 
     From the cache, a collection is decoded when first asked for (`records`,
-    `collections`), and `select_json` may answer without decoding any record.
+    `collections`); `select` decodes only the records its indexes cannot rule out.
     Should the cache file prove corrupt then, the catalogue is rebuilt from the YAML.
     """
 
@@ -88,11 +88,6 @@ class Catalog:
             self._adopt_rebuilt()
             return None
 
-    def select_json(self, collection: str, conditions: dict[str, set[str]]) -> list[bytes] | None:
-        """Each record meeting the conditions as orjson would write it, straight from the
-        cache (see `cache.Reader.select_json`); None when that cannot be done."""
-        return self._from_cache(lambda reader: reader.select_json(collection, conditions), collection)
-
     @property
     def names(self) -> list[str]:
         """The collections' names, in the catalogue's order, without decoding any."""
@@ -139,7 +134,7 @@ class Catalog:
         or none for this collection): the caller then reads the records themselves."""
         return self._from_cache(lambda reader: reader.text(collection))
 
-    def records_at(self, collection: str, numbers: list[int]) -> list[Record]:
+    def records_at(self, collection: str, numbers: Sequence[int]) -> list[Record]:
         """The records of these numbers (their places in the collection), in that order,
         decoding only them when the collection is still in the cache."""
         reader = self._reader
@@ -153,34 +148,64 @@ class Catalog:
         records = self.records(collection)
         return [records[n] for n in numbers if n < len(records)]
 
-    def table_rows(
+    def select(
         self,
         collection: str,
-        conditions: dict[str, set[str]],
-        numbers: list[int] | None = None,
-        *,
-        version: str,
+        conditions: Mapping[str, set[str]],
+        needles: Sequence[str] | None,
+        decide: Callable[[list[Record]], list[Record]] | None,
+    ) -> Found:
+        """The one path by which a list command finds its records, for every collection.
+
+        The store's indexes narrow (the filter postings for ``conditions``, the text index
+        for ``needles``: each only ever drops records that cannot match), then ``decide``
+        (the query's own test, every filter and needle) keeps or drops each candidate
+        record, and may order them.  ``decide`` None: nothing to decide, every record in
+        the catalogue's order, none decoded yet."""
+        if decide is None:
+            return Found(self, collection, range(self.count(collection)))
+        numbers = self._narrowed(collection, conditions, needles)
+        records = self.records(collection) if numbers is None else self.records_at(collection, numbers)
+        kept = decide(records)
+        places = range(len(records)) if numbers is None else numbers
+        number_of = {id(r): n for n, r in zip(places, records, strict=True)}
+        return Found(self, collection, [number_of[id(r)] for r in kept], kept)
+
+    def _narrowed(
+        self, collection: str, conditions: Mapping[str, set[str]], needles: Sequence[str] | None
+    ) -> list[int] | None:
+        """The numbers of the records that may meet the conditions and hold every needle,
+        by the store's indexes; None when there is nothing to narrow with."""
+
+        def read(reader: cache.Reader) -> list[int] | None:
+            from bali_corruption_cli.store import textindex
+
+            chosen = reader.select(collection, conditions) if any(conditions.values()) else None
+            text = reader.text(collection) if needles else None
+            if text is not None and needles:
+                found = textindex.needle_numbers(text[0], needles)
+                chosen = found if chosen is None else sorted(set(chosen).intersection(found))
+            return None if chosen is None else list(chosen)
+
+        return self._from_cache(read, collection)
+
+    def _rows(
+        self, collection: str, numbers: Sequence[int], version: str
     ) -> tuple[list[tuple[list[str], bool]], list[tuple[int, int] | None] | None] | None:
-        """The default table's rows (made by the display of this ``version``:
-        `cache_sections.Display`) of the records meeting the conditions (and among
-        ``numbers``, when given), straight from the cache, and, when they are every record's,
-        its columns' widths; None when that cannot be done (no rows kept, or kept by another
-        version of the display: the caller then builds them from the records)."""
+        """`Found.rows`: the kept rows and, for every record, the kept widths."""
 
         def read(reader: cache.Reader) -> tuple[Any, Any] | None:
-            chosen = reader.select(collection, conditions)
-            if chosen is None:
-                return None
-            if numbers is not None:
-                keep = set(numbers)
-                chosen = [n for n in chosen if n in keep]
-            rows = reader.rows(collection, chosen, version)
+            rows = reader.rows(collection, numbers, version)
             if rows is None:
                 return None
-            every = isinstance(chosen, range)  # no condition: `select` gives every number
+            every = isinstance(numbers, range) and len(numbers) == reader.sections[collection]["count"]
             return rows, reader.widths(collection, version) if every else None
 
         return self._from_cache(read, collection)
+
+    def _json(self, collection: str, numbers: Sequence[int]) -> list[bytes] | None:
+        """`Found.json`: the kept JSON of these records."""
+        return self._from_cache(lambda reader: reader.json_at(collection, numbers), collection)
 
     @property
     def index(self) -> dict[str, tuple[str, Record]]:
@@ -221,3 +246,44 @@ class Catalog:
         for name, recs in self.collections.items():
             for rec in recs:
                 yield name, rec
+
+
+class Found:
+    """The records a list command keeps (`Catalog.select`): their numbers in the
+    collection, and the records themselves, decoded when first asked for.  What the store
+    keeps of each record for display (its default table row, its JSON) is read by number:
+    a copy of what the record itself would give, made by the caller's own code."""
+
+    __slots__ = ("_catalog", "_records", "collection", "numbers")
+
+    def __init__(
+        self, catalog: Catalog, collection: str, numbers: Sequence[int], records: list[Record] | None = None
+    ) -> None:
+        self._catalog = catalog
+        self.collection = collection
+        self.numbers = numbers
+        self._records = records
+
+    def records(self) -> list[Record]:
+        if self._records is None:
+            every = isinstance(self.numbers, range) and len(self.numbers) == self._catalog.count(
+                self.collection
+            )
+            self._records = (
+                self._catalog.records(self.collection)
+                if every
+                else self._catalog.records_at(self.collection, self.numbers)
+            )
+        return self._records
+
+    def rows(
+        self, version: str
+    ) -> tuple[list[tuple[list[str], bool]], list[tuple[int, int] | None] | None] | None:
+        """The default table's rows the store keeps (made by the display of this
+        ``version``: `cache_sections.Display`), and, when they are every record's, its
+        columns' widths; None when none are kept (the caller makes them from the records)."""
+        return self._catalog._rows(self.collection, self.numbers, version)
+
+    def json(self) -> list[bytes] | None:
+        """Each record as orjson writes it, as the store keeps it; None when none is kept."""
+        return self._catalog._json(self.collection, self.numbers)

@@ -10,7 +10,8 @@ from bali_corruption_cli.output.render import DocumentFormat, OutputFormat
 from bali_corruption_cli.query import query
 
 if TYPE_CHECKING:
-    from bali_corruption_cli.catalog import Catalog, Record
+    from bali_corruption_cli.catalog import Catalog
+    from bali_corruption_cli.catalog.records import Found
 
 
 def chosen_format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
@@ -22,17 +23,17 @@ def chosen_format(fmt: OutputFormat | None, as_json: bool) -> OutputFormat:
 
 def records(
     catalog: "Catalog",
-    collection: str,
-    records: "list[Record]",
+    found: "Found",
     fmt: OutputFormat | None,
     as_json: bool,
     fields: str | None,
-    search: Sequence[str] | None = None,
     wide: bool = False,
 ) -> None:
-    """Apply --search, pick --fields, and print in the chosen format (shared by every list command)."""
-    if search:
-        records = [r for r in records if query.text_matches(r, search)]
+    """Pick --fields and print the records a list command found (`Catalog.select`) in the
+    chosen format (shared by every list command).  The default table and plain JSON use
+    what the store keeps of each record when it keeps it (a copy made by the same code
+    from the same record); anything else is made from the records."""
+    collection = found.collection
     chosen = chosen_format(fmt, as_json)
     wanted = query.parse_fields(fields)
     valid = catalog.fields[collection]
@@ -42,14 +43,24 @@ def records(
         query.check_fields(wanted or (), valid)
         if wanted or wide:
             shown = wanted or valid
-            table = [table_cells.row(r, shown, r.get("basis")) for r in records]
+            table = [table_cells.row(r, shown, r.get("basis")) for r in found.records()]
             render.emit_rows(table, shown, collection)
-        else:
-            table = [table_cells.default_row(collection, r) for r in records]
-            render.emit_rows(
-                table, table_cells.default_columns(collection), collection, hidden(catalog, collection)
-            )
+            return
+        defaults = table_cells.default_columns(collection)
+        with render.gc_paused():  # 100,000 rows read and laid out: no cycle among them
+            kept = found.rows(table_cells.version())
+            if kept is not None:
+                render.emit_rows(kept[0], defaults, collection, hidden(catalog, collection), known=kept[1])
+                return
+            table = [table_cells.default_row(collection, r) for r in found.records()]
+            render.emit_rows(table, defaults, collection, hidden(catalog, collection))
         return
+    if not wanted and chosen in (OutputFormat.json, OutputFormat.jsonl) and render.json_pieces_writable():
+        pieces = found.json()
+        if pieces is not None:
+            render.write_json_pieces(pieces, chosen)
+            return
+    records = found.records()
     chosen_records = query.select_fields(records, wanted, valid)
     if wanted:
         columns: Sequence[str] = wanted
@@ -70,56 +81,6 @@ def hidden(catalog: "Catalog", collection: str) -> list[str]:
     if "date" in layout.DERIVED.get(collection, ()):
         out = [name for name in out if name not in ("start_date", "end_date", "month_day")]
     return out
-
-
-def from_cache(
-    catalog: "Catalog",
-    collection: str,
-    conditions: dict[str, set[str]],
-    fmt: OutputFormat | None,
-    as_json: bool,
-    fields: str | None,
-    search: Sequence[str] | None,
-) -> bool:
-    """A --json / jsonl answer straight from the cache's JSON and indexes, when nothing
-    else (--fields, --search) needs the records themselves: the same bytes `records`
-    writes, without decoding a record (100k practices: ~0.35 s less). False if not done."""
-    if search or fields:
-        return False
-    chosen = chosen_format(fmt, as_json)
-    if chosen not in (OutputFormat.json, OutputFormat.jsonl) or not render.json_pieces_writable():
-        return False
-    pieces = catalog.select_json(collection, conditions)
-    if pieces is None:
-        return False
-    render.write_json_pieces(pieces, chosen)
-    return True
-
-
-def table_from_cache(
-    catalog: "Catalog",
-    collection: str,
-    conditions: dict[str, set[str]],
-    numbers: list[int] | None,
-    fmt: OutputFormat | None,
-    as_json: bool,
-    fields: str | None,
-    wide: bool,
-    search: Sequence[str] | None,
-) -> bool:
-    """The default table for people from the rows the cache keeps (no record decoded):
-    the records meeting the conditions, and among ``numbers`` when --search found them
-    through the text index.  False if not done."""
-    if fields or wide or chosen_format(fmt, as_json) != OutputFormat.table or (search and numbers is None):
-        return False
-    with render.gc_paused():  # 100,000 rows read and laid out: no cycle among them
-        found = catalog.table_rows(collection, conditions, numbers, version=table_cells.version())
-        if found is None:
-            return False
-        table, widths = found
-        columns = table_cells.default_columns(collection)
-        render.emit_rows(table, columns, collection, hidden(catalog, collection), known=widths)
-    return True
 
 
 def rows(

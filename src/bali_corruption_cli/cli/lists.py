@@ -81,8 +81,6 @@ DOCS = {
       bcc countries --kind region --json
     """,
 }
-# The collections whose --json answers come straight from the cache's indexes.
-FROM_CACHE = frozenset({"practices"})
 
 
 def _list_command(collection: str) -> None:
@@ -97,26 +95,13 @@ def _list_command(collection: str) -> None:
     ) -> None:
         cat = _catalog(ctx)
         chosen = filters.choose(cat, collection, given)
-        conditions = filters.indexed_conditions(chosen) if collection in FROM_CACHE else None
-        if conditions is not None and emit.from_cache(
-            cat, collection, conditions, fmt, as_json, fields, search
-        ):
-            return
-        numbers = None
-        if search and (text := cat.text(collection)) is not None:  # the text index: no full decode
-            from bali_corruption_cli.store import textindex
-
-            numbers = textindex.needle_numbers(text[0], search)
-        if conditions is not None and emit.table_from_cache(
-            cat, collection, conditions, numbers, fmt, as_json, fields, wide, search
-        ):
-            return
-        found = None
-        if numbers is not None:
-            found, search = cat.records_at(collection, numbers), None
-        emit.records(
-            cat, collection, filters.keep(cat, collection, chosen, found), fmt, as_json, fields, search, wide
+        found = cat.select(
+            collection,
+            filters.index_conditions(chosen),
+            search,
+            filters.decider(cat, collection, chosen, search),
         )
+        emit.records(cat, found, fmt, as_json, fields, wide)
 
     command.__name__ = command.__qualname__ = collection
     command.__doc__ = DOCS[collection]
@@ -163,8 +148,14 @@ def stages(
 
         render_explore.draw_chain(explore.chain(cat), evidence.BASIS_LEGEND)
         return
-    records = sorted(cat.records("stages"), key=lambda r: r["order"])
-    emit.records(cat, "stages", records, fmt, as_json, fields, search, wide)
+    chosen = filters.decider(cat, "stages", {}, search)
+    found = cat.select(
+        "stages",
+        {},
+        search,
+        lambda records: sorted(chosen(records) if chosen else records, key=lambda r: r["order"]),
+    )
+    emit.records(cat, found, fmt, as_json, fields, wide)
 
 
 for _name in ("sources", "quotes", "findings", "countries"):

@@ -9,7 +9,7 @@ No I/O and no printing: values resolve through query.py's forgiving matchers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bali_corruption_cli.core.errors import UsageError
@@ -204,12 +204,27 @@ def keep(
     return records
 
 
-def indexed_conditions(chosen: Chosen) -> dict[str, set[str]] | None:
-    """The chosen filters as {field: values} for the cache's filter indexes, when every one
-    is a field test; None otherwise (years, stakeholders' roles)."""
-    if not all(_field_test(f) for f, _values in chosen.values()):
+def index_conditions(chosen: Chosen) -> dict[str, set[str]]:
+    """The chosen filters that test one field, as {field: values}: what the store's filter
+    indexes can narrow by (the rest, years and stakeholders' roles, only `keep` decides)."""
+    return {f.field: values for f, values in chosen.values() if _field_test(f)}
+
+
+def decider(
+    catalog: Catalog, collection: str, chosen: Chosen, search: Sequence[str] | None
+) -> Callable[[list[Record]], list[Record]] | None:
+    """What decides which records a list command keeps (the filters, then every --search
+    needle), for `Catalog.select`; None when nothing was chosen."""
+    if not search and not any(values for _f, values in chosen.values()):
         return None
-    return {f.field: values for f, values in chosen.values()}
+
+    def decide(records: list[Record]) -> list[Record]:
+        from bali_corruption_cli.query import query
+
+        kept = keep(catalog, collection, chosen, records)
+        return [r for r in kept if query.text_matches(r, search)] if search else kept
+
+    return decide
 
 
 def completion_values(f: Filter, catalog: Catalog | None) -> list[str]:

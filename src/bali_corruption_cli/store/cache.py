@@ -6,7 +6,8 @@ Layout (format 5), written once, atomically, and never changed:
 * each collection's records as JSON (orjson's bytes, one after another) and their
   offsets, so a JSON answer needs no decoding at all;
 * each collection's filter indexes: for each field holding short vocabulary-like
-  strings (at most INDEX_MAX_VALUES distinct values), value -> record numbers;
+  strings (at most INDEX_MAX_VALUES distinct values), value -> record numbers (they
+  narrow; the query's own test decides: `catalog.Catalog.select`);
 * each collection's text index (`textindex`): every record's strings folded once, and
   the collection's words, for ``--search`` and ``bcc search``;
 * each collection's default table for people (`table_cells`): every record's cells,
@@ -20,9 +21,9 @@ used (bench/checksums.py measures the cost).  The header is checked for shape, a
 decoded records too (`check_records`): a crafted entry with valid checksums but odd
 contents is refused as well.
 
-`Reader` decodes only what is asked: the records of one collection, or the JSON
-of the records matching some conditions (at 100,000 practices, a warm
-``practices --sector private --json`` then decodes no record: 0.35 s less).
+`Reader` decodes only what is asked: the records of one collection, the numbers of
+the records that may meet some conditions, or the records, JSON or table rows of
+given numbers.
 Any inconsistency raises `Corrupt`; the caller rebuilds from the YAML.
 
 The file is opened without following a symbolic link and without blocking, and
@@ -311,14 +312,15 @@ class Reader(cache_sections.Reads):
         except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
             raise Corrupt(str(exc)) from exc
 
-    def select_json(self, name: str, conditions: Mapping[str, set[str]]) -> list[bytes] | None:
-        """The JSON of the records meeting every condition (see `select`), in catalogue
-        order; None when this collection has no JSON section or a condition no index."""
+    def json_at(self, name: str, numbers: Sequence[int]) -> list[bytes] | None:
+        """The JSON of the records of these numbers, in that order; None when this
+        collection has no JSON section."""
         section = self.sections.get(name)
         if section is None or None in (section.get("json"), section.get("offsets")):
             return None
-        numbers = self.select(name, conditions)
-        return None if numbers is None else self._json_at(section, numbers)
+        if any(not 0 <= n < section["count"] for n in numbers):
+            raise Corrupt("record number")
+        return self._json_at(section, numbers)
 
     def _json_at(self, section: dict[str, Any], numbers: Sequence[int]) -> list[bytes]:
         """The JSON of the records of these numbers (each checked against the count)."""
