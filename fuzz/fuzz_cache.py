@@ -3,7 +3,8 @@
 The target (``check_entry``) puts some bytes where the shipped catalogue's cache entry
 belongs and loads the catalogue through the cache: every collection, every warning and
 the JSON answers through the store (`Catalog.select`, then the JSON it keeps of the
-records kept) must be exactly what the YAML gives, whether the entry was used or rebuilt; no exception of any kind.
+records kept) must be exactly what the YAML gives, whether the entry was used or
+rebuilt; no exception of any kind.
 
 Inputs: random bytes, and the real entry mutated: bytes flipped, inserted, deleted or
 overwritten, the file cut short or grown, parts swapped; and *crafted* entries, written
