@@ -18,10 +18,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate
 
 
-def generated_catalogue(factory: pytest.TempPathFactory, practices: int) -> Path:
-    """The shipped data plus ``practices`` synthetic practices, in a new folder."""
+def generated_catalogue(factory: pytest.TempPathFactory, practices: int, spread: bool = False) -> Path:
+    """The shipped data plus ``practices`` synthetic practices (``spread``: that many
+    records over practices, events and stakeholders), in a new folder."""
     directory = factory.mktemp("generated") / "data"
-    generate(practices, directory)
+    generate(practices, directory, spread=spread)
     return directory
 
 

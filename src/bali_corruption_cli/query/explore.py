@@ -6,7 +6,6 @@ and the machine formats serialise.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -30,23 +29,14 @@ def _title(catalog: Catalog, record_id: str) -> tuple[str, str]:
     return collection, str(record.get(layout.TITLE_FIELD[collection], record_id))
 
 
-CLOSE_IDS_MAX = 5000  # a collection with more ids is searched for near ones, not compared one by one
-
-
 def lookup(catalog: Catalog, record_id: str) -> tuple[str, Record]:
     found = catalog.get(record_id)
     if found is None:  # a name, title, alias, acronym or surname (two records: exit 2)
         named = names.record(catalog, record_id)
         found = catalog.get(named) if named is not None else None
     if found is None:
-        wanted = record_id.strip().lower()
-        ids = [catalog.ids(name) for name in catalog.names]  # each collection's, no record decoded
-        near = [i for some in ids for i in some if i.startswith(wanted)][:3] if len(wanted) >= 3 else []
-        if not near:  # close ids by difflib in the collections small enough for it (100,000
-            # similar ids take it seconds); the search's typo-tolerant index for the rest
-            small = [i for some in ids if len(some) <= CLOSE_IDS_MAX for i in some]
-            near = difflib.get_close_matches(wanted, small, n=3, cutoff=0.5)
-        if not near:
+        near = names.near_ids([catalog.ids(name) for name in catalog.names], record_id)  # no record decoded
+        if not near:  # the search's typo-tolerant index for the large collections
             near = [h.id for h in search(catalog, record_id, limit=3)]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise NotFound(f"no record with id {record_id!r}{hint}")

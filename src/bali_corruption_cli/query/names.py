@@ -123,26 +123,62 @@ class RecordNames:
         self.option = option
 
     def resolve(self, raw: str) -> str:
-        pool = [(self.collection, r) for r in self.catalog.records(self.collection)]
-        found = find(pool, raw)
+        # every tier (id, name, surname) needs the record to hold the folded value: the
+        # store's text index narrows to those, `find` decides
+        found = find(((self.collection, r) for r in self.catalog.records_holding(self.collection, raw)), raw)
         if len(found) == 1:
             return found[0].id
         if found:
             raise ambiguous(raw, found, self.option)
-        every = [
-            s
-            for _c, r in pool
-            for s in (r["id"], *names_of(self.collection, r), *surnames_of(self.collection, r))
-        ]
-        hint = vocab.closest(raw, every) if raw.strip() else None
-        if hint is not None:
-            hint = find(pool, hint)[0].id
+        ids = self.catalog.ids(self.collection)
+        hint = None
+        if raw.strip() and len(ids) <= CLOSE_MAX:  # names too: the collection is small
+            pool = [(self.collection, r) for r in self.catalog.records(self.collection)]
+            every = [
+                s
+                for _c, r in pool
+                for s in (r["id"], *names_of(self.collection, r), *surnames_of(self.collection, r))
+            ]
+            hint = vocab.closest(raw, every)
+            if hint is not None:
+                hint = find(pool, hint)[0].id
+        elif raw.strip():
+            hint = next(iter(near_ids([ids], raw, 1)), None)
         did = f" (did you mean '{hint}'?)" if hint else ""
-        valid = ", ".join(str(r["id"]) for _c, r in pool) or "none"
-        raise UsageError(f"unknown value {raw!r} for --{self.option}{did}; valid values: {valid}")
+        raise UsageError(
+            f"unknown value {raw!r} for --{self.option}{did}; valid values: {listed(ids, self.collection)}"
+        )
 
     def resolve_all(self, raws: Iterable[str] | None) -> set[str]:
         return {self.resolve(raw) for raw in raws or ()}
+
+
+CLOSE_MAX = 5000  # a collection with more ids is searched for near ones by prefix, not one by one
+LISTED_MAX = 40  # an error lists at most this many valid values; more are counted and pointed to
+
+
+def near_ids(ids: Sequence[Sequence[str]], raw: str, n: int = 3) -> list[str]:
+    """Up to ``n`` ids near ``raw``: those it begins (3 characters or more), else the close
+    ones by difflib among the collections small enough for it (difflib over 100,000
+    similar ids takes seconds; a large collection is searched by prefix only)."""
+    import difflib
+
+    wanted = raw.strip().lower()
+    near = [i for some in ids for i in some if i.startswith(wanted)][:n] if len(wanted) >= 3 else []
+    if not near:
+        small = [i for some in ids if len(some) <= CLOSE_MAX for i in some]
+        near = difflib.get_close_matches(wanted, small, n=n, cutoff=0.5)
+    return near
+
+
+def listed(ids: Sequence[str], collection: str) -> str:
+    """The valid values for an error message: every id, or, past LISTED_MAX, how many there
+    are and the command that lists them (a message of 100,000 ids helps no one)."""
+    if not ids:
+        return "none"
+    if len(ids) <= LISTED_MAX:
+        return ", ".join(ids)
+    return f"the ids or names of {len(ids):,} {collection} (`bcc {collection}` lists them)"
 
 
 def record(catalog: Catalog, raw: str) -> str | None:
