@@ -233,3 +233,37 @@ def test_the_cache_key_covers_the_code_that_fills_the_cache() -> None:
     assert "bali_corruption_cli.store.textindex" in seen
     # what the cache keeps for display is handed in (`cache_sections.Display`), not imported:
     assert not any(m.startswith(("bali_corruption_cli.output", "bali_corruption_cli.query")) for m in seen)
+
+
+# The calls that make, signal or wait for a process, or a pipe to one.
+PROCESS_CALLS = {"fork", "forkpty", "waitpid", "wait", "wait3", "wait4", "kill", "killpg", "pipe", "_exit"}
+
+
+def _process_calls(path: Path) -> set[str]:
+    """``os.X`` calls in a module for X in PROCESS_CALLS, and any use of multiprocessing or
+    concurrent.futures (ways to run bcc's own work elsewhere; `subprocess` runs another
+    program, e.g. the pager, and is not one)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+        and node.attr in PROCESS_CALLS
+    }
+    roots = {name.split(".")[0] for name in _imports(path, "x")}
+    return found | (roots & {"multiprocessing", "concurrent"})
+
+
+def test_one_process_helper() -> None:
+    """Every second process doing bcc's own work is made, waited for and stopped by
+    `core/processes.py` (the console script's own ``os._exit`` at the end, in entry.py, is
+    no second process)."""
+    allowed = {"bali_corruption_cli.core.processes": PROCESS_CALLS, "bali_corruption_cli.entry": {"_exit"}}
+    wrong = {
+        module: sorted(calls - allowed.get(module, set()))
+        for module, path in MODULES.items()
+        if (calls := _process_calls(path)) - allowed.get(module, set())
+    }
+    assert not wrong, f"process calls outside core/processes.py: {wrong}"

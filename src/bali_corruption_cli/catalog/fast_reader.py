@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,6 +17,7 @@ from bali_corruption_cli.catalog.reader import (
     _LazyBatch,
 )
 from bali_corruption_cli.catalog.records import Record
+from bali_corruption_cli.core import processes
 from bali_corruption_cli.core.processes import workers
 from bali_corruption_cli.model import yaml12
 
@@ -309,6 +310,11 @@ def _receive(fd: int, count: int) -> list[Any]:
     return out
 
 
+def _send_batches(f: _File, share: Sequence[tuple[int, int, int, int]], model: Any, w: int) -> None:
+    """A worker's job: read its share of batches and send them back through ``w``."""
+    _send(w, _read_batches(f, share, model))
+
+
 def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]], model: Any) -> Any:
     """`_read_batches` with the batches shared among forked processes (parsing YAML is most
     of a cold load). Each child sends its results back through a pipe as marshal, a batch
@@ -333,26 +339,14 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
     received: set[int] = set()  # children whose answer was read whole
     try:
         for share in shares[1:]:
-            r, w = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:
-                os.close(r)
-                os.close(w)
+            child = processes.piped(
+                functools.partial(_send_batches, f, share, model),
+                close=[other for _pid, other, _share in children],
+            )
+            if child is None:
                 shares[0].extend(share)  # no process to spare: read it here
                 continue
-            if pid == 0:  # the child: read its share, send it, and leave without any clean-up
-                code = 1
-                try:
-                    os.close(r)
-                    for _pid, other, _share in children:
-                        os.close(other)
-                    _send(w, _read_batches(f, share, model))
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(w)
-            children.append((pid, r, share))
+            children.append((child[0], child[1], share))
         found: dict[int, Any] = dict(
             zip((p[0] for p in shares[0]), _read_batches(f, shares[0], model), strict=True)
         )
@@ -366,15 +360,12 @@ def _read_batches_parallel(f: _File, parts: Sequence[tuple[int, int, int, int]],
             del theirs
         return [found[begin] for begin, _end, _lines, _n in parts]
     finally:  # also on Ctrl-C, or at a problem: no worker outlives the load
-        import signal
-
         for pid, r, _share in children:
             os.close(r)
-            if pid not in received:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+            if pid in received:
+                processes.succeeded(pid)  # reaped
+            else:
+                processes.stop(pid)
 
 
 def _add_batched(

@@ -1,14 +1,16 @@
-"""Second processes, for work done beside this one.
+"""Second processes, for work done beside this one: the one place bcc forks.
 
 On Linux, where fork is cheap and safe here: how many may run (`workers`), forking one that
-leaves without any of this process's clean-up (`fork`), and whether it finished (`succeeded`).
+leaves without any of this process's clean-up (`fork`, or `piped` with a pipe back to this
+one), whether it finished (`succeeded`), and ending one no longer wanted (`stop`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 
 
 def workers() -> int:
@@ -25,10 +27,11 @@ def workers() -> int:
     return wanted if sys.platform.startswith("linux") and hasattr(os, "fork") else 1
 
 
-def fork(work: Callable[[], None]) -> int | None:
+def fork(work: Callable[[], None], close: Sequence[int] = ()) -> int | None:
     """A forked process running ``work`` and leaving at once with ``os._exit`` (exit 0 when
-    it returned, 1 on any exception: nothing of this process's clean-up runs there); its pid,
-    or None when no process could be made."""
+    it returned, 1 on any exception: nothing of this process's clean-up runs there), after
+    closing the descriptors ``close`` (this process's ends of other pipes); its pid, or None
+    when no process could be made."""
     try:
         pid = os.fork()
     except OSError:
@@ -37,10 +40,38 @@ def fork(work: Callable[[], None]) -> int | None:
         return pid
     code = 1
     try:
+        for fd in close:
+            os.close(fd)
         work()
         code = 0
     finally:
         os._exit(code)
+
+
+def piped(work: Callable[[int], None], close: Sequence[int] = ()) -> tuple[int, int] | None:
+    """`fork` with a pipe back: ``work`` gets the writing end; (pid, the reading end), or
+    None when no process (or pipe) could be made."""
+    try:
+        r, w = os.pipe()
+    except OSError:
+        return None
+    pid = fork(lambda: work(w), close=(*close, r))
+    os.close(w)
+    if pid is None:
+        os.close(r)
+        return None
+    return pid, r
+
+
+def stop(pid: int) -> None:
+    """End a forked process if it is still running, and reap it (this one failed, was
+    interrupted, or no longer needs its answer)."""
+    import signal
+
+    with suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def succeeded(pid: int) -> bool:

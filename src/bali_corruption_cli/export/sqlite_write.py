@@ -74,7 +74,7 @@ def _write_sqlite(catalog: Catalog, path: Path) -> list[str]:
     finally:
         con.close()
         if child is not None:  # this process failed or was interrupted first
-            _stop(child)
+            processes.stop(child)
         for leftover in (part, Path(f"{part}-journal")):
             leftover.unlink(missing_ok=True)
     return [t.name for t in tables]
@@ -142,17 +142,6 @@ def _fill_elsewhere(part: Path, tables: list[_Table]) -> int | None:
             raise
 
     return processes.fork(work)
-
-
-def _stop(pid: int) -> None:
-    """End the forked process if it is still running (this one failed or was interrupted)."""
-    import os
-    import signal
-    from contextlib import suppress
-
-    with suppress(ChildProcessError, ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
 
 
 def _adopt(con: sqlite3.Connection, part: Path, tables: list[_Table]) -> None:
