@@ -197,10 +197,10 @@ def count_command(
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
     picked = filters.choose(cat, name, given)
-    records = filters.keep(cat, name, picked) if picked or search else None  # None: all (the index counts)
-    if search and records is not None:
-        records = [r for r in records if query.text_matches(r, search)]
-    rows = explore.count(cat, name, by, records)
+    found = cat.select(
+        name, filters.index_conditions(picked), search, filters.decider(cat, name, picked, search)
+    )
+    rows = explore.count(cat, name, by, found.records())
     chosen = emit.chosen_format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
