@@ -197,10 +197,10 @@ def count_command(
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
     picked = filters.choose(cat, name, given)
-    found = cat.select(
-        name, filters.index_conditions(picked), search, filters.decider(cat, name, picked, search)
-    )
-    rows = explore.count(cat, name, by, found.records())
+    decide = filters.decider(cat, name, picked, search)
+    # a filter: the one path (`Catalog.select`); none: every record, whose counts the store keeps
+    records = cat.select(name, filters.index_conditions(picked), search, decide).records() if decide else None
+    rows = explore.count(cat, name, by, records)
     chosen = emit.chosen_format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
