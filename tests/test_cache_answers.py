@@ -239,7 +239,8 @@ def test_counts_come_from_the_index(
     picked = _spy_numbers(monkeypatch)
     decoded = _same_answer(["--data-dir", str(generated), *args], warm, monkeypatch)
     assert ("practices" in decoded) == ("title" in args)
-    assert (0 < len(picked) < 1500) == ("--sector" in args)
+    if args[0] == "count":
+        assert (0 < len(picked) < 1500) == ("--sector" in args)
 
 
 def test_a_structured_field_is_still_refused(generated: Path, warm: str) -> None:
