@@ -178,11 +178,11 @@ class Catalog:
         by the store's indexes; None when there is nothing to narrow with."""
 
         def read(reader: cache.Reader) -> list[int] | None:
-            from bali_corruption_cli.store import textindex
-
             chosen = reader.select(collection, conditions) if any(conditions.values()) else None
             text = reader.text(collection) if needles else None
             if text is not None and needles:
+                from bali_corruption_cli.store import textindex
+
                 found = textindex.needle_numbers(text[0], needles)
                 chosen = found if chosen is None else sorted(set(chosen).intersection(found))
             return None if chosen is None else list(chosen)

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import stat
-import tempfile
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -152,6 +149,8 @@ def _fsync(path: Path) -> None:
 
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
+        import shutil
+
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
@@ -176,6 +175,8 @@ def replacing(path: Path, *, folder: bool = False, mode: int | None = None) -> I
     Check the target with `check_target` first; this only writes."""
     parent = path.parent
     with _terminated_raises():
+        import tempfile  # here, not at start-up: tempfile imports random
+
         if folder:
             tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(path), dir=parent))
         else:
@@ -190,7 +191,7 @@ def replacing(path: Path, *, folder: bool = False, mode: int | None = None) -> I
             _still_replaceable(path, folder)
             if folder and path.is_dir():
                 # A folder cannot be renamed over a non-empty one: the old one moves aside first.
-                old = parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+                old = parent / f".{path.name}.old-{os.urandom(4).hex()}"
                 os.replace(path, old)
                 try:
                     os.replace(tmp, path)

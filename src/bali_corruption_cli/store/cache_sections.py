@@ -7,24 +7,31 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bali_corruption_cli.core.values import Record
 from bali_corruption_cli.store.cache_shape import CHUNK, Corrupt
 
 
-@dataclass(frozen=True)
 class Display:
     """What the cache keeps for the default tables, handed in by its caller (the output
     layer's `table_cells.display`).  ``version`` names the code that makes the cells: rows
     kept by another version are not served (`Reads.rows`), so a change of display never
-    invalidates the data."""
+    invalidates the data.  (A plain class: a dataclass costs a millisecond at start-up.)"""
 
-    version: str
-    columns: Callable[[str], int | None]  # a collection's number of default columns (None: no table)
-    row: Callable[[str, Record], tuple[list[str], bool]]  # a record's cells, and whether one is marked
-    widths: Callable[[Sequence[str]], tuple[int, int] | None]  # a whole column's (widest text, widest word)
+    __slots__ = ("columns", "row", "version", "widths")
+
+    def __init__(
+        self,
+        version: str,
+        columns: Callable[[str], int | None],  # a collection's number of default columns (None: no table)
+        row: Callable[[str, Record], tuple[list[str], bool]],  # a record's cells, and whether one is marked
+        widths: Callable[[Sequence[str]], tuple[int, int] | None],  # a whole column's (widest text, word)
+    ) -> None:
+        self.version = version
+        self.columns = columns
+        self.row = row
+        self.widths = widths
 
 
 INDEX_MAX_VALUES = 1000  # a field with more distinct values (ids, titles) is not indexed
