@@ -191,7 +191,10 @@ def test_hostile_payload_does_not_run(driver: Any, report: dict[str, Any]) -> No
     assert driver.execute_script(f"return typeof window.{PWNED}") == "undefined"
     heading = driver.find_element("id", "r-hostile-practice-h")
     assert heading.text == " ".join(HOSTILE_TITLE.split())
-    assert driver.execute_script("return document.scripts.length") == 1
+    # one script that runs (the page's own) and one data block (the JSON-LD), nothing from the data
+    assert driver.execute_script("return document.scripts.length") == 2
+    types = driver.execute_script("return Array.from(document.scripts).map(s => s.type)")
+    assert sorted(types) == ["", "application/ld+json"]
     # the page's own styles still apply: the payload's </style><style> ended nothing
     assert driver.find_element("tag name", "body").is_displayed()
 
