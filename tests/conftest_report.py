@@ -60,6 +60,7 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.records: list[str] = []
+        self.record_ids: list[str] = []  # the data-id of each record's article: the record's own id
         self.scripts: list[str] = []  # scripts that run (no type, or a JavaScript type)
         self.data_blocks: list[str] = []  # <script type="application/ld+json">: data, never run
         self.styles: list[str] = []
@@ -74,6 +75,7 @@ class Page(HTMLParser):
         self.tags.append((tag, attributes))
         if tag == "article" and "record" in (attributes.get("class") or "").split():
             self.records.append(str(attributes.get("id", "")).removeprefix("r-"))
+            self.record_ids.append(str(attributes.get("data-id", "")))
         if tag in ("script", "style"):
             self._raw = ""
             self._data_block = tag == "script" and attributes.get("type") == "application/ld+json"

@@ -164,12 +164,18 @@ def _party(ctx: Context, role: Record, who: Part) -> list[Part]:
 
 def _role_item(ctx: Context, role: Record, who: Part) -> dict[str, Any]:
     ctx.code("role", role["role"])
+    parts = _party(ctx, role, who)
     why = None
-    if role.get("basis") == "editorial" or role.get("reason") or role.get("excerpt"):
-        why = basis(ctx, {**role, "source": None if role.get("basis") == "editorial" else role.get("source")})
-        if why is not None and not role.get("excerpt") and role.get("basis") == "source":
-            why["parts"] = [text(role.get("reason") or "")]
-    return {"parts": _party(ctx, role, who), "basis": why}
+    if role.get("basis") == "editorial":
+        why = basis(ctx, {**role, "source": None})
+    else:
+        if role.get("basis"):
+            ctx.code("basis", role["basis"])
+        if role.get("excerpt"):
+            parts.append({"t": "passage", "text": role["excerpt"]})
+        if role.get("reason"):
+            why = basis(ctx, {"basis": role.get("basis") or "source", "reason": role["reason"]})
+    return {"parts": parts, "basis": why}
 
 
 def when_of(event: Record) -> list[Part]:
