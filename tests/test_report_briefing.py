@@ -29,7 +29,9 @@ def page_of(bcc: Callable[..., Run], *args: str, env: dict[str, str] | None = No
 class Elements(HTMLParser):
     """Each element's text (whitespace folded), by id, and the text inside each tag of interest."""
 
-    def __init__(self, html: str, tags: tuple[str, ...] = ("cite", "li", "article", "h4", "option", "a")) -> None:
+    def __init__(
+        self, html: str, tags: tuple[str, ...] = ("cite", "li", "article", "h4", "option", "a")
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.wanted = tags
         self.open: list[tuple[str, dict[str, str | None], list[str]]] = []
@@ -121,7 +123,9 @@ def test_menus_say_their_choices_in_words_with_counts(bcc: Callable[..., Run]) -
 def test_briefing_first_with_s_numbers(bcc: Callable[..., Run]) -> None:
     html, page = page_of(bcc, "report", "-")
     ids = [a["id"] for _t, a in page.tags if a.get("id")]
-    order = [ids.index(i) for i in ("summary", "findings", "recommendations", "by-sector", "by-theme", "chain")]
+    order = [
+        ids.index(i) for i in ("summary", "findings", "recommendations", "by-sector", "by-theme", "chain")
+    ]
     assert order == sorted(order) and order[-1] < ids.index("records") < ids.index("references")
     labels = {s["id"]: s["label"] for s in bcc("sources", "--json").json()}
     items = Elements(html).texts("li")
@@ -154,7 +158,9 @@ def test_briefing_option_leaves_out_the_records(bcc: Callable[..., Run]) -> None
 def test_references_in_apa_with_titles_in_italics(bcc: Callable[..., Run]) -> None:
     html, _page = page_of(bcc, "report", "-")
     elements = Elements(html)
-    references = {str(a.get("id")): text for a, text in elements.of("li") if str(a.get("id", "")).startswith("ref-")}
+    references = {
+        str(a.get("id")): text for a, text in elements.of("li") if str(a.get("id", "")).startswith("ref-")
+    }
     cited = elements.texts("cite")
     for source in bcc("sources", "--json").json():
         (reference,) = [t for i, t in references.items() if i == f"ref-{source['id']}"]
@@ -188,7 +194,21 @@ def test_element_ids_never_collide() -> None:
     differ only by case, or only by characters an element id cannot hold."""
     from bali_corruption_cli.output.report_words import element_ids
 
-    ids = ["alpha", "alpha-h", "alpha-h-h", "Alpha", "ALPHA", "alpha-2", "a b", "a-b", "a_b", "a/b", "", "é", "e"]
+    ids = [
+        "alpha",
+        "alpha-h",
+        "alpha-h-h",
+        "Alpha",
+        "ALPHA",
+        "alpha-2",
+        "a b",
+        "a-b",
+        "a_b",
+        "a/b",
+        "",
+        "é",
+        "e",
+    ]
     for order in (ids, list(reversed(ids))):
         stems = element_ids(order)
         assert set(stems) == set(ids)

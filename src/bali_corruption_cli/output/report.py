@@ -29,7 +29,9 @@ from bali_corruption_cli.query import cite as citing
 from bali_corruption_cli.query import explore, report_select
 
 DEFAULT_PATH = "bcc-report.html"
-TITLE = "Corruption as a facilitator of trafficking in persons and people smuggling in the Bali Process region"
+TITLE = (
+    "Corruption as a facilitator of trafficking in persons and people smuggling in the Bali Process region"
+)
 DESCRIPTION = (
     "A briefing from the bcc catalogue: the 2023 regional conference on corruption and its series of "
     "national roundtables, findings, recommendations and promising practices, each with its sources."
@@ -118,11 +120,13 @@ def _facet_options(found: Sequence[dict[str, list[str]]]) -> dict[str, list[dict
         if collection not in counts["kind"]:
             continue
         group = HEADINGS[collection]
-        kinds.append({"value": collection, "text": f"All {collection} ({counts['kind'][collection]})", "group": group})
+        kinds.append(
+            {"value": collection, "text": f"All {collection} ({counts['kind'][collection]})", "group": group}
+        )
         prefix = f"{collection}:"
         for k, n in sorted(counts["kind"].items()):
             if k.startswith(prefix):
-                kinds.append({"value": k, "text": f"{words.label(k[len(prefix):])} ({n})", "group": group})
+                kinds.append({"value": k, "text": f"{words.label(k[len(prefix) :])} ({n})", "group": group})
     options["kind"] = kinds
     return options
 
@@ -147,12 +151,16 @@ def _apa(cat: Catalog, source: Record) -> dict[str, Any]:
     return {"before": before, "title": em, "after": after, "url": url, "raw_url": raw_url}
 
 
-def _references(cat: Catalog, cards: Sequence[dict[str, Any]], stems: Mapping[str, str]) -> list[dict[str, Any]]:
+def _references(
+    cat: Catalog, cards: Sequence[dict[str, Any]], stems: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """Every source in the page: its APA reference with its address, and the records citing it."""
     cited_by: dict[str, dict[str, dict[str, Any]]] = {}
     for c in cards:
         for s in c["sources"]:
-            cited_by.setdefault(s["id"], {}).setdefault(c["id"], {"href": f"#r-{c['stem']}", "title": c["title"]})
+            cited_by.setdefault(s["id"], {}).setdefault(
+                c["id"], {"href": f"#r-{c['stem']}", "title": c["title"]}
+            )
     out = []
     for source in cat.records("sources"):
         out.append(
@@ -298,16 +306,14 @@ def page(
 def json_ld(cat: Catalog, data: Mapping[str, Any]) -> str:
     """schema.org Dataset metadata of the page, as JSON safe inside a script element."""
     dates = sorted(
-        str(d)
-        for r in cat.records("events")
-        for d in (r.get("start_date"), r.get("end_date"))
-        if d
+        str(d) for r in cat.records("events") for d in (r.get("start_date"), r.get("end_date")) if d
     )
     meta: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": TITLE,
-        "description": DESCRIPTION + (f" This report covers only: {'; '.join(data['scope'])}." if data["scope"] else ""),
+        "description": DESCRIPTION
+        + (f" This report covers only: {'; '.join(data['scope'])}." if data["scope"] else ""),
         "version": f"sha256:{data['data_hash']}",
         "dateModified": data["generated_iso"],
         "isAccessibleForFree": True,
@@ -332,7 +338,13 @@ def json_ld(cat: Catalog, data: Mapping[str, Any]) -> str:
     text = json.dumps(meta, ensure_ascii=False, indent=1)
     # Inside <script>: no "<", ">" or "&" as such (no "</script>" or "<!--" can end or bend it),
     # and no line or paragraph separator; JSON reads the escapes back as the same characters.
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 

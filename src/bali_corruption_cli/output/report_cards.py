@@ -116,7 +116,12 @@ def _basis_of(ctx: Context, record: Record, name: str) -> dict[str, Any] | None:
 def row(label: str, items: list[list[Part]], inline: bool = True, why: Any = None) -> dict[str, Any]:
     """A line of a card: its label, its items (each a list of parts), the basis of the field(s)."""
     bases = [b for b in (why if isinstance(why, list) else [why]) if b]
-    return {"label": label, "entries": [{"parts": i, "basis": None} for i in items], "inline": inline, "bases": bases}
+    return {
+        "label": label,
+        "entries": [{"parts": i, "basis": None} for i in items],
+        "inline": inline,
+        "bases": bases,
+    }
 
 
 # ---------------------------------------------------------------- rows of each kind
@@ -201,22 +206,26 @@ def event_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
         where += [text(", ")] if where else []
         where.append(link(ctx, record["country"]))
     if where:
-        rows.append(row("Where", [where], why=[_basis_of(ctx, record, "city"), _basis_of(ctx, record, "country")]))
+        rows.append(
+            row("Where", [where], why=[_basis_of(ctx, record, "city"), _basis_of(ctx, record, "country")])
+        )
     participants = []
     for p in record.get("participants") or ():
         if p.get("qualifier"):
             ctx.code("qualifier", p["qualifier"])
-        said = {"t": "q", "text": p["wording"]} if p.get("quoted") else text(f"{p['wording']} (our paraphrase)")
+        said = (
+            {"t": "q", "text": p["wording"]} if p.get("quoted") else text(f"{p['wording']} (our paraphrase)")
+        )
         participants.append([said, cite(ctx, p["source"], p.get("at"))])
-        if p.get("excerpt") and not p.get("quoted"):
-            participants[-1].append({"t": "passage", "text": p["excerpt"]})
-        elif p.get("excerpt") and p["excerpt"] != p["wording"]:
+        if p.get("excerpt") and p["excerpt"] != p["wording"]:  # the sentence the wording comes from
             participants[-1].append({"t": "passage", "text": p["excerpt"]})
     if participants:
         rows.append(row("Participants", participants, inline=False))
     positions = []
     for p in record.get("series_position") or ():
-        said = {"t": "q", "text": p["wording"]} if p.get("quoted") else text(f"{p['wording']} (our paraphrase)")
+        said = (
+            {"t": "q", "text": p["wording"]} if p.get("quoted") else text(f"{p['wording']} (our paraphrase)")
+        )
         positions.append([said, cite(ctx, p["source"], p.get("at"))])
     if positions:
         rows.append(row("Place in the series", positions))
@@ -236,7 +245,11 @@ def event_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
 
 
 def _stakeholder_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
-    rows = [r for name in ("aliases", "sector", "position", "organisation", "country") if (r := _values(ctx, "stakeholders", record, name))]
+    rows = [
+        r
+        for name in ("aliases", "sector", "position", "organisation", "country")
+        if (r := _values(ctx, "stakeholders", record, name))
+    ]
     roles = []
     for role in record.get("roles") or ():
         done = w.ROLE_DONE.get(role["role"], w.label(role["role"]))
@@ -257,7 +270,12 @@ def _source_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
         if r := _values(ctx, "sources", record, name):
             rows.append(r)
     dated = [text(record["date"])] if record.get("date") else [text("no date given")]
-    rows.append(row("Date", [dated + ([{"t": "note", "text": record["date_note"]}] if record.get("date_note") else [])]))
+    rows.append(
+        row(
+            "Date",
+            [dated + ([{"t": "note", "text": record["date_note"]}] if record.get("date_note") else [])],
+        )
+    )
     if record.get("kind"):
         rows.append(row("Kind", [[text(w.label(ctx.code("kind", record["kind"])))]]))
     if record.get("description"):
@@ -267,12 +285,35 @@ def _source_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
 
 # Fields each collection shows in its own way (not as a plain row).
 _OWN = {
-    "id", "sources", "basis", "notes", "caveats", "kind", "title", "name", "text",
-    "summary", "description", "url", "label", "title_reconstructed",
+    "id",
+    "sources",
+    "basis",
+    "notes",
+    "caveats",
+    "kind",
+    "title",
+    "name",
+    "text",
+    "summary",
+    "description",
+    "url",
+    "label",
+    "title_reconstructed",
 }
 _SHOWN_BY = {
-    "events": {"start_date", "end_date", "month_day", "date_note", "city", "country", "participants",
-               "series_position", "hosts", "funders", "builds_on"},
+    "events": {
+        "start_date",
+        "end_date",
+        "month_day",
+        "date_note",
+        "city",
+        "country",
+        "participants",
+        "series_position",
+        "hosts",
+        "funders",
+        "builds_on",
+    },
     "stakeholders": {"aliases", "sector", "position", "organisation", "country", "roles"},
     "sources": {"alt_titles", "publisher", "date", "date_note"},
 }
@@ -322,7 +363,9 @@ def _rows(ctx: Context, collection: str, record: Record) -> list[dict[str, Any]]
         rows.append(row(w.linked_from(other_collection, path), items))
     for name in record.get("basis") or {}:  # a basis of a field not shown above: on its own line
         if name not in ctx.shown_bases:
-            rows.append(row(f"Basis of {w.field(collection, name).lower()}", [], why=_basis_of(ctx, record, name)))
+            rows.append(
+                row(f"Basis of {w.field(collection, name).lower()}", [], why=_basis_of(ctx, record, name))
+            )
     return rows
 
 
@@ -362,8 +405,13 @@ def _kind(ctx: Context, collection: str, record: Record) -> str:
 def card(ctx: Context, collection: str, record: Record, facets: Mapping[str, str]) -> dict[str, Any]:
     ctx.shown_bases = set()
     title, note = _title(ctx, collection, record)
-    lead_field = {"practices": "summary", "findings": "text", "recommendations": "text",
-                  "quotes": "text", "stages": "description"}.get(collection)
+    lead_field = {
+        "practices": "summary",
+        "findings": "text",
+        "recommendations": "text",
+        "quotes": "text",
+        "stages": "description",
+    }.get(collection)
     cited: dict[str, list[str]] = {}
     passages = []
     for citation in record.get("sources") or () if collection != "sources" else ():
@@ -371,8 +419,13 @@ def card(ctx: Context, collection: str, record: Record, facets: Mapping[str, str
         if citation.get("at") and citation["at"] not in ats:
             ats.append(citation["at"])
         if citation.get("excerpt"):
-            passages.append([cite(ctx, citation["source"], citation.get("at")), text(" "),
-                             {"t": "q", "text": citation["excerpt"]}])
+            passages.append(
+                [
+                    cite(ctx, citation["source"], citation.get("at")),
+                    text(" "),
+                    {"t": "q", "text": citation["excerpt"]},
+                ]
+            )
     return {
         "id": record["id"],
         "stem": ctx.stems[record["id"]],

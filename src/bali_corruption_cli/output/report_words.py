@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 # Codes whose words are not the code with its dashes as spaces.
 _WORDS: dict[str, str] = {
@@ -161,7 +162,7 @@ def element_ids(record_ids: Iterable[str], suffixes: Iterable[str] = ("", "-h"))
     return out
 
 
-def terms(used: Mapping[str, Iterable[str]]) -> list[dict[str, object]]:
+def terms(used: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
     """The Terms section: for each vocabulary, its codes in the page beside their words."""
     out = []
     for name, heading in VOCABULARIES.items():
