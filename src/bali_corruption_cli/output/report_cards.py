@@ -190,8 +190,33 @@ def when_of(event: Record) -> list[Part]:
             when += f" to {event['end_date']}"
         return [text(when)]
     if event.get("month_day"):
-        return [text(f"{event['month_day']} (month and day; no source gives the year)")]
+        day = month_day(str(event["month_day"]))
+        return [text(f"{day} (no source gives the year; written {event['month_day']})")]
     return []
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def month_day(value: str) -> str:
+    """``--05-30`` (a month and day without a year) as "30 May"; anything else as it is."""
+    parts = value.removeprefix("--").split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[0]) <= 12:
+        return f"{int(parts[1])} {_MONTHS[int(parts[0]) - 1]}"
+    return value
 
 
 def event_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
@@ -199,7 +224,7 @@ def event_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
     when = when_of(record)
     if when or record.get("date_note"):
         items = [when] if when else []
-        items += [[{"t": "note", "text": record["date_note"]}]] if record.get("date_note") else []
+        items += [[text(record["date_note"])]] if record.get("date_note") else []
         rows.append(row("When", items, why=_basis_of(ctx, record, "start_date")))
     where = [text(record["city"])] if record.get("city") else []
     if record.get("country"):

@@ -71,6 +71,10 @@
   // ---------------------------------------------------------------- highlighting
 
   function unmark() {
+    Array.prototype.slice.call(document.querySelectorAll("details[data-opened-by-search]")).forEach(function (d) {
+      d.open = false;
+      d.removeAttribute("data-opened-by-search");
+    });
     Array.prototype.slice.call(document.querySelectorAll("mark.hit")).forEach(function (m) {
       var parent = m.parentNode;
       parent.replaceChild(document.createTextNode(m.textContent), m);
@@ -129,6 +133,15 @@
       });
       if (pos < text.length) { frag.appendChild(document.createTextNode(text.slice(pos))); }
       node.parentNode.replaceChild(frag, node);
+    });
+    // a match inside a closed passage or reason: opened, to be closed again with the next search
+    Array.prototype.slice.call(el.querySelectorAll("mark.hit")).forEach(function (m) {
+      for (var d = m.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+        if (!d.open) {
+          d.open = true;
+          d.setAttribute("data-opened-by-search", "");
+        }
+      }
     });
   }
 
