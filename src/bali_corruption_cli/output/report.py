@@ -199,7 +199,7 @@ def _briefing(cat: Catalog, ctx: report_cards.Context) -> dict[str, Any]:
         conference["sources"] = _sources_of(ctx, record)
     for r in summary["roundtable_series"]["roundtables"]:
         r["link"] = report_cards.link(ctx, r["id"])
-        r["day"] = report_cards.month_day(str(r["month_day"])) if r.get("month_day") else None
+        r["day"] = words.month_day(str(r["month_day"])) if r.get("month_day") else None
         r["country_link"] = report_cards.link(ctx, r["country"]) if r.get("country") else None
         for p in r["positions"]:
             p["cite"] = report_cards.cite(ctx, p["source"])

@@ -190,33 +190,9 @@ def when_of(event: Record) -> list[Part]:
             when += f" to {event['end_date']}"
         return [text(when)]
     if event.get("month_day"):
-        day = month_day(str(event["month_day"]))
+        day = w.month_day(str(event["month_day"]))
         return [text(f"{day} (no source gives the year; written {event['month_day']})")]
     return []
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def month_day(value: str) -> str:
-    """``--05-30`` (a month and day without a year) as "30 May"; anything else as it is."""
-    parts = value.removeprefix("--").split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[0]) <= 12:
-        return f"{int(parts[1])} {_MONTHS[int(parts[0]) - 1]}"
-    return value
 
 
 def event_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
@@ -309,36 +285,18 @@ def _source_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
 
 
 # Fields each collection shows in its own way (not as a plain row).
-_OWN = {
-    "id",
-    "sources",
-    "basis",
-    "notes",
-    "caveats",
-    "kind",
-    "title",
-    "name",
-    "text",
-    "summary",
-    "description",
-    "url",
-    "label",
-    "title_reconstructed",
-}
+def _names(text: str) -> set[str]:
+    return set(text.split())
+
+
+_OWN = _names(
+    "id sources basis notes caveats kind title name text summary description url label title_reconstructed"
+)
 _SHOWN_BY = {
-    "events": {
-        "start_date",
-        "end_date",
-        "month_day",
-        "date_note",
-        "city",
-        "country",
-        "participants",
-        "series_position",
-        "hosts",
-        "funders",
-        "builds_on",
-    },
+    "events": _names(
+        "start_date end_date month_day date_note city country participants series_position"
+        " hosts funders builds_on"
+    ),
     "stakeholders": {"aliases", "sector", "position", "organisation", "country", "roles"},
     "sources": {"alt_titles", "publisher", "date", "date_note"},
 }

@@ -134,6 +134,30 @@ def linked_from(collection: str, path: str) -> str:
     return LINKED_FROM.get((collection, path)) or f"Linked from {collection}"
 
 
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def month_day(value: str) -> str:
+    """``--05-30`` (a month and day without a year) as "30 May"; anything else as it is."""
+    parts = value.removeprefix("--").split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[0]) <= 12:
+        return f"{int(parts[1])} {_MONTHS[int(parts[0]) - 1]}"
+    return value
+
+
 # ---------------------------------------------------------------- element ids
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
