@@ -267,7 +267,7 @@ def page(
     kept = report_select.select(full, conditions, search)
     cat = Catalog({n: kept[n] for n in layout.COLLECTIONS}, full.fields)
     stems = words.element_ids(r["id"] for name in ORDER for r in cat.records(name))
-    ctx = report_cards.context(cat, stems, cards=not briefing_only)
+    ctx = report_cards.context(cat, stems, cards=not briefing_only, full=full)
     groups = []
     cards: list[dict[str, Any]] = []
     found = []

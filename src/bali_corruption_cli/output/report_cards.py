@@ -31,6 +31,7 @@ class Context:
     labels: dict[str, str]
     country_ids: dict[str, str]
     cards: bool = True  # the records' cards are in the page (links to them may be made)
+    full: Catalog | None = None  # the whole catalogue: the names of records left out of the page
     linked: dict[str, list[tuple[str, str, Record, tuple[Any, ...]]]] = field(default_factory=dict)
     codes: dict[str, set[str]] = field(default_factory=dict)
     shown_bases: set[str] = field(default_factory=set)  # of the card being made
@@ -41,11 +42,11 @@ class Context:
         return w.words(str(value))
 
 
-def context(cat: Catalog, stems: dict[str, str], cards: bool = True) -> Context:
+def context(cat: Catalog, stems: dict[str, str], cards: bool = True, full: Catalog | None = None) -> Context:
     names = {r["id"]: name_of(c, r) for c, r in cat.all_records()}
     labels = {r["id"]: str(r.get("label") or r["id"]) for r in cat.records("sources")}
     countries = {r["name"]: r["id"] for r in cat.records("countries")}
-    ctx = Context(cat, names, stems, labels, countries, cards)
+    ctx = Context(cat, names, stems, labels, countries, cards, full)
     for collection, record in cat.all_records():
         for ref in layout.REFERENCES:
             if ref.collection != collection or ref.target == "sources":
@@ -75,8 +76,9 @@ def text(value: Any) -> Part:
 def link(ctx: Context, record_id: Any) -> Part:
     rid = ctx.country_ids.get(str(record_id), str(record_id))
     name = ctx.names.get(rid)
-    if name is None:  # not in this report: the id as it is
-        return text(record_id)
+    if name is None:  # not in this report: its name in the catalogue, not a link
+        found = ctx.full.get(rid) if ctx.full is not None else None
+        return text(name_of(found[0], found[1]) if found else record_id)
     return {"t": "link", "text": name, "href": f"#r-{ctx.stems[rid]}" if ctx.cards else None}
 
 
