@@ -60,8 +60,11 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.records: list[str] = []
-        self.scripts: list[str] = []
+        self.record_ids: list[str] = []  # the data-id of each record's article: the record's own id
+        self.scripts: list[str] = []  # scripts that run (no type, or a JavaScript type)
+        self.data_blocks: list[str] = []  # <script type="application/ld+json">: data, never run
         self.styles: list[str] = []
+        self._data_block = False
         self.text: list[str] = []
         self._raw: str | None = None
         self.feed(html)
@@ -72,12 +75,17 @@ class Page(HTMLParser):
         self.tags.append((tag, attributes))
         if tag == "article" and "record" in (attributes.get("class") or "").split():
             self.records.append(str(attributes.get("id", "")).removeprefix("r-"))
+            self.record_ids.append(str(attributes.get("data-id", "")))
         if tag in ("script", "style"):
             self._raw = ""
+            self._data_block = tag == "script" and attributes.get("type") == "application/ld+json"
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self._raw is not None:
-            (self.scripts if tag == "script" else self.styles).append(self._raw)
+            if self._data_block:
+                self.data_blocks.append(self._raw)
+            else:
+                (self.scripts if tag == "script" else self.styles).append(self._raw)
             self._raw = None
 
     def handle_data(self, data: str) -> None:

@@ -79,6 +79,8 @@ WRITERS: dict[str, Callable[[Path], list[str]]] = {
     "data init": lambda t: ["data", "init", str(t.parent)],
 }
 TARGET_NAME = {"schema --write": "practices.schema.json", "data init": "events.yaml"}
+# Writers given a folder write their file inside it (the report: FOLDER/bcc-report.html).
+INTO_A_FOLDER = {"report": "bcc-report.html"}
 
 
 @pytest.mark.parametrize("kind", list(NEVER))
@@ -87,6 +89,10 @@ TARGET_NAME = {"schema --write": "practices.schema.json", "data init": "events.y
 def test_no_writer_replaces_what_is_not_a_regular_file(
     tmp_path: Path, writer: str, kind: str, force: list[str]
 ) -> None:
+    if writer in INTO_A_FOLDER and kind == "a folder":
+        pytest.skip(
+            "it writes inside a folder given to it: test_a_writer_into_a_folder_replaces_nothing_there"
+        )
     target = tmp_path / TARGET_NAME.get(writer, "out.file")
     NEVER[kind](target)
     before = _state(target)
@@ -95,6 +101,26 @@ def test_no_writer_replaces_what_is_not_a_regular_file(
     assert "not replacing" in result.err or "is a folder" in result.err
     assert _state(target) == before
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+@pytest.mark.parametrize("kind", list(NEVER))
+@pytest.mark.parametrize("writer", list(INTO_A_FOLDER))
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_writer_into_a_folder_replaces_nothing_there(
+    tmp_path: Path, writer: str, kind: str, force: list[str]
+) -> None:
+    """The folder is never replaced; its file is written inside it by the same rules."""
+    folder = tmp_path / "out"
+    _folder(folder)
+    target = folder / INTO_A_FOLDER[writer]
+    NEVER[kind](target)
+    before = _state(target), sorted(p.name for p in folder.iterdir())
+    result = run(*WRITERS[writer](folder), *force, env=NO_CACHE)
+    assert result.code == 2, (result.code, result.err)
+    assert "not replacing" in result.err or "is a folder" in result.err
+    assert (_state(target), sorted(p.name for p in folder.iterdir())) == before
+    assert (folder / "keep.txt").read_text() == "mine"
+    assert not [p for p in tmp_path.rglob("*") if ".tmp-" in p.name]
 
 
 @pytest.mark.parametrize("kind", ["a FIFO", "a dangling symbolic link", "a symbolic link to a file"])

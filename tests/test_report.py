@@ -79,14 +79,50 @@ def test_never_overwrites_without_force(bcc: Callable[..., Run], in_tmp: Path) -
 
 
 @pytest.mark.parametrize("force", [[], ["--force"]])
-def test_never_replaces_a_folder(bcc: Callable[..., Run], in_tmp: Path, force: list[str]) -> None:
+def test_a_folder_gets_the_report_inside_and_is_never_replaced(
+    bcc: Callable[..., Run], in_tmp: Path, force: list[str]
+) -> None:
     folder = in_tmp / "out.html"
     folder.mkdir()
     (folder / "keep.txt").write_text("keep", encoding="utf-8")
     run = bcc("report", str(folder), *force)
-    assert run.exit_code == 2
-    assert "is a folder" in run.stderr
+    assert run.exit_code == 0, run.stderr
+    assert str(folder / "bcc-report.html") in run.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["bcc-report.html", "keep.txt"]
     assert (folder / "keep.txt").read_text(encoding="utf-8") == "keep"
+    assert Page((folder / "bcc-report.html").read_text(encoding="utf-8")).records
+    # the same rules for what is inside: a file there only with --force, a folder there never
+    again = bcc("report", "-o", f"{folder}/", *force)
+    assert again.exit_code == (0 if force else 2), again.stderr
+    (folder / "bcc-report.html").unlink()
+    (folder / "bcc-report.html").mkdir()
+    refused = bcc("report", str(folder), *force)
+    assert refused.exit_code == 2 and "is a folder" in refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["bcc-report.html", "keep.txt"]
+    assert list((folder / "bcc-report.html").iterdir()) == []
+
+
+def test_a_link_to_a_folder_is_not_written_through(bcc: Callable[..., Run], in_tmp: Path) -> None:
+    (in_tmp / "real").mkdir()
+    (in_tmp / "link").symlink_to(in_tmp / "real")
+    run = bcc("report", str(in_tmp / "link"), "--force")
+    assert run.exit_code == 2 and "symbolic link" in run.stderr
+    assert list((in_tmp / "real").iterdir()) == []
+
+
+@pytest.mark.parametrize("how", [["-o"], ["--output"], []])
+def test_output_option_or_path(bcc: Callable[..., Run], in_tmp: Path, how: list[str]) -> None:
+    run = bcc("report", *how, "mine.html")
+    assert run.exit_code == 0, run.stderr
+    assert [p.name for p in in_tmp.iterdir()] == ["mine.html"]
+    assert Page((in_tmp / "mine.html").read_text(encoding="utf-8")).records
+    same = bcc("report", "mine.html", "-o", "mine.html", "--force")
+    assert same.exit_code == 0, same.stderr
+    both = bcc("report", "a.html", "-o", "b.html")
+    assert both.exit_code == 2 and both.stderr.startswith("bcc: error: ") and "give one" in both.stderr
+    assert [p.name for p in in_tmp.iterdir()] == ["mine.html"]
+    dash = bcc("report", "-o", "-")
+    assert dash.exit_code == 0 and dash.stdout.startswith("<!doctype html>")
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")

@@ -95,11 +95,15 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     path = folder / "bcc-report.html"
     result = runner.invoke(app, ["--with", str(overlay), "report", str(path)], env=env)
     assert result.exit_code == 0, result.stderr
+    plain, briefing = folder / "plain.html", folder / "briefing.html"
+    for args in (["report", "-o", str(plain)], ["report", "--briefing", "-o", str(briefing)]):
+        done = runner.invoke(app, args, env=env)  # the shipped catalogue as it is
+        assert done.exit_code == 0, done.stderr
     ids: list[str] = []
     for name in COLLECTIONS:
         listed = runner.invoke(app, ["--with", str(overlay), name, "--json"], env=env)
         ids += [r["id"] for r in json.loads(listed.stdout)]
-    return {"url": path.as_uri(), "ids": ids}
+    return {"url": path.as_uri(), "ids": ids, "plain": plain.as_uri(), "briefing": briefing.as_uri()}
 
 
 def _open(driver: Any, url: str, width: int = 1280) -> None:
@@ -191,18 +195,22 @@ def test_hostile_payload_does_not_run(driver: Any, report: dict[str, Any]) -> No
     assert driver.execute_script(f"return typeof window.{PWNED}") == "undefined"
     heading = driver.find_element("id", "r-hostile-practice-h")
     assert heading.text == " ".join(HOSTILE_TITLE.split())
-    assert driver.execute_script("return document.scripts.length") == 1
+    # one script that runs (the page's own) and one data block (the JSON-LD), nothing from the data
+    assert driver.execute_script("return document.scripts.length") == 2
+    types = driver.execute_script("return Array.from(document.scripts).map(s => s.type)")
+    assert sorted(types) == ["", "application/ld+json"]
     # the page's own styles still apply: the payload's </style><style> ended nothing
     assert driver.find_element("tag name", "body").is_displayed()
 
 
+@pytest.mark.parametrize("which", ["url", "briefing"])
 @pytest.mark.parametrize("width", [390, 1280])
 def test_screenshots(
-    driver: Any, report: dict[str, Any], width: int, tmp_path_factory: pytest.TempPathFactory
+    driver: Any, report: dict[str, Any], width: int, which: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     import base64
 
-    _open(driver, report["url"], width)
+    _open(driver, report[which], width)
     sizes = driver.execute_script(
         "return [document.documentElement.scrollWidth, window.innerWidth, document.body.scrollHeight]"
     )
@@ -217,7 +225,7 @@ def test_screenshots(
             "clip": {"x": 0, "y": 0, "width": width, "height": min(sizes[2], 4000), "scale": 1},
         },
     )
-    path = folder / f"report-{width}.png"
+    path = folder / f"{'report' if which == 'url' else which}-{width}.png"
     path.write_bytes(base64.b64decode(shot["data"]))
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -237,3 +245,173 @@ def test_print_hides_the_controls_and_shows_every_record(driver: Any, report: di
         assert pdf["data"]
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+# ---------------------------------------------------------------- the briefing as people use it
+
+
+def _pages(pdf: bytes) -> int:
+    """The pages of a PDF from Chromium: its page objects, checked against the page tree's count."""
+    import re
+
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf, re.DOTALL)]
+    counts += [int(n) for n in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf, re.DOTALL)]
+    assert pages > 0 and max(counts, default=pages) == pages, (pages, counts)
+    return pages
+
+
+@pytest.mark.parametrize(("which", "most"), [("plain", 30), ("briefing", 10)])
+def test_printed_on_a4_within_its_pages(driver: Any, report: dict[str, Any], which: str, most: int) -> None:
+    """The whole catalogue on at most 30 A4 pages, the briefing alone on at most 10 (Chromium's
+    print to PDF through WebDriver)."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    _open(driver, report[which])
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # A4, in centimetres
+    pdf = base64.b64decode(driver.print_page(options))
+    assert pdf.startswith(b"%PDF")
+    pages = _pages(pdf)
+    print(f"{which}: {pages} A4 pages")
+    assert pages <= most, f"{which} prints on {pages} A4 pages (at most {most})"
+
+
+def _field_names(report: dict[str, Any]) -> set[str]:
+    runner = CliRunner()
+    names: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            names.update(value)
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    for name in COLLECTIONS:
+        walk(json.loads(runner.invoke(app, [name, "--json"], env={"BCC_CACHE_DIR": ""}).stdout))
+    return names
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_rendered_text_shows_no_none_dictionary_or_field_path(
+    driver: Any, report: dict[str, Any], width: int
+) -> None:
+    import re
+
+    _open(driver, report["plain"], width)
+    text = " ".join(driver.execute_script("return document.body.innerText").split())
+    assert not re.search(r"\bNone\b", text)
+    keys = "|".join(re.escape(k) for k in sorted(_field_names(report), key=len, reverse=True))
+    assert re.findall(rf"\b(?:{keys}): [^;]{{0,300}}; (?:{keys}): ", text) == []
+    assert re.findall(rf"\b(?:{'|'.join(COLLECTIONS)}|basis|roles)\.(?:{keys})\b", text) == []
+    assert [k for k in _field_names(report) if "_" in k and re.search(rf"\b{re.escape(k)}\b", text)] == []
+    assert "{'" not in text and "': " not in text
+
+
+def _hash(driver: Any) -> str:
+    return str(driver.execute_script("return window.location.hash"))
+
+
+def test_filters_are_in_the_address_and_survive_a_reload(driver: Any, report: dict[str, Any]) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    _open(driver, report["plain"])
+    everything = _visible_ids(driver)
+    Select(driver.find_element("id", "f-sector")).select_by_value("private")
+    driver.find_element("id", "q").send_keys("due diligence")
+    shown = _visible_ids(driver)
+    assert 0 < len(shown) < len(everything)
+    address = _hash(driver)
+    assert "sector=private" in address and "q=due" in address
+    driver.refresh()  # the same address: the same filters, the same records
+    assert _visible_ids(driver) == shown
+    assert driver.find_element("id", "q").get_attribute("value") == "due diligence"
+    assert (
+        Select(driver.find_element("id", "f-sector")).first_selected_option.get_attribute("value")
+        == "private"
+    )
+    # shared: the address opened afresh gives the same view
+    url = driver.current_url
+    _open(driver, url)
+    assert _visible_ids(driver) == shown
+    driver.find_element("id", "clear").click()
+    assert _visible_ids(driver) == everything
+    assert "=" not in _hash(driver)
+    _open(driver, report["plain"] + "#kind=nothing-of-the-kind&sector=private")  # an unknown value: ignored
+    assert set(_visible_ids(driver)) < set(everything)
+
+
+def test_search_forgives_typos_and_accents_like_the_cli_and_marks_the_matches(
+    driver: Any, report: dict[str, Any]
+) -> None:
+    runner = CliRunner()
+    _open(driver, report["plain"])
+    for typed, meant in [
+        ("whistelblower", "whistleblower"),
+        ("Viêt Nâm", "viet nam"),
+        ("CORRUPTON", "corruption"),
+    ]:
+        box = driver.find_element("id", "q")
+        box.clear()
+        box.send_keys(typed)
+        shown = set(_visible_ids(driver))
+        cli = runner.invoke(app, ["search", typed, "--json"], env={"BCC_CACHE_DIR": ""})
+        assert cli.exit_code == 0, cli.stderr
+        found = {hit["id"] for hit in json.loads(cli.stdout)}
+        assert found and found <= shown, (typed, found - shown)
+        marks = driver.execute_script(
+            "return Array.from(document.querySelectorAll('article.record:not([hidden]) mark.hit'))"
+            ".map(m => m.textContent)"
+        )
+        assert marks, typed
+        folded = {" ".join(m.lower().replace("-", " ").split()) for m in marks}
+        first = meant.split()[0]
+        assert any(first[:4] in m or m in meant for m in folded), (typed, folded)
+    driver.find_element("id", "clear").click()
+    assert driver.execute_script("return document.querySelectorAll('mark.hit').length") == 0
+
+
+def test_every_element_id_is_unique(driver: Any, report: dict[str, Any]) -> None:
+    _open(driver, report["url"])
+    ids = driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    data_ids = driver.execute_script(
+        "return Array.from(document.querySelectorAll('article.record')).map(e => e.dataset.id)"
+    )
+    assert sorted(data_ids) == sorted(report["ids"])
+
+
+def test_controls_stay_in_view_on_wide_screens(driver: Any, report: dict[str, Any]) -> None:
+    _open(driver, report["plain"], 1280)
+    driver.execute_script("document.querySelector('#c-countries').scrollIntoView()")
+    top = driver.execute_script("return document.getElementById('filters').getBoundingClientRect().top")
+    assert 0 <= top < 5
+    _open(driver, report["plain"], 390)
+    driver.execute_script("document.querySelector('#c-countries').scrollIntoView()")
+    top = driver.execute_script("return document.getElementById('filters').getBoundingClientRect().top")
+    assert top < 0  # on a phone the controls scroll away and leave the screen to the records
+
+
+def test_without_javascript_everything_is_there(driver: Any, report: dict[str, Any]) -> None:
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        _open(driver, report["url"])
+        assert sorted(_visible_ids(driver)) == sorted(report["ids"])
+        for section in (
+            "summary",
+            "findings",
+            "recommendations",
+            "by-sector",
+            "by-theme",
+            "chain",
+            "references",
+        ):
+            assert driver.find_element("id", section).is_displayed()
+        assert not driver.find_element("id", "filters").is_displayed()  # controls that could not work
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})

@@ -1,5 +1,6 @@
 """``bcc report``: the command that writes the HTML briefing (the work is in report.py)."""
 
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ import typer
 from bali_corruption_cli.cli.app import _catalog, app, catalogue_files
 from bali_corruption_cli.cli.options import SearchOpt, filter_options
 from bali_corruption_cli.core import atomic
+from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.output import render
 from bali_corruption_cli.query import filters
 
@@ -27,13 +29,32 @@ _REPORT_FILTERS = [
 def report(
     ctx: typer.Context,
     path: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="[PATH]",
-            help="HTML file to write (default: bcc-report.html; '-' for stdout).",
+            help="HTML file to write (default: bcc-report.html; a folder: bcc-report.html in it; "
+            "'-' for stdout).",
             show_default=False,
         ),
-    ] = "bcc-report.html",
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The same as PATH, as an option.",
+            show_default=False,
+        ),
+    ] = None,
+    briefing: Annotated[
+        bool,
+        typer.Option(
+            "--briefing",
+            help="Only the briefing (summary, findings, recommendations, practices, the chain) "
+            "and its references, without the records.",
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it already exists.")] = False,
     search: SearchOpt = None,
     **given: Any,
@@ -46,13 +67,17 @@ def report(
     \b
     Examples:
       bcc report
-      bcc report philippines.html --country Philippines
+      bcc report -o philippines.html --country Philippines
+      bcc report --briefing briefings/
       bcc report --sector private - > private-sector.html
     """
     from bali_corruption_cli.output import report as html_report
     from bali_corruption_cli.query import report_select
 
-    target = None if path == "-" else Path(path)
+    if path is not None and output is not None and path != output:
+        raise UsageError(f"two places to write: PATH {path!r} and --output {output!r}; give one")
+    chosen = output if output is not None else path if path is not None else html_report.DEFAULT_PATH
+    target = None if chosen == "-" else _in_folder(Path(chosen))
     if target is not None:
         atomic.check_target(target, force=force, protected=catalogue_files(ctx))
     cat = _catalog(ctx)
@@ -62,7 +87,7 @@ def report(
     }
     scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
     scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
-    data = html_report.page(cat, conditions, search or (), scope, cat.data_digest)
+    data = html_report.page(cat, conditions, search or (), scope, cat.data_digest, briefing_only=briefing)
     text = html_report.html(data)
     if target is None:
         buffer = getattr(sys.stdout, "buffer", None)
@@ -73,4 +98,16 @@ def report(
             render.write(text)
         return
     atomic.write_bytes(target, text.encode("utf-8"))
-    render.note(f"wrote {target} ({data['total']} records); open it in a browser")
+    what = "the briefing" if briefing else f"{data['total']} records"
+    render.note(f"wrote {target} ({what}); open it in a browser")
+
+
+def _in_folder(path: Path) -> Path:
+    """A folder (not a link to one) as the path: the report's default name inside it."""
+    from bali_corruption_cli.output.report import DEFAULT_PATH
+
+    try:
+        is_folder = stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        is_folder = False
+    return path / DEFAULT_PATH if is_folder else path

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -22,10 +23,19 @@ from urllib.parse import urlsplit
 from bali_corruption_cli import __version__
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.model import layout
+from bali_corruption_cli.output import report_cards
+from bali_corruption_cli.output import report_words as words
 from bali_corruption_cli.query import cite as citing
 from bali_corruption_cli.query import explore, report_select
 
 DEFAULT_PATH = "bcc-report.html"
+TITLE = (
+    "Corruption as a facilitator of trafficking in persons and people smuggling in the Bali Process region"
+)
+DESCRIPTION = (
+    "A briefing from the bcc catalogue: the 2023 regional conference on corruption and its series of "
+    "national roundtables, findings, recommendations and promising practices, each with its sources."
+)
 
 # The order of the collections in the page: what happened first, the reference tables last.
 ORDER = (
@@ -48,8 +58,6 @@ _EVENT_FIELD = {
     "quotes": "event",
     "findings": "about",
 }
-# Fields shown otherwise than in the record's field list.
-_NOT_LISTED = {"id", "sources"}
 
 
 def safe_url(url: Any) -> str | None:
@@ -78,109 +86,12 @@ def generated_at() -> dt.datetime:
 
 # ---------------------------------------------------------------- the page's data
 
-
-def _title(collection: str, record: Record, names: Mapping[str, str]) -> str:
-    if collection == "quotes":
-        speaker = record.get("speaker")
-        who = names.get(str(speaker), str(speaker))
-        kind = record.get("kind")
-        if kind == "direct":
-            return f"Quote by {who} (direct, the source's words)"
-        if kind == "topic":
-            return f"Topic spoken on by {who} (not their words)"
-        return f"Paraphrase of {who} (our words, not a quotation)"
-    title = str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
-    if record.get("title_reconstructed"):
-        return f"{title} (our title, rebuilt from the web address)"
-    basis = record.get("basis")
-    if type(basis) is dict and (basis.get("title") or {}).get("basis") == "editorial":
-        return f"{title} (our title)"
-    return title
+# The filters of the page (the script reads them from the records' data-* attributes).
+FACETS = ("sector", "theme", "country", "kind")
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_scalar(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_scalar(x)}" for k, x in value.items())
-    return str(value)
-
-
-def _items(value: Any, linkable: bool, ids: Mapping[str, str]) -> list[dict[str, Any]]:
-    """A field's value as a list of items to show: text, with a link inside the page for an id."""
-    values = value if isinstance(value, list) else [value]
-    out = []
-    for v in values:
-        if v is None:
-            continue
-        if isinstance(v, dict):
-            text = "; ".join(f"{k}: {_scalar(x)}" for k, x in v.items() if x is not None and x != [])
-            out.append({"text": text, "href": None})
-        else:
-            text = _scalar(v)
-            href = f"#r-{ids[text]}" if linkable and text in ids else None
-            out.append({"text": text, "href": href})
-    return out
-
-
-def _linkable_fields(collection: str) -> set[str]:
-    return {
-        ref.path.removesuffix("[]")
-        for ref in layout.REFERENCES
-        if ref.collection == collection and "." not in ref.path and ref.target != "sources"
-    }
-
-
-def _record_view(
-    cat: Catalog, collection: str, record: Record, names: Mapping[str, str], ids: Mapping[str, str]
-) -> dict[str, Any]:
-    present = names  # the records in the page, by id
-    linkable = _linkable_fields(collection)
-    title_field = layout.TITLE_FIELD[collection]
-    url = safe_url(record.get("url")) if collection == "sources" else None
-    fields = []
-    for key, value in record.items():
-        if key in _NOT_LISTED or (key == title_field and collection != "quotes") or (key == "url" and url):
-            continue
-        items = _items(value, key in linkable, ids)
-        if items:
-            # several long values or structures: one per line; short ones: in a row
-            block = len(items) > 1 and any(isinstance(v, dict) or len(str(v)) > 40 for v in value)
-            fields.append({"name": key.replace("_", " "), "parts": items, "block": block})
-    links = [
-        {"note": None, **link, "href": f"#r-{link['id']}" if link["id"] in present else None}
-        for link in explore.links(cat, collection, record)
-    ]
-    sources = []
-    if collection != "sources":
-        for cited in explore.cited_sources(cat, collection, record):
-            sources.append(
-                {
-                    "id": cited["id"],
-                    "label": cited.get("label") or cited["id"],
-                    "title": cited.get("title") or cited["id"],
-                    "at": cited.get("at"),
-                    "excerpt": cited.get("excerpt"),  # the supporting sentence, verbatim
-                    "href": f"#ref-{cited['id']}" if cited["id"] in present else None,
-                }
-            )
-    return {
-        "id": record["id"],
-        "collection": collection,
-        "singular": layout.SINGULAR[collection],
-        "title": _title(collection, record, names),
-        "url": url,
-        "fields": fields,
-        "links": links,
-        "sources": sources,
-        "facets": _facets(cat, collection, record),
-    }
-
-
-def _facets(cat: Catalog, collection: str, record: Record) -> dict[str, str]:
-    """The values the page's filters match, as JSON lists (read by the script)."""
+def _facets(cat: Catalog, collection: str, record: Record) -> dict[str, list[str]]:
+    """The values the page's filters match."""
     sectors = record.get("sectors") or ([record["sector"]] if record.get("sector") else [])
     themes = record.get("themes") or []
     country = record.get("country") or (record.get("name") if collection == "countries" else None)
@@ -188,56 +99,160 @@ def _facets(cat: Catalog, collection: str, record: Record) -> dict[str, str]:
         found = cat.get(str(record.get(_EVENT_FIELD[collection])))
         country = found[1].get("country") if found and found[0] == "events" else None
     kinds = [collection] + ([f"{collection}:{record['kind']}"] if record.get("kind") else [])
-    as_json = {"sector": sectors, "theme": themes, "country": [country] if country else [], "kind": kinds}
-    return {k: json.dumps(v, ensure_ascii=False) for k, v in as_json.items()}
+    return {"sector": sectors, "theme": themes, "country": [country] if country else [], "kind": kinds}
 
 
-def _facet_options(views: Sequence[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
-    """(value, label) of each filter's choices, from the records in the page."""
-    seen: dict[str, set[str]] = {"sector": set(), "theme": set(), "country": set(), "kind": set()}
-    for view in views:
-        for name, raw in view["facets"].items():
-            seen[name].update(json.loads(raw))
-    options = {name: [(v, v) for v in sorted(values)] for name, values in seen.items() if name != "kind"}
+def _facet_options(found: Sequence[dict[str, list[str]]]) -> dict[str, list[dict[str, Any]]]:
+    """Each filter's choices in words, with how many records of the page each matches;
+    the kinds grouped by collection."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for facets in found:
+        for name, values in facets.items():
+            counts[name].update(set(values))
+    options: dict[str, list[dict[str, Any]]] = {}
+    for name in ("sector", "theme", "country"):
+        options[name] = [
+            {"value": v, "text": f"{words.label(v) if name != 'country' else v} ({n})", "group": None}
+            for v, n in sorted(counts[name].items(), key=lambda kv: words.label(kv[0]).lower())
+        ]
     kinds = []
-    for name in ORDER:
-        if name in seen["kind"]:
-            kinds.append((name, f"{HEADINGS[name]}: all"))
-            prefix = f"{name}:"
-            kinds += [
-                (k, f"{HEADINGS[name]}: {k[len(prefix) :]}")
-                for k in sorted(seen["kind"])
-                if k.startswith(prefix)
-            ]
+    for collection in ORDER:
+        if collection not in counts["kind"]:
+            continue
+        group = HEADINGS[collection]
+        kinds.append(
+            {"value": collection, "text": f"All {collection} ({counts['kind'][collection]})", "group": group}
+        )
+        prefix = f"{collection}:"
+        for k, n in sorted(counts["kind"].items()):
+            if k.startswith(prefix):
+                kinds.append({"value": k, "text": f"{words.label(k[len(prefix) :])} ({n})", "group": group})
     options["kind"] = kinds
     return options
 
 
-def _references(cat: Catalog, views: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every source in the page, with its full citation and the records that cite it."""
-    cited_by: dict[str, dict[tuple[str, str | None], dict[str, Any]]] = {}
-    for view in views:
-        for s in view["sources"]:
-            entry = {"id": view["id"], "title": view["title"], "at": s["at"]}
-            cited_by.setdefault(s["id"], {}).setdefault((view["id"], s["at"]), entry)
+def _apa(cat: Catalog, source: Record) -> dict[str, Any]:
+    """A source's APA reference, its title apart (in italics) and its address apart (a link)."""
+    (apa,) = citing.cite(cat, source["id"], "apa")[:1] or [{"citation": source["title"]}]
+    citation = " ".join(str(apa["citation"]).split())
+    url = safe_url(source.get("url"))
+    raw_url = None
+    if url and citation.endswith(url):
+        citation = citation[: -len(url)].rstrip()
+    elif source.get("url") and citation.endswith(str(source["url"])):
+        raw_url = str(source["url"])
+        citation = citation[: -len(raw_url)].rstrip()
+    title = " ".join(str(source["title"]).split())
+    at = citation.find(title) if not source.get("title_reconstructed") else -1
+    if at < 0:
+        before, em, after = citation, "", ""
+    else:
+        before, em, after = citation[:at], title, citation[at + len(title) :]
+    return {"before": before, "title": em, "after": after, "url": url, "raw_url": raw_url}
+
+
+def _references(
+    cat: Catalog, cards: Sequence[dict[str, Any]], stems: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Every source in the page: its APA reference with its address, and the records citing it."""
+    cited_by: dict[str, dict[str, dict[str, Any]]] = {}
+    for c in cards:
+        for s in c["sources"]:
+            cited_by.setdefault(s["id"], {}).setdefault(
+                c["id"], {"href": f"#r-{c['stem']}", "title": c["title"]}
+            )
     out = []
     for source in cat.records("sources"):
-        (apa,) = citing.cite(cat, source["id"], "apa")[:1] or [{"citation": source["title"]}]
-        text = str(apa["citation"])
-        url = safe_url(source.get("url"))
-        if url and text.endswith(url):
-            text = text[: -len(url)]
         out.append(
             {
                 "id": source["id"],
-                "label": source.get("label"),
-                "citation": text,
-                "url": url,
-                "raw_url": None if url else source.get("url"),
+                "stem": stems[source["id"]],
+                "label": source.get("label") or source["id"],
+                "apa": _apa(cat, source),
+                "rebuilt": source["title"] if source.get("title_reconstructed") else None,
                 "cited_by": list(cited_by.get(source["id"], {}).values()),
             }
         )
     return out
+
+
+def _sources_of(ctx: report_cards.Context, record: Record) -> list[dict[str, Any]]:
+    """A record's sources as S-numbers, each with the places in it (for the briefing)."""
+    places: dict[str, list[str]] = {}
+    for citation in record.get("sources") or ():
+        ats = places.setdefault(citation["source"], [])
+        if citation.get("at") and citation["at"] not in ats:
+            ats.append(citation["at"])
+    return [report_cards.cite(ctx, sid, "; ".join(ats) or None) for sid, ats in places.items()]
+
+
+def _briefing(cat: Catalog, ctx: report_cards.Context) -> dict[str, Any]:
+    """The briefing: summary, findings, recommendations, practices by sector and theme, the chain."""
+    summary = explore.summary(cat)
+    conference = summary["conference"]
+    if conference:
+        event = cat.get(conference["id"])
+        record = event[1] if event else {}
+        conference["link"] = report_cards.link(ctx, conference["id"])
+        wanted = ("When", "Where", "Hosted by", "Funded by", "Participants")
+        conference["rows"] = [r for r in report_cards.event_rows(ctx, record) if r["label"] in wanted]
+        conference["sources"] = _sources_of(ctx, record)
+    for r in summary["roundtable_series"]["roundtables"]:
+        r["link"] = report_cards.link(ctx, r["id"])
+        r["day"] = words.month_day(str(r["month_day"])) if r.get("month_day") else None
+        r["country_link"] = report_cards.link(ctx, r["country"]) if r.get("country") else None
+        for p in r["positions"]:
+            p["cite"] = report_cards.cite(ctx, p["source"])
+    groups = {}
+    for key, field in (("practices_by_sector", "sectors"), ("practices_by_theme", "themes")):
+        rows = summary[key]
+        top = max((row["count"] for row in rows), default=0)
+        for row in rows:
+            row["percent"] = round(100 * row["count"] / top, 1) if top else 0
+            row["label"] = words.label(str(row["value"])) if row["value"] is not None else "None given"
+            row["practices"] = [
+                report_cards.link(ctx, p["id"])
+                for p in cat.records("practices")
+                if row["value"] in (p.get(field) or [])
+            ]
+        groups[key] = rows
+    chain = [
+        {
+            "id": step["stage"]["id"],
+            "order": step["stage"]["order"],
+            "title": step["stage"]["title"],
+            "practices": [report_cards.link(ctx, p["id"]) for p in step["practices"]],
+            "findings": [report_cards.link(ctx, f["id"]) for f in step["findings"]],
+        }
+        for step in explore.chain(cat)
+    ]
+    findings = [
+        {"link": report_cards.link(ctx, f["id"]), "text": f["text"], "sources": _sources_of(ctx, f)}
+        for f in cat.records("findings")
+    ]
+    recommendations = []
+    for r in cat.records("recommendations"):
+        who = [report_cards.link(ctx, r["made_by"])] if r.get("made_by") else []
+        at = [report_cards.link(ctx, r["event"])] if r.get("event") else []
+        recommendations.append(
+            {
+                "link": report_cards.link(ctx, r["id"]),
+                "text": r["text"],
+                "kind": words.label(words.words(r["kind"])) if r.get("kind") else None,
+                "by": who,
+                "at": at,
+                "sources": _sources_of(ctx, r),
+            }
+        )
+    return {
+        "summary": summary,
+        "conference": conference,
+        "by_sector": groups["practices_by_sector"],
+        "by_theme": groups["practices_by_theme"],
+        "chain": chain,
+        "findings": findings,
+        "recommendations": recommendations,
+    }
 
 
 def page(
@@ -246,49 +261,93 @@ def page(
     search: Sequence[str],
     scope: Sequence[str],
     data_hash: str,
+    briefing_only: bool = False,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain data."""
     kept = report_select.select(full, conditions, search)
     cat = Catalog({n: kept[n] for n in layout.COLLECTIONS}, full.fields)
-    names = {r["id"]: str(r.get("name") or r.get("title") or r["id"]) for _, r in cat.all_records()}
-    ids = {r["id"]: r["id"] for _, r in cat.all_records()}
-    ids |= {r["name"]: r["id"] for r in cat.records("countries")}
+    stems = words.element_ids(r["id"] for name in ORDER for r in cat.records(name))
+    ctx = report_cards.context(cat, stems, cards=not briefing_only, full=full)
     groups = []
-    views: list[dict[str, Any]] = []
+    cards: list[dict[str, Any]] = []
+    found = []
     for name in ORDER:
-        records = [_record_view(cat, name, r, names, ids) for r in cat.records(name)]
-        views += records
+        records = []
+        for r in cat.records(name):
+            facets = _facets(cat, name, r)
+            found.append(facets)
+            as_json = {k: json.dumps(v, ensure_ascii=False) for k, v in facets.items()}
+            card = report_cards.card(ctx, name, r, as_json)
+            card["url_href"] = safe_url(card["url"])
+            records.append(card)
+        cards += records
         groups.append({"name": name, "heading": HEADINGS[name], "records": records})
-    summary = explore.summary(cat)
-    for key in ("practices_by_sector", "practices_by_theme"):
-        top = max((row["count"] for row in summary[key]), default=0)
-        for row in summary[key]:
-            row["percent"] = round(100 * row["count"] / top, 1) if top else 0
-    chain = [
-        {
-            "id": step["stage"]["id"],
-            "order": step["stage"]["order"],
-            "title": step["stage"]["title"],
-            "practices": [{"id": p["id"], "title": p["title"]} for p in step["practices"]],
-            "findings": [{"id": f["id"], "title": f["title"]} for f in step["findings"]],
-        }
-        for step in explore.chain(cat)
-    ]
+    briefing = _briefing(cat, ctx)
     when = generated_at()
-    return {
+    references = _references(cat, cards, stems)
+    data = {
         "version": __version__,
         "generated": when.strftime("%Y-%m-%d %H:%M UTC"),
         "generated_iso": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data_hash": data_hash,
         "scope": list(scope),
-        "summary": summary,
-        "names": names,
-        "chain": chain,
-        "groups": groups,
-        "total": len(views),
-        "facets": _facet_options(views),
-        "references": _references(cat, views),
+        "briefing_only": briefing_only,
+        "groups": [] if briefing_only else groups,
+        "total": len(cards),
+        "counts": [(g["name"], len(g["records"])) for g in groups],
+        "facets": _facet_options(found),
+        "references": references,
+        "terms": words.terms(ctx.codes),
+        **briefing,
     }
+    data["jsonld"] = json_ld(cat, data)
+    return data
+
+
+def json_ld(cat: Catalog, data: Mapping[str, Any]) -> str:
+    """schema.org Dataset metadata of the page, as JSON safe inside a script element."""
+    dates = sorted(
+        str(d) for r in cat.records("events") for d in (r.get("start_date"), r.get("end_date")) if d
+    )
+    meta: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": TITLE,
+        "description": DESCRIPTION
+        + (f" This report covers only: {'; '.join(data['scope'])}." if data["scope"] else ""),
+        "version": f"sha256:{data['data_hash']}",
+        "dateModified": data["generated_iso"],
+        "isAccessibleForFree": True,
+        "keywords": ["corruption", "trafficking in persons", "people smuggling", "Bali Process"],
+        "spatialCoverage": [r["name"] for r in cat.records("countries")],
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": s["title"],
+                **({"url": s["url"]} if safe_url(s.get("url")) else {}),
+                **({"datePublished": s["date"]} if s.get("date") else {}),
+                "publisher": {"@type": "Organization", "name": s["publisher"]},
+            }
+            for s in cat.records("sources")
+        ],
+        # TODO(licence): the data declares no licence and no creator of the catalogue (the
+        # code's MIT licence is not the data's). Add "license" and "creator" here, read from
+        # where the data declares them, once it does; never a guessed one.
+    }
+    if dates:
+        meta["temporalCoverage"] = f"{dates[0]}/{dates[-1]}" if dates[0] != dates[-1] else dates[0]
+    text = json.dumps(meta, ensure_ascii=False, indent=1)
+    # Inside <script>: no "<", ">" or "&" as such (no "</script>" or "<!--" can end or bend it),
+    # and no line or paragraph separator; JSON reads the escapes back as the same characters.
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
 
 
 # ---------------------------------------------------------------- HTML
@@ -323,5 +382,9 @@ def html(data: Mapping[str, Any]) -> str:
         keep_trailing_newline=True,
     )
     template = env.from_string(_asset("report.html.j2"))
-    # The style and script are bcc's own static files, not data: inserted as they are.
-    return template.render(**data, csp=csp, css=Markup(css), js=Markup(js))
+    # The style and script are bcc's own static files, not data: inserted as they are; the
+    # JSON-LD is data made safe for a script element by json_ld (no "<", ">" or "&" in it).
+    jsonld = str(data["jsonld"])
+    if re.search(r"[<>&]", jsonld):
+        raise AssertionError("the JSON-LD must be escaped for a script element")
+    return template.render(**data, csp=csp, css=Markup(css), js=Markup(js), jsonld_safe=Markup(jsonld))
