@@ -7,7 +7,7 @@ from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render, table_cells
 from bali_corruption_cli.output.render import DocumentFormat, OutputFormat
-from bali_corruption_cli.query import query
+from bali_corruption_cli.query import ordering, query
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog, Record
@@ -29,13 +29,19 @@ def records(
     fields: str | None,
     search: Sequence[str] | None = None,
     wide: bool = False,
+    order: ordering.Ordering = ordering.ANY,
 ) -> None:
-    """Apply --search, pick --fields, and print in the chosen format (shared by every list command)."""
+    """Apply --search, --sort, --reverse and --limit, pick --fields, and print in the chosen
+    format (shared by every list command)."""
     if search:
         records = [r for r in records if query.text_matches(r, search)]
     chosen = chosen_format(fmt, as_json)
-    wanted = query.parse_fields(fields)
     valid = catalog.fields[collection]
+    wanted = query.parse_fields(fields)
+    if order:
+        records = ordered(
+            records, order, valid, chosen, layout.SINGULAR.get(collection, collection), collection
+        )
     if wide and wanted:
         raise UsageError("--wide shows every field; --fields chooses some: use one")
     if chosen == OutputFormat.table:  # the cells come from the whole records (their basis marks)
@@ -61,6 +67,24 @@ def records(
     else:
         columns = valid
     render.emit_records(chosen_records, chosen, columns, collection)
+
+
+def ordered(
+    rows: "Sequence[Record]",
+    order: ordering.Ordering,
+    valid: Sequence[str],
+    chosen: OutputFormat,
+    singular: str,
+    plural: str,
+) -> "list[Record]":
+    """``rows`` in the order asked for; a table says on stderr when --limit left rows out."""
+    out = ordering.order(rows, order, valid)
+    if len(out) < len(rows) and chosen == OutputFormat.table:
+        render.note(
+            f"showing {len(out)} of {len(rows)} {plural if len(rows) != 1 else singular}; "
+            "a larger --limit shows more"
+        )
+    return out
 
 
 def hidden(catalog: "Catalog", collection: str) -> list[str]:

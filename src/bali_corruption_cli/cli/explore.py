@@ -7,13 +7,17 @@ import typer
 from bali_corruption_cli.cli import emit
 from bali_corruption_cli.cli.app import _catalog, app
 from bali_corruption_cli.cli.options import (
+    COUNT_FIELDS,
     SEARCH_FIELDS,
     TIMELINE_FIELDS,
     DocFormatOpt,
     FieldsOpt,
     FormatOpt,
     JsonOpt,
+    LimitOpt,
+    ReverseOpt,
     SearchOpt,
+    SortOpt,
     _complete_count_by,
     _completer,
     filter_options,
@@ -21,6 +25,7 @@ from bali_corruption_cli.cli.options import (
 from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import OutputFormat
 from bali_corruption_cli.query import filters, query
+from bali_corruption_cli.query.ordering import Ordering
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
@@ -180,6 +185,9 @@ def count_command(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     **given: Any,
 ) -> None:
     """Count records by the values of one field, most common first.
@@ -191,6 +199,7 @@ def count_command(
       bcc count practices --by sectors
       bcc count events --by country --format csv
       bcc count practices --by themes --sector private
+      bcc count events --by country --sort value
     """
     from bali_corruption_cli.query import explore
 
@@ -202,6 +211,9 @@ def count_command(
         records = [r for r in records if query.text_matches(r, search)]
     rows = explore.count(cat, name, by, records)
     chosen = emit.chosen_format(fmt, as_json)
+    order = Ordering(sort, reverse, limit)
+    if order:
+        rows = emit.ordered(rows, order, COUNT_FIELDS, chosen, "value", "values")
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
     if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
@@ -217,6 +229,9 @@ def timeline(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     **given: Any,
 ) -> None:
     """List events in date order; undated events follow, marked as such.
@@ -227,6 +242,7 @@ def timeline(
     Examples:
       bcc timeline
       bcc timeline --country Philippines --year 2023
+      bcc timeline --reverse --limit 3
       bcc timeline --json | jq -r '.[] | select(.dated) | .when'
     """
     from bali_corruption_cli.query import explore
@@ -236,6 +252,10 @@ def timeline(
     if search:
         events = [e for e in events if query.text_matches(e, search)]
     rows = explore.timeline(cat, events)
+    order = Ordering(sort, reverse, limit)
+    if order:
+        chosen = emit.machine_format(fmt, as_json) or OutputFormat.table
+        rows = emit.ordered(rows, order, TIMELINE_FIELDS, chosen, "event", "events")
     if emit.rows(rows, TIMELINE_FIELDS, fmt, as_json, fields, "events"):
         return
     if not rows and (any(given.values()) or search):  # filtered down to nothing

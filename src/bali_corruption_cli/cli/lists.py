@@ -11,13 +11,17 @@ from bali_corruption_cli.cli.options import (
     FieldsOpt,
     FormatOpt,
     JsonOpt,
+    LimitOpt,
+    ReverseOpt,
     SearchOpt,
+    SortOpt,
     WideOpt,
     filter_options,
 )
 from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.output.render import OutputFormat
 from bali_corruption_cli.query import filters
+from bali_corruption_cli.query.ordering import Ordering
 
 # Each list command's help: one line of purpose, then examples.
 DOCS = {
@@ -93,11 +97,17 @@ def _list_command(collection: str) -> None:
         as_json: JsonOpt = False,
         fields: FieldsOpt = None,
         wide: WideOpt = False,
+        sort: SortOpt = None,
+        reverse: ReverseOpt = False,
+        limit: LimitOpt = None,
         **given: Any,
     ) -> None:
         cat = _catalog(ctx)
         chosen = filters.choose(cat, collection, given)
-        conditions = filters.indexed_conditions(chosen) if collection in FROM_CACHE else None
+        order = Ordering(sort, reverse, limit)
+        # The cache's answers keep the file's order, whole: any other order decodes the records.
+        indexed = collection in FROM_CACHE and not order
+        conditions = filters.indexed_conditions(chosen) if indexed else None
         if conditions is not None and emit.from_cache(
             cat, collection, conditions, fmt, as_json, fields, search
         ):
@@ -115,7 +125,15 @@ def _list_command(collection: str) -> None:
         if numbers is not None:
             found, search = cat.records_at(collection, numbers), None
         emit.records(
-            cat, collection, filters.keep(cat, collection, chosen, found), fmt, as_json, fields, search, wide
+            cat,
+            collection,
+            filters.keep(cat, collection, chosen, found),
+            fmt,
+            as_json,
+            fields,
+            search,
+            wide,
+            order,
         )
 
     command.__name__ = command.__qualname__ = collection
@@ -143,6 +161,9 @@ def stages(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     wide: WideOpt = False,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
 ) -> None:
     """Show where corruption enters the chain, from recruitment to the courts.
 
@@ -153,18 +174,24 @@ def stages(
       bcc stages --json | jq -r '.[].title'
     """
     cat = _catalog(ctx)
+    order = Ordering(sort, reverse, limit)
     if chain is None:
-        chain = fmt is None and not as_json and not fields and not search and sys.stdout.isatty()
+        chain = (
+            fmt is None and not as_json and not fields and not search and not order and sys.stdout.isatty()
+        )
     if chain:
-        if fmt not in (None, OutputFormat.table) or as_json or fields:
-            raise UsageError("--chain draws a picture; it does not combine with --json, --format or --fields")
+        if fmt not in (None, OutputFormat.table) or as_json or fields or order:
+            raise UsageError(
+                "--chain draws a picture; it does not combine with --json, --format, --fields, "
+                "--sort, --reverse or --limit"
+            )
         from bali_corruption_cli.output import render_explore
         from bali_corruption_cli.query import evidence, explore
 
         render_explore.draw_chain(explore.chain(cat), evidence.BASIS_LEGEND)
         return
     records = sorted(cat.records("stages"), key=lambda r: r["order"])
-    emit.records(cat, "stages", records, fmt, as_json, fields, search, wide)
+    emit.records(cat, "stages", records, fmt, as_json, fields, search, wide, order)
 
 
 for _name in ("sources", "quotes", "findings", "countries"):

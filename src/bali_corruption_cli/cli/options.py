@@ -80,6 +80,14 @@ def _field_names(ctx: typer.Context) -> list[str]:
     return list(_load_for_completion(ctx).fields.get(command, ()))
 
 
+def _complete_sort(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--sort: one field name."""
+    try:
+        return [f for f in _field_names(ctx) if f.startswith(incomplete)]
+    except Exception:  # completion must never fail loudly
+        return []
+
+
 def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
     """--fields: the field names, after a comma too ("id,ti" -> "id,title")."""
     try:
@@ -121,6 +129,21 @@ FieldsOpt = Annotated[
         metavar="A,B",
         autocompletion=_complete_fields,
     ),
+]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="Sort by FIELD (any field --fields takes; stable; empty values last).",
+        metavar="FIELD",
+        autocompletion=_complete_sort,
+    ),
+]
+ReverseOpt = Annotated[
+    bool, typer.Option("--reverse", help="Reverse the order (the --sort order, or the default one).")
+]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, help="Show at most N rows (after --sort).", metavar="N")
 ]
 SearchOpt = Annotated[
     list[str] | None,
