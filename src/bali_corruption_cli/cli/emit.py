@@ -1,6 +1,6 @@
 """How a command's records reach stdout: the format asked for, the fields, the default columns."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli.core.errors import UsageError
@@ -37,7 +37,7 @@ def records(
         records = [r for r in records if query.text_matches(r, search)]
     chosen = chosen_format(fmt, as_json)
     valid = catalog.fields[collection]
-    wanted = query.parse_fields(fields)
+    wanted = wanted_fields(fields, valid)
     if order:
         records = ordered(
             records, order, valid, chosen, layout.SINGULAR.get(collection, collection), collection
@@ -67,6 +67,35 @@ def records(
     else:
         columns = valid
     render.emit_records(chosen_records, chosen, columns, collection)
+
+
+# What --fields takes to list the fields instead of showing records; and to show every field.
+LIST_FIELDS = "?"
+ALL_FIELDS = "all"
+
+
+def fields_listed(
+    fields: str | None, described: "Callable[[], dict[str, str]]", fmt: OutputFormat | None, as_json: bool
+) -> bool:
+    """``--fields ?``: every field the command shows, with its meaning, instead of the rows.
+    False when --fields asks for something else."""
+    if fields is None or fields.strip() != LIST_FIELDS:
+        return False
+    write_fields(described(), fmt, as_json)
+    return True
+
+
+def write_fields(described: dict[str, str], fmt: OutputFormat | None, as_json: bool) -> None:
+    """Fields and their meanings, as a table or in a machine format."""
+    rows = [{"field": name, "description": text} for name, text in described.items()]
+    render.emit_records(rows, chosen_format(fmt, as_json), ["field", "description"], "fields")
+
+
+def wanted_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
+    """The fields --fields names (``all``: every one, in the records' order)."""
+    if fields is not None and fields.strip() == ALL_FIELDS:
+        return list(valid)
+    return query.parse_fields(fields)
 
 
 def ordered(
@@ -159,7 +188,7 @@ def rows(
     machine = machine_format(fmt, as_json)
     if fields is None and machine is None:
         return False
-    columns = query.parse_fields(fields) or list(valid)
+    columns = wanted_fields(fields, valid) or list(valid)
     found = query.select_fields(found, columns, valid)
     if machine is not None:
         render.write(render.records_as(found, machine, columns))

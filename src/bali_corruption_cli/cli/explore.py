@@ -20,6 +20,7 @@ from bali_corruption_cli.cli.options import (
     SortOpt,
     _complete_count_by,
     _completer,
+    described_fields,
     filter_options,
 )
 from bali_corruption_cli.output import render
@@ -203,6 +204,8 @@ def count_command(
     """
     from bali_corruption_cli.query import explore
 
+    if emit.fields_listed(fields, lambda: described_fields("count"), fmt, as_json):
+        return
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
     picked = filters.choose(cat, name, given)
@@ -214,7 +217,7 @@ def count_command(
     order = Ordering(sort, reverse, limit)
     if order:
         rows = emit.ordered(rows, order, COUNT_FIELDS, chosen, "value", "values")
-    columns = query.parse_fields(fields) or ["value", "count"]
+    columns = emit.wanted_fields(fields, COUNT_FIELDS) or list(COUNT_FIELDS)
     rows = query.select_fields(rows, columns, ["value", "count"])
     if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
         rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
@@ -247,6 +250,8 @@ def timeline(
     """
     from bali_corruption_cli.query import explore
 
+    if emit.fields_listed(fields, lambda: described_fields("timeline"), fmt, as_json):
+        return
     cat = _catalog(ctx)
     events = filters.keep(cat, "events", filters.choose(cat, "events", given))
     if search:

@@ -16,9 +16,11 @@ from bali_corruption_cli.cli.options import (
     SearchOpt,
     SortOpt,
     WideOpt,
+    described_fields,
     filter_options,
 )
 from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.model import layout
 from bali_corruption_cli.output.render import OutputFormat
 from bali_corruption_cli.query import filters
 from bali_corruption_cli.query.ordering import Ordering
@@ -102,6 +104,8 @@ def _list_command(collection: str) -> None:
         limit: LimitOpt = None,
         **given: Any,
     ) -> None:
+        if emit.fields_listed(fields, lambda: described_fields(collection), fmt, as_json):
+            return
         cat = _catalog(ctx)
         chosen = filters.choose(cat, collection, given)
         order = Ordering(sort, reverse, limit)
@@ -173,6 +177,8 @@ def stages(
       bcc stages --chain
       bcc stages --json | jq -r '.[].title'
     """
+    if emit.fields_listed(fields, lambda: described_fields("stages"), fmt, as_json):
+        return
     cat = _catalog(ctx)
     order = Ordering(sort, reverse, limit)
     if chain is None:
@@ -196,3 +202,36 @@ def stages(
 
 for _name in ("sources", "quotes", "findings", "countries"):
     _list_command(_name)
+
+
+# The commands whose rows `bcc fields` describes besides the collections.
+_ROWS_OF = ("timeline", "count", "search")
+
+
+@app.command("fields")
+def fields_command(
+    what: Annotated[
+        str,
+        typer.Argument(
+            metavar="COLLECTION",
+            help="A collection (practices, events, ...), or timeline, count or search.",
+            autocompletion=lambda: [*layout.COLLECTIONS, *_ROWS_OF],
+        ),
+    ],
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the fields of a collection's records, each with its meaning (what --fields,
+    --sort and count --by take).
+
+    \b
+    Examples:
+      bcc fields practices
+      bcc fields events --json | jq -r '.[].field'
+    """
+    name = what.strip().lower()
+    if name not in _ROWS_OF:
+        from bali_corruption_cli.model import schemas
+
+        name = schemas.collection_name(what)
+    emit.write_fields(described_fields(name), fmt, as_json)

@@ -56,6 +56,38 @@ TIMELINE_FIELDS = (
     "when",
 )
 COUNT_FIELDS = ("value", "count")
+# What each of those columns means (the timeline's others are the events' own fields).
+FIXED_FIELD_HELP: dict[str, dict[str, str]] = {
+    "search": {
+        "type": "The kind of record (practice, event, stakeholder, ...).",
+        "id": "The record's id.",
+        "title": "The record's title or name.",
+        "score": "How well the record matches (higher first).",
+        "field": "The field the best match is in.",
+        "snippet": "The matched text in context.",
+    },
+    "timeline": {
+        "dated": "True when a source gives the event's first day.",
+        "when": "The date for people, or 'undated'.",
+    },
+    "count": {
+        "value": "A value of the field counted (null: records without one).",
+        "count": "How many records hold the value.",
+    },
+}
+
+
+def described_fields(command: str) -> dict[str, str]:
+    """The fields a command's rows have, each with its meaning (``--fields ?``, ``bcc fields``)."""
+    from bali_corruption_cli.model import schemas
+
+    if command == "timeline":
+        events = schemas.field_descriptions("events")
+        fixed = FIXED_FIELD_HELP["timeline"]
+        return {name: fixed.get(name) or events[name] for name in TIMELINE_FIELDS}
+    if command in FIXED_FIELD_HELP:
+        return dict(FIXED_FIELD_HELP[command])
+    return schemas.field_descriptions(command)
 
 
 def _load_for_completion(ctx: typer.Context) -> "Catalog":
@@ -125,7 +157,8 @@ FieldsOpt = Annotated[
     str | None,
     typer.Option(
         "--fields",
-        help="Comma-separated fields to show, e.g. id,title.",
+        help="Comma-separated fields to show, e.g. id,title; 'all' for every field; '?' lists them "
+        "with their meaning.",
         metavar="A,B",
         autocompletion=_complete_fields,
     ),
