@@ -169,11 +169,13 @@ def _root(
         ),
     ] = None,
     color: Annotated[
-        ColorMode,
+        ColorMode | None,
         typer.Option(
-            "--color", help="Colour in tables: auto (terminal only, honours NO_COLOR), always, never."
+            "--color",
+            help="Colour: auto (on a terminal, unless NO_COLOR or TERM=dumb), always, never. "
+            "Default: auto, or always when FORCE_COLOR is set and not empty.",
         ),
-    ] = ColorMode.auto,
+    ] = None,
     overlays: Annotated[
         list[Path] | None,
         typer.Option(
@@ -203,6 +205,8 @@ def _root(
     ] = False,
 ) -> None:
 
+    if color is None:  # https://force-color.org: FORCE_COLOR, not empty, forces colour (over NO_COLOR)
+        color = ColorMode.always if os.environ.get("FORCE_COLOR", "") != "" else ColorMode.auto
     render.configure(color)
     env.check()  # every BCC_* variable, strictly: a bad value is exit 2
     from bali_corruption_cli.output import screen
