@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest_hostile import run, run_process, subprocess_env
+from conftest_hostile import copy_data, run, run_process, snapshot, subprocess_env
 
 POSIX_PTY = os.name == "posix" and sys.platform != "darwin"
 
@@ -57,7 +58,8 @@ def test_force_color_means_color_always_when_piped() -> None:
 
 
 def test_an_explicit_color_option_beats_force_color() -> None:
-    for args in (["--color", "never", "events"], ["events", "--color", "never"], ["--color", "auto", "events"]):
+    explicit = (["--color", "never", "events"], ["events", "--color", "never"], ["--color", "auto", "events"])
+    for args in explicit:
         proc = run_process(*args, env=subprocess_env(FORCE_COLOR="1"))
         assert proc.returncode == 0 and b"\x1b" not in proc.stdout, args
 
@@ -81,3 +83,106 @@ def test_a_failing_pager_never_loses_the_output(pager: str, said: bytes) -> None
     code, out, err = pty_run("events", env=env, rows=10)
     assert b"regional-conference-2023" in out and b"rso-unodc-meeting-2021" in out
     assert code == 0 and b"pager" in err and said in err and b"printed without it" in err
+
+
+# ---------------------------------------------------------------- errors that name what is wrong
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["practices", "--json", "--data-dir"],
+        ["events", "--with"],
+        ["events", "--fields", "id", "--color"],
+        ["--data-dir"],
+    ],
+)
+def test_a_global_option_without_its_value_is_named(args: list[str]) -> None:
+    result = run(*args)
+    option = next(a for a in reversed(args) if a in ("--data-dir", "--with", "--color"))
+    assert result.code == 2
+    assert f"'{option}' requires an argument" in result.err
+    assert "No such option" not in result.err
+
+
+def test_new_names_an_argument_that_is_not_utf8(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    before = snapshot(data)
+    args = ["--data-dir", str(data), "new", "practice", "--id", "not-utf8"]
+    args += ["--set", "title=ab\udcff", "--set", "summary=s", "--set", "sectors=[media]", "--no-prompt"]
+    args += ["--source", "rso-conference-article-2023", "--at", "para 4"]
+    proc = run_process(*[os.fsencode(a).decode("utf-8", "surrogateescape") for a in args])
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, err
+    assert "--set title" in err and "UTF-8" in err and "\\xff" in err
+    assert "YAML" not in err and "practices.yaml" not in err
+    assert snapshot(data) == before
+
+
+# ---------------------------------------------------------------- standard output named
+
+
+def _fsize_limit(size: int = 0) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+
+
+# Every command that writes to stdout, with the words it needs.
+STDOUT_COMMANDS = [
+    ["--version"],
+    ["--help"],
+    ["practices", "--help"],
+    ["practices"],
+    ["practices", "--json"],
+    ["events", "--format", "csv"],
+    ["quotes", "--format", "yaml"],
+    ["sources", "--format", "markdown"],
+    ["stages", "--chain"],
+    ["timeline"],
+    ["count", "events", "--by", "country"],
+    ["search", "corruption"],
+    ["show", "regional-conference-2023"],
+    ["show", "regional-conference-2023", "--evidence"],
+    ["summary"],
+    ["summary", "--format", "markdown"],
+    ["cite", "regional-conference-2023"],
+    ["completion", "bash"],
+    ["fields", "events"],
+    ["data", "path"],
+    ["schema", "practices"],
+    ["export", "--format", "json", "-"],
+    ["report", "-"],
+]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file-size limit (RLIMIT_FSIZE)")
+@pytest.mark.parametrize("args", STDOUT_COMMANDS, ids=" ".join)
+def test_a_file_size_limit_on_stdout_names_standard_output(tmp_path: Path, args: list[str]) -> None:
+    with (tmp_path / "out").open("wb") as out:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bali_corruption_cli", *args],
+            env=subprocess_env(),
+            stdout=out,
+            stderr=subprocess.PIPE,
+            preexec_fn=_fsize_limit,
+            timeout=60,
+        )
+    err = proc.stderr.decode()
+    assert proc.returncode == 74, err
+    assert "standard output" in err and "File too large" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file-size limit (RLIMIT_FSIZE)")
+def test_a_sqlite_export_to_stdout_names_its_temporary_file(tmp_path: Path) -> None:
+    with (tmp_path / "out").open("wb") as out:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bali_corruption_cli", "export", "--format", "sqlite", "-"],
+            env=subprocess_env(),
+            stdout=out,
+            stderr=subprocess.PIPE,
+            preexec_fn=lambda: _fsize_limit(8192),  # room for a temporary folder, not the export
+            timeout=60,
+        )
+    err = proc.stderr.decode()
+    assert proc.returncode == 74 and "export.sqlite" in err and "internal error" not in err, err

@@ -112,7 +112,7 @@ class BccGroup(TyperGroup):
             if isinstance(exc, BrokenPipeError):
                 code = quiet
             elif code == 0:
-                render.error(f"cannot write output: {getattr(exc, 'strerror', None) or exc}")
+                render.error(f"cannot write standard output: {getattr(exc, 'strerror', None) or exc}")
                 code = EXIT_IO
         if standalone_mode:
             sys.exit(code)
@@ -284,7 +284,12 @@ def global_options_first(words: Sequence[str]) -> list[str]:
             moved.append(word)
         elif name in ROOT_VALUE_OPTIONS:
             moved.append(word)
-            if "=" not in word and n + 1 < len(words):
+            if "=" not in word:
+                if n + 1 == len(words) or words[n + 1] == "--":
+                    # Moved before the command, it would take the command's name as its value.
+                    from typer._click import exceptions as click_exc
+
+                    raise click_exc.UsageError(f"Option '{word}' requires an argument.")
                 n += 1
                 moved.append(words[n])
         else:

@@ -220,7 +220,8 @@ def _page(command: list[str], text: str) -> str | None:
         pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
-        return f"the pager {shlex.join(command)!r} could not be started ({why}): the output is printed without it"
+        name = shlex.join(command)
+        return f"the pager {name!r} could not be started ({why}): the output is printed without it"
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
         assert pager.stdin is not None
