@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -186,3 +187,75 @@ def test_a_sqlite_export_to_stdout_names_its_temporary_file(tmp_path: Path) -> N
         )
     err = proc.stderr.decode()
     assert proc.returncode == 74 and "export.sqlite" in err and "internal error" not in err, err
+
+
+# ---------------------------------------------------------------- help
+
+
+def _commands() -> dict[str, Any]:
+    """Every command by its words (``data path``), as Click objects."""
+    import typer.main
+
+    from bali_corruption_cli.cli import app
+
+    found: dict[str, Any] = {}
+
+    def walk(group: Any, words: list[str]) -> None:
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):  # a group of commands (bcc data ...)
+                walk(command, [*words, name])
+            else:
+                found[" ".join([*words, name])] = command
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+COMMANDS = _commands()
+
+
+def _global_options() -> list[str]:
+    import typer.main
+
+    from bali_corruption_cli.cli import app
+
+    root = typer.main.get_command(app)
+    skip = {"--version", "--help", "--install-completion", "--show-completion"}
+    return [o for p in root.params for o in p.opts if o.startswith("--") and o not in skip]
+
+
+@pytest.mark.parametrize("words", sorted(COMMANDS))
+def test_every_command_help_lists_the_global_options_and_the_values_of_vocabularies(words: str) -> None:
+    from bali_corruption_cli.query import filters
+
+    result = run(*words.split(), "--help", env={"COLUMNS": "80"})
+    assert result.code == 0
+    unwrapped = "".join(result.out.split())  # a value may be wrapped at its hyphen
+    for option in _global_options():
+        assert option in result.out, f"{words} --help does not name {option}"
+    own = {"timeline": "events"}.get(words, words)
+    declared = filters.FILTERS[own] if own in filters.FILTERS else tuple(filters.options().values())
+    by_option = {f"--{f.option}": f for f in declared}
+    for param in COMMANDS[words].params:
+        for opt in param.opts:
+            f = by_option.get(opt)
+            if f is None or not f.values.startswith("vocab:"):
+                continue
+            values = filters.VOCABULARIES[f.values.split(":")[1]]
+            assert all(v in unwrapped for v in values), f"{words} {opt}: {values}"
+
+
+@pytest.mark.parametrize("collection", ["events", "stakeholders", "recommendations", "sources", "quotes"])
+def test_kind_help_lists_the_collections_kinds(collection: str) -> None:
+    from bali_corruption_cli.query import filters
+
+    unwrapped = "".join(run(collection, "--help", env={"COLUMNS": "80"}).out.split())
+    assert all(kind in unwrapped for kind in filters.kinds()[collection])
+
+
+@pytest.mark.parametrize("words", ["count", "new"])
+def test_a_collection_argument_lists_every_collection(words: str) -> None:
+    from bali_corruption_cli.model.layout import COLLECTIONS
+
+    unwrapped = "".join(run(*words.split(), "--help", env={"COLUMNS": "80"}).out.split())
+    assert all(name in unwrapped for name in COLLECTIONS)

@@ -256,6 +256,26 @@ def _catalog(ctx: typer.Context) -> "Catalog":
     return loaded
 
 
+# Under every command's --help: the options every command takes, before or after its name.
+GLOBAL_HELP = (
+    "\b\nGlobal options (before or after the command; bcc --help says more):\n"
+    "  --data-dir DIR               Read the catalogue from DIR (also BCC_DATA_DIR).\n"
+    "  --with DIR                   Add the records of DIR on top (repeatable; also BCC_WITH).\n"
+    "  --color auto|always|never    Colour (NO_COLOR and FORCE_COLOR are honoured).\n"
+    "  --layout auto|table|records  Tables for people: a table or one block per record.\n"
+    "  --no-pager                   Never page long output."
+)
+
+
+def add_global_help(typer_app: typer.Typer) -> None:
+    """Give every command of ``typer_app`` (and of its groups) the global options' help."""
+    for info in typer_app.registered_commands:
+        info.epilog = info.epilog or GLOBAL_HELP
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            add_global_help(group.typer_instance)
+
+
 # The root options that take a value: the word after them is no command.
 ROOT_VALUE_OPTIONS = frozenset({"--data-dir", "--color", "--with", "--layout"})
 ROOT_FLAGS = frozenset({"--no-pager"})

@@ -23,6 +23,7 @@ from bali_corruption_cli.cli.options import (
     described_fields,
     filter_options,
 )
+from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import OutputFormat
 from bali_corruption_cli.query import filters, query
@@ -172,7 +173,7 @@ _COUNT_FILTERS = [f for f in filters.options().values() if f.option != "by"]
 @filter_options(_COUNT_FILTERS, _counted_by)
 def count_command(
     ctx: typer.Context,
-    collection: Annotated[str, typer.Argument(help="practices, events, stakeholders, ...")],
+    collection: Annotated[str, typer.Argument(help=", ".join(layout.COLLECTIONS) + ".")],
     by: Annotated[
         str,
         typer.Option(

@@ -221,8 +221,9 @@ def fields_command(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the fields of a collection's records, each with its meaning (what --fields,
-    --sort and count --by take).
+    """List a collection's fields, each with its meaning.
+
+    These are the names --fields, --sort and count --by take.
 
     \b
     Examples:

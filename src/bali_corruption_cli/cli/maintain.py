@@ -290,7 +290,7 @@ def new(
         str,
         typer.Argument(
             metavar="COLLECTION",
-            help="practices, events, stakeholders, ... (singular or file name also work).",
+            help=", ".join(layout.COLLECTIONS) + " (singular or file name also work).",
             show_default=False,
         ),
     ],

@@ -213,13 +213,24 @@ def _filter_values(f: filters.Filter) -> Any:
     return values
 
 
+def valid_values(f: filters.Filter) -> str:
+    """A vocabulary option's valid values, for its help (other filters take names from the data)."""
+    kind, _, name = f.values.partition(":")
+    if kind != "vocab":
+        return ""
+    values = filters.VOCABULARIES[name]
+    if all(v in f.help for v in values):  # the help already names each
+        return ""
+    return f" Values: {', '.join(values)}."
+
+
 def filter_option(f: filters.Filter, help_text: str | None = None) -> Any:
     """The ``--option`` of one filter of the table (repeatable: OR), with its completion."""
     extra: dict[str, Any] = {"min": 1, "max": 9999} if f.values == "year" else {}
     kind = list[int] | None if f.values == "year" else list[str] | None
     option = typer.Option(
         f"--{f.option}",
-        help=(help_text or f.help) + " Repeat for OR.",
+        help=(help_text or f.help) + " Repeat for OR." + valid_values(f),
         metavar=f.metavar,
         autocompletion=_completer(_filter_values(f)),
         **extra,
