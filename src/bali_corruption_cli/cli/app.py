@@ -61,7 +61,7 @@ class BccGroup(TyperGroup):
             from bali_corruption_cli.cli import shells
 
             os.environ[complete_var] = shells.instruction(os.environ[complete_var])
-            shells.register()
+            shells.register(completion_words)
         try:
             # Typer's main() is not used: it would turn Ctrl-C into a silent exit
             # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
@@ -316,6 +316,23 @@ def global_options_first(words: Sequence[str]) -> list[str]:
             rest.append(word)
         n += 1
     return [*words[:command], *moved, words[command], *rest]
+
+
+def completion_words(args: list[str]) -> list[str]:
+    """The words before the one completed, read as bcc reads them when it runs: the global
+    options after the command moved before it (``bcc events --data-dir DIR --country
+    Vie<TAB>`` completes from DIR).  A global option still waiting for its value is
+    completed as the root's (a folder for --data-dir)."""
+    pending = bool(args) and args[-1] in ROOT_VALUE_OPTIONS
+    head = args[:-1] if pending else args
+    try:
+        moved = global_options_first(head)
+    except Exception:  # an unfinished line: completed as it stands
+        return args
+    if not pending:
+        return moved
+    command = _command_index(moved)
+    return [*(moved if command is None else moved[:command]), args[-1]]
 
 
 def _command_index(words: Sequence[str]) -> int | None:

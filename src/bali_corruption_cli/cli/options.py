@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click import types as click_types
 
 from bali_corruption_cli.model import vocab
 from bali_corruption_cli.output import render
@@ -91,13 +92,21 @@ def described_fields(command: str) -> dict[str, str]:
 
 
 def _load_for_completion(ctx: typer.Context) -> "Catalog":
+    """The catalogue the command line names, as the command itself would load it: --data-dir
+    (or BCC_DATA_DIR) and --with (or BCC_WITH).  While completing, the root callback does not
+    run and Click hands the options' values over as text."""
+    from pathlib import Path
+
     from bali_corruption_cli import catalog
     from bali_corruption_cli.cli.app import table_display
+    from bali_corruption_cli.core import env
 
     root = ctx.find_root().params
+    data_dir = root.get("data_dir") or None
+    overlays = [Path(p) for p in root.get("overlays") or ()] or env.overlays()
     return catalog.load(
-        root.get("data_dir"),
-        root.get("overlays") or (),
+        None if data_dir is None else Path(data_dir),
+        overlays,
         progress=render.slow_work,
         display=table_display,
     )
@@ -205,12 +214,24 @@ def _completer(values: Any) -> Any:
     return complete
 
 
-def _filter_values(f: filters.Filter) -> Any:
-    def values(cat: "Catalog | None") -> list[str]:
-        return filters.completion_values(f, cat)
+class FilterValue(click_types.StringParamType):
+    """A filter's value: text, completed by `filters.completion_candidates`.
 
-    values.needs_catalog = filters.needs_catalog(f)  # type: ignore[attr-defined]
-    return values
+    Completion through the type, not Typer's ``autocompletion``: Typer keeps only the
+    candidates that begin with the typed text as typed, and a record matched by a word of
+    its name (``--speaker McA`` -> ``marika-mcadam``) or in another case does not."""
+
+    def __init__(self, f: filters.Filter) -> None:
+        self.filter = f
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from typer._click.shell_completion import CompletionItem
+
+        try:
+            cat = _load_for_completion(ctx) if filters.needs_catalog(self.filter) else None
+            return [CompletionItem(v) for v in filters.completion_candidates(self.filter, cat, incomplete)]
+        except Exception:  # completion must never fail loudly
+            return []
 
 
 def valid_values(f: filters.Filter) -> str:
@@ -226,13 +247,13 @@ def valid_values(f: filters.Filter) -> str:
 
 def filter_option(f: filters.Filter, help_text: str | None = None) -> Any:
     """The ``--option`` of one filter of the table (repeatable: OR), with its completion."""
-    extra: dict[str, Any] = {"min": 1, "max": 9999} if f.values == "year" else {}
-    kind = list[int] | None if f.values == "year" else list[str] | None
+    year = f.values == "year"
+    extra: dict[str, Any] = {"min": 1, "max": 9999} if year else {"click_type": FilterValue(f)}
+    kind = list[int] | None if year else list[str] | None
     option = typer.Option(
         f"--{f.option}",
         help=(help_text or f.help) + " Repeat for OR." + valid_values(f),
         metavar=f.metavar,
-        autocompletion=_completer(_filter_values(f)),
         **extra,
     )
     return Annotated[kind, option]
