@@ -111,6 +111,44 @@ def test_validate_lists_every_kind_of_problem_at_once(bcc: Bcc, cat: Path) -> No
     assert "unknown events id 'no-such-event-" in messages
 
 
+def test_values_yaml_refuses_are_field_errors_and_the_rest_is_still_checked(bcc: Bcc, cat: Path) -> None:
+    """A bad date and a number too large are each reported at their line, with their record
+    and field, in the same run as an end date before a start date in the same file and a
+    dangling reference elsewhere (before, the bad date made the file "invalid YAML")."""
+    events = cat / "events.yaml"
+    _edit(events, "  start_date: 2023-11-21\n", "  start_date: 2023-10-32\n")
+    _edit(
+        events,
+        "  start_date: 2023-10-18\n  end_date: 2023-10-18\n",
+        "  start_date: 2023-10-18\n  end_date: 2023-10-17\n",
+    )
+    _edit(events, "count: 100", "count: 123456789012345678901234567890")
+    _edit(cat / "practices.yaml", "origin_event: regional-conference-2023", "origin_event: no-such-event")
+    lines = events.read_text(encoding="utf-8").splitlines()
+    problems = _problems(bcc, "--data-dir", str(cat))
+    found = {(p["id"], p["field"]): p for p in problems if p["severity"] == "error"}
+    bad_date = found[("regional-conference-2023", "start_date")]
+    assert "'2023-10-32' is not a valid date" in str(bad_date["message"])
+    assert "2023-10-32" in lines[int(str(bad_date["line"])) - 1]
+    too_large = found[("regional-conference-2023", "participants[0].count")]
+    assert "too large" in str(too_large["message"])
+    assert "123456789012345678901234567890" in lines[int(str(too_large["line"])) - 1]
+    assert "is before start date" in str(found[("roundtable-thailand", "end_date")]["message"])
+    assert "unknown events id 'no-such-event'" in str(
+        found[("regular-labour-migration-routes", "origin_event")]["message"]
+    )
+    assert not any("invalid YAML" in str(p["message"]) for p in problems)
+    assert not any(p["severity"] == "warning" and "not checked" in str(p["message"]) for p in problems)
+    assert len(found) == 4, problems
+
+
+def test_a_bad_date_in_a_text_field_says_to_quote_it(bcc: Bcc, cat: Path) -> None:
+    _edit(cat / "events.yaml", "  city: Bangkok\n", "  city: 2023-02-30\n")
+    (problem,) = _problems(bcc, "--data-dir", str(cat))
+    assert problem["field"] == "city" and problem["id"] == "regional-conference-2023"
+    assert "is not a valid date" in str(problem["message"]) and "quote it" in str(problem["message"])
+
+
 # ---------------------------------------------------------------- optional fields
 
 
