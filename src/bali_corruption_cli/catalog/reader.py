@@ -205,8 +205,9 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         too_many = _too_many_nodes(text, path)
         if too_many is not None:
             return None, None, [too_many]
-    loader = _loader_class()(text)
-    loader.values = []  # values refused one by one (see `ValueProblem`)
+    loader: Any = _loader_class()(text)
+    refused: list[ValueProblem] = []
+    loader.values = refused  # values refused one by one (see `ValueProblem`)
     try:
         node = loader.get_single_node()
         if node is None or (
@@ -220,7 +221,7 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         if shape is not None:
             return None, None, [shape]
         data = loader.construct_document(node)
-        return data, node, [replace(v, file=path) for v in loader.values]
+        return data, node, [replace(v, file=path) for v in refused]
     except _RepeatedKey as exc:
         return (
             None,
