@@ -203,6 +203,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         for name, records in collections.items():
             if name not in shared:
                 _share_strings(records)
+        values.canonical_countries(collections)  # "Vietnam" in a file: stored as "Viet Nam"
         fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
         derived.add_event_parties(collections["events"], collections["stakeholders"])
         fields["events"] = derived.event_fields(fields["events"])

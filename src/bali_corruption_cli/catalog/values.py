@@ -1,5 +1,7 @@
-"""Values YAML refuses one by one (a bad date, a YAML 1.1 word), placed in their records and
-worded for the field they are in, so the rest of the file is still checked in the same run."""
+"""Values as written: those YAML refuses one by one (a bad date, a YAML 1.1 word), placed in
+their records and worded for the field they are in, so the rest of the file is still checked
+in the same run; and a country written as any name or code a filter accepts, stored as the
+name records use."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 from bali_corruption_cli.catalog.problems import Problem, _field_name, _pydantic_message
 from bali_corruption_cli.catalog.reader import ValueProblem
+from bali_corruption_cli.model import layout, vocab
 
 
 def by_record(node: Any, refused: Sequence[ValueProblem]) -> dict[int | None, list[ValueProblem]]:
@@ -99,3 +102,58 @@ def _as_read(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     return f"the number {value!r}"
+
+
+# The fields that name a country (by its name in countries.yaml): (collection, field).
+_COUNTRY_FIELDS = tuple(
+    (ref.collection, ref.path) for ref in layout.REFERENCES if ref.target == "countries" and ref.by == "name"
+)
+
+
+def canonical_countries(collections: dict[str, list[dict[str, Any]]]) -> None:
+    """Write each country reference as the name records use, in place, when it is another
+    spelling a filter accepts: the id, an alias, an ISO code of a catalogue country, or
+    any ISO 3166-1 name or code of a country the catalogue has (``Vietnam``, ``VN``,
+    ``Socialist Republic of Viet Nam`` -> ``Viet Nam``).  Anything else is left for the
+    reference check to report."""
+    countries = collections.get("countries", [])
+    names = {c["name"] for c in countries}
+    written = [
+        (record, field)
+        for collection, field in _COUNTRY_FIELDS
+        for record in collections.get(collection, ())
+        if isinstance(record.get(field), str) and record[field] not in names
+    ]
+    if not written:  # the usual case: every reference is a name already
+        return
+    spellings: dict[str, str] = {}
+    for c in countries:
+        for spelling in (c["name"], c["id"], c.get("iso2"), c.get("iso3"), *(c.get("aliases") or ())):
+            if isinstance(spelling, str) and spelling:
+                spellings.setdefault(vocab.fold(spelling), c["name"])
+    by_code = {c["iso2"]: c["name"] for c in countries if c.get("iso2")}
+    iso: dict[str, str] | None = None
+    for record, field in written:
+        folded = vocab.fold(record[field])
+        name = spellings.get(folded)
+        if name is None:
+            iso = _iso_codes() if iso is None else iso
+            name = by_code.get(iso.get(folded, ""))
+        if name is not None:
+            record[field] = name
+
+
+def _iso_codes() -> dict[str, str]:
+    """Folded ISO 3166-1 name or code -> alpha-2 code (pycountry, imported only when a
+    country is written neither as a catalogue name nor as one of its spellings)."""
+    try:
+        import pycountry
+    except ImportError:
+        return {}
+    out: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                out.setdefault(vocab.fold(value), country.alpha_2)
+    return out
