@@ -368,7 +368,7 @@ def new(
             return scaffold.flow([{"source": cited, "at": place}])
         return str(typer.prompt(field.name if field.text else f"{field.name} ({field.example})"))
 
-    rec, left_out = scaffold.record(name, given, ask if interactive else None)
+    rec, left_out = scaffold.record(name, given, ask if interactive else None, tell=render.warn)
     text = scaffold.record_text(rec, left_out)
 
     obj = _root(ctx)
