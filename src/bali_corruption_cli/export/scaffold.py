@@ -98,7 +98,7 @@ def answer_problem(collection: str, field: Field, raw: str) -> tuple[Any, str | 
     if info.metadata:
         from typing import Annotated
 
-        kind = Annotated[(kind, *info.metadata)]  # type: ignore[valid-type]
+        kind = Annotated[(kind, *info.metadata)]
     if isinstance(value, str) and getattr(info.annotation, "__origin__", None) is list:
         value = [part.strip() for part in value.split(",") if part.strip()]
     try:
