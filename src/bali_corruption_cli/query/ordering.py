@@ -10,9 +10,7 @@ own order when no field is named; ``--limit`` keeps the first N after that.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bali_corruption_cli.core.errors import UsageError
@@ -21,13 +19,16 @@ from bali_corruption_cli.model import vocab
 Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
-@dataclass(frozen=True)
 class Ordering:
-    """What --sort, --reverse and --limit asked for (all optional)."""
+    """What --sort, --reverse and --limit asked for (all optional).  A plain class: made on
+    every run of a list command, it must cost nothing at start-up (no dataclass)."""
 
-    sort: str | None = None
-    reverse: bool = False
-    limit: int | None = None
+    __slots__ = ("limit", "reverse", "sort")
+
+    def __init__(self, sort: str | None = None, reverse: bool = False, limit: int | None = None) -> None:
+        self.sort = sort
+        self.reverse = reverse
+        self.limit = limit
 
     def __bool__(self) -> bool:
         return self.sort is not None or self.reverse or self.limit is not None
@@ -55,6 +56,8 @@ def _scalar_key(value: Any) -> tuple[Any, ...]:
         return (1, vocab.fold(value), value)
     if isinstance(value, list):
         return (2, tuple(_scalar_key(v) for v in value), "")
+    import json
+
     return (3, json.dumps(value, sort_keys=True, default=str, ensure_ascii=False), "")
 
 
