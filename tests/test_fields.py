@@ -38,7 +38,7 @@ def test_fields_command_reads_as_a_table_and_knows_the_row_commands(bcc: Callabl
     assert "origin_event" in run.stdout and "description" in run.stdout
     assert [f["field"] for f in bcc("fields", "timeline", "--json").json()][-1] == "when"
     missing = bcc("fields", "nonsense")
-    assert missing.exit_code == 2 and "practices" in missing.stderr
+    assert missing.exit_code == 2 and "practices" in missing.stderr and "timeline" in missing.stderr
 
 
 def test_a_vocabulary_field_lists_its_values(bcc: Callable[..., Run]) -> None:

@@ -234,5 +234,8 @@ def fields_command(
     if name not in _ROWS_OF:
         from bali_corruption_cli.model import schemas
 
-        name = schemas.collection_name(what)
+        try:
+            name = schemas.collection_name(what)
+        except UsageError as exc:
+            raise UsageError(f"{exc.message}, or the rows of {', '.join(_ROWS_OF)}") from None
     emit.write_fields(described_fields(name), fmt, as_json)
