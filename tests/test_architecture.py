@@ -190,6 +190,7 @@ def test_list_commands_take_exactly_the_declared_filters(collection: str) -> Non
 
     command = get_command(app).commands[collection]  # type: ignore[attr-defined]
     shared = {"--search", "--format", "--json", "--fields", "--wide", "--help"}
+    shared |= {"--sort", "--reverse", "--limit"}  # the order and length of a list
     options = {o for p in command.params for o in p.opts if o.startswith("--")} - shared
     assert options == {f"--{f.option}" for f in filters.FILTERS[collection]}
 

@@ -12,8 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest_hostile import run_process, subprocess_env
+from conftest_hostile import DATA, add_records, copy_data, run_process, subprocess_env
 
 BASH = shutil.which("bash")
 
@@ -131,3 +132,131 @@ def test_completion_command_rejects_an_unknown_shell() -> None:
     proc = run_process("completion", "tcsh")
     assert proc.returncode == 2 and proc.stdout == b""
     assert b"bash, zsh, fish, powershell" in proc.stderr
+
+
+# ---------------------------------------------------------------- any catalogue, any word, one line
+
+
+def _complete(line: str, cache: Path, shell: str = "bash", **extra: str) -> list[str]:
+    """Candidates ``shell`` gets for the last word of ``line`` (bash: one a line, as quoted)."""
+    words = line.split(" ")
+    if shell == "bash":
+        env = subprocess_env(
+            _BCC_COMPLETE="complete_bash",
+            COMP_WORDS=line,
+            COMP_CWORD=str(len(words) - 1),
+            BCC_CACHE_DIR=str(cache),
+            **extra,
+        )
+    else:
+        env = subprocess_env(
+            _BCC_COMPLETE=f"complete_{shell}",
+            _TYPER_COMPLETE_ARGS=line,
+            _TYPER_COMPLETE_FISH_ACTION="get-args",
+            _TYPER_COMPLETE_WORD_TO_COMPLETE=words[-1],
+            BCC_CACHE_DIR=str(cache),
+            **extra,
+        )
+    proc = run_process(env=env)
+    assert proc.returncode == 0, proc.stderr
+    return [w for w in proc.stdout.decode().split("\n") if w]
+
+
+PERSON = {
+    "id": "zora-quill",
+    "name": "Zora Quill",
+    "kind": "person",
+    "sources": [{"source": "rso-philippines-roundtable", "at": "earlier roundtables"}],
+}
+
+
+@pytest.fixture
+def own_data(tmp_path: Path) -> Path:
+    """A catalogue with one more person than the shipped one."""
+    data = copy_data(tmp_path, "own")
+    add_records(data, "stakeholders", [PERSON])
+    return data
+
+
+@pytest.fixture
+def overlay(tmp_path: Path) -> Path:
+    """An overlay folder adding that person."""
+    folder = tmp_path / "overlay"
+    folder.mkdir()
+    (folder / "stakeholders.yaml").write_text(yaml.safe_dump([PERSON]), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["--data-dir before", "--data-dir after", "--data-dir= after", "BCC_DATA_DIR"],
+)
+def test_completion_reads_the_catalogue_named(cache: Path, own_data: Path, where: str) -> None:
+    extra = {"BCC_DATA_DIR": str(own_data)} if where == "BCC_DATA_DIR" else {}
+    line = {
+        "--data-dir before": f"bcc --data-dir {own_data} quotes --speaker Qui",
+        "--data-dir after": f"bcc quotes --data-dir {own_data} --speaker Qui",
+        "--data-dir= after": f"bcc quotes --speaker Zo --data-dir={own_data} --speaker Qui",
+        "BCC_DATA_DIR": "bcc quotes --speaker Qui",
+    }[where]
+    assert _complete(line, cache, **extra) == ["zora-quill"]
+
+
+@pytest.mark.parametrize("where", ["--with before", "--with after", "BCC_WITH"])
+def test_completion_reads_the_overlays_named(cache: Path, overlay: Path, where: str) -> None:
+    extra = {"BCC_WITH": str(overlay)} if where == "BCC_WITH" else {}
+    line = {
+        "--with before": f"bcc --with {overlay} quotes --speaker Qui",
+        "--with after": f"bcc quotes --with {overlay} --speaker Qui",
+        "BCC_WITH": "bcc quotes --speaker Qui",
+    }[where]
+    assert _complete(line, cache, **extra) == ["zora-quill"]
+
+
+def test_the_shipped_catalogue_has_no_such_person(cache: Path) -> None:
+    """So the cases above are not vacuous."""
+    assert _complete("bcc quotes --speaker Qui", cache) == []
+
+
+def test_every_shell_completes_from_the_catalogue_named(cache: Path, own_data: Path) -> None:
+    for shell in ("zsh", "fish", "powershell"):
+        out = "\n".join(_complete(f"bcc quotes --data-dir {own_data} --speaker Qui", cache, shell))
+        assert "zora-quill" in out, shell
+
+
+def test_global_option_values_still_complete_after_the_command(cache: Path, tmp_path: Path) -> None:
+    assert _complete("bcc events --color al", cache) == ["always"]
+    assert _complete("bcc events --layout rec", cache) == ["records"]
+
+
+def test_people_complete_from_any_word_of_their_name(cache: Path) -> None:
+    """Each person's id is offered for the start of any word of their name or alias."""
+    people = [
+        r for r in yaml.safe_load((DATA / "stakeholders.yaml").read_text("utf-8")) if r["kind"] == "person"
+    ]
+    assert people
+    for person in people[:6]:
+        for word in person["name"].split()[-1:] + person["name"].split()[:1]:
+            offered = _complete(f"bcc quotes --speaker {word[:3]}", cache)
+            assert person["id"] in offered, (person["name"], word, offered)
+    assert "marika-mcadam" in _complete("bcc quotes --speaker McA", cache)
+    assert "marika-mcadam" in _complete("bcc quotes --speaker mca", cache)  # any case
+
+
+def test_no_candidate_carries_a_newline_to_the_shell(cache: Path, tmp_path: Path) -> None:
+    data = copy_data(tmp_path, "hostile")
+    region = {
+        "id": "hostile-region",
+        "name": "Evil\n$(touch pwned)",
+        "kind": "region",
+        "sources": [{"source": "rso-philippines-roundtable", "at": "earlier roundtables"}],
+    }
+    add_records(data, "countries", [region])
+    add_records(data, "stakeholders", [PERSON])
+    for shell in ("bash", "zsh", "fish", "powershell"):
+        out = _complete(f"bcc --data-dir {data} events --country Ev", cache, shell)
+        assert not any("touch" in c or "Evil" in c for c in out), (shell, out)
+        everything = _complete(f"bcc --data-dir {data} events --country ", cache, shell)
+        assert not any("touch" in c for c in everything), (shell, everything)
+    # the catalogue was read (not a silent failure that offers nothing)
+    assert _complete(f"bcc --data-dir {data} quotes --speaker Qui", cache) == ["zora-quill"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -95,6 +96,40 @@ def test_new_prompts_for_the_required_fields(cat: Path) -> None:
         "  # optional, left out: city, start_date, end_date, month_day, date_note, participants, "
         "series_position, builds_on, notes, caveats, basis\n"
     )
+
+
+def test_new_asks_again_for_an_invalid_answer_and_keeps_the_others(cat: Path) -> None:
+    """A misspelt answer is asked again, with the valid values; the answers given stay."""
+    from bali_corruption_cli.model import vocab
+
+    before = (cat / "practices.yaml").read_text(encoding="utf-8")
+    answers = "Not An Id\nlocal-hotline\nA local hotline\nA summary\nmedai\nmedia, private\n"
+    answers += "rso-conference-article-2023\npara 4\n"
+    result = CliRunner().invoke(app, ["--data-dir", str(cat), "new", "practice", "--prompt"], input=answers)
+    assert result.exit_code == 0, result.stderr
+    added = (cat / "practices.yaml").read_text(encoding="utf-8")[len(before) :]
+    assert "- id: local-hotline\n  title: A local hotline\n  summary: A summary\n" in added
+    assert "  sectors: [media, private]\n" in added
+    retried = [line for line in result.stderr.splitlines() if "try again" in line]
+    assert len(retried) == 2 and retried[0].startswith("bcc: warning: id: ")
+    assert "'medai'" in retried[1] and "did you mean 'media'" in retried[1]
+    assert all(sector in retried[1] for sector in vocab.SECTORS)
+    # the sectors prompt itself lists the valid values
+    (prompt,) = set(re.findall(r"sectors \([^)]*\)", result.stdout))  # asked twice, the same way
+    assert all(sector in prompt for sector in vocab.SECTORS)
+
+
+def test_new_asks_again_for_a_vocabulary_it_does_not_know(cat: Path) -> None:
+    from bali_corruption_cli.model import vocab
+
+    answers = (
+        "roundtable-somewhere\nA meeting\nmeting\nmeeting\nThailand\nrso-conference-article-2023\npara 2\n"
+    )
+    result = CliRunner().invoke(app, ["--data-dir", str(cat), "new", "events", "--prompt"], input=answers)
+    assert result.exit_code == 0, result.stderr
+    assert "  kind: meeting\n" in (cat / "events.yaml").read_text(encoding="utf-8")
+    (retry,) = [line for line in result.stderr.splitlines() if "try again" in line]
+    assert "'meting'" in retry and all(kind in retry for kind in vocab.EVENT_KINDS)
 
 
 def test_new_to_an_overlay_creates_or_extends_its_file(bcc: Bcc, tmp_path: Path) -> None:

@@ -11,20 +11,27 @@ import pytest
 
 from conftest_hostile import copy_data, run
 
-# (form as written, words the message must hold)
+# (form as written, what YAML 1.1 and 1.2 read it as, the form both read alike, YAML 1.1's type)
 YAML11_ONLY = [
-    ("010", ["'010' is 8 in YAML 1.1 (octal) but 10 in YAML 1.2", "write 8 or 10", "'010' for text"]),
-    ("0b11", ["'0b11' is the number 3 in YAML 1.1", "write 3"]),
-    ("1:30", ["'1:30' is the number 90 in YAML 1.1", "write 90"]),
-    ("1_000", ["'1_000' is the number 1000", "write 1000"]),
-    ("-0x1F", ["'-0x1F' is the number -31", "write -31"]),
-    ("yes", ["'yes' is a boolean in YAML 1.1 but text in YAML 1.2", "write true", "'yes' for text"]),
-    ("No", ["'No' is a boolean", "write false"]),
-    ("on", ["'on' is a boolean", "write true"]),
-    ("OFF", ["'OFF' is a boolean", "write false"]),
-    ("1_0.5", ["'1_0.5' is the number 10.5", "write 10.5"]),
-    ("1:30.5", ["is the number 90.5", "write 90.5"]),
+    ("010", "'010' is 8 in YAML 1.1 (octal) but 10 in YAML 1.2", "write 8 or 10", int),
+    ("0b11", "'0b11' is the number 3 in YAML 1.1", "write 3", int),
+    ("1:30", "'1:30' is the number 90 in YAML 1.1", "write 90", int),
+    ("1_000", "'1_000' is the number 1000", "write 1000", int),
+    ("-0x1F", "'-0x1F' is the number -31", "write -31", int),
+    ("yes", "'yes' is a boolean in YAML 1.1 but text in YAML 1.2", "write true", bool),
+    ("No", "'No' is a boolean", "write false", bool),
+    ("on", "'on' is a boolean", "write true", bool),
+    ("OFF", "'OFF' is a boolean", "write false", bool),
+    ("1_0.5", "'1_0.5' is the number 10.5", "write 10.5", float),
+    ("1:30.5", "is the number 90.5", "write 90.5", float),
 ]
+# A field of each type: (file, key, the type it takes).
+FIELDS = {
+    "text": ("events.yaml", "title", str),
+    "integer": ("events.yaml", "count", int),
+    "boolean": ("events.yaml", "quoted", bool),
+    "vocabulary": ("quotes.yaml", "kind", None),
+}
 
 
 @pytest.fixture
@@ -45,18 +52,27 @@ def _set_first(data: Path, filename: str, key: str, text: str) -> int:
     raise AssertionError(f"no {key}: in {filename}")
 
 
-@pytest.mark.parametrize(("form", "words"), YAML11_ONLY, ids=[f for f, _w in YAML11_ONLY])
-@pytest.mark.parametrize("key", ["count", "title"])
-def test_a_yaml11_only_form_is_refused_with_the_unambiguous_one(
-    data: Path, form: str, words: list[str], key: str
+@pytest.mark.parametrize(("form", "what", "write", "meant"), YAML11_ONLY, ids=[f[0] for f in YAML11_ONLY])
+@pytest.mark.parametrize("field", list(FIELDS))
+def test_a_yaml11_only_form_is_refused_with_advice_that_fits_the_field(
+    data: Path, form: str, what: str, write: str, meant: type, field: str
 ) -> None:
-    line = _set_first(data, "events.yaml", key, form)
-    result = run("--data-dir", str(data), "events", "--json", env={"BCC_CACHE_DIR": ""})
+    filename, key, takes = FIELDS[field]
+    line = _set_first(data, filename, key, form)
+    result = run("--data-dir", str(data), "validate", env={"BCC_CACHE_DIR": ""})
     assert result.code == 3, result.err
-    first = result.first
-    assert f"events.yaml:{line}:" in first
-    for word in words:
-        assert word in first, first
+    (first,) = [x for x in result.out.splitlines() if f"{filename}:{line}:" in x]
+    assert f"{key}: " in first
+    quoted = "'" + form + "'"
+    if takes is str:  # text: quote it
+        assert what in first and f"quote it: {quoted}" in first and "write" not in first, first
+    elif takes is None:  # a vocabulary: its values, never "write true"
+        assert "valid: direct, paraphrase, topic" in first and "write" not in first, first
+    elif (takes is bool) == (meant is bool):  # what YAML 1.1 meant is what the field takes
+        assert what in first and first.endswith(write) and "for text" not in first, first
+    else:  # neither reading fits: what the field takes, and how YAML 1.1 read it
+        expected = "valid boolean" if takes is bool else "valid integer"
+        assert expected in first and "YAML 1.1 reads" in first and "write" not in first, first
 
 
 @pytest.mark.parametrize(("form", "value"), [("100", 100), ("+100", 100), ("0", 0), ("0x1F", 31)])

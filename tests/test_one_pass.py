@@ -111,6 +111,86 @@ def test_validate_lists_every_kind_of_problem_at_once(bcc: Bcc, cat: Path) -> No
     assert "unknown events id 'no-such-event-" in messages
 
 
+def test_values_yaml_refuses_are_field_errors_and_the_rest_is_still_checked(bcc: Bcc, cat: Path) -> None:
+    """A bad date and a number too large are each reported at their line, with their record
+    and field, in the same run as an end date before a start date in the same file and a
+    dangling reference elsewhere (before, the bad date made the file "invalid YAML")."""
+    events = cat / "events.yaml"
+    _edit(events, "  start_date: 2023-11-21\n", "  start_date: 2023-10-32\n")
+    _edit(
+        events,
+        "  start_date: 2023-10-18\n  end_date: 2023-10-18\n",
+        "  start_date: 2023-10-18\n  end_date: 2023-10-17\n",
+    )
+    _edit(events, "count: 100", "count: 123456789012345678901234567890")
+    _edit(cat / "practices.yaml", "origin_event: regional-conference-2023", "origin_event: no-such-event")
+    lines = events.read_text(encoding="utf-8").splitlines()
+    problems = _problems(bcc, "--data-dir", str(cat))
+    found = {(p["id"], p["field"]): p for p in problems if p["severity"] == "error"}
+    bad_date = found[("regional-conference-2023", "start_date")]
+    assert "'2023-10-32' is not a valid date" in str(bad_date["message"])
+    assert "2023-10-32" in lines[int(str(bad_date["line"])) - 1]
+    too_large = found[("regional-conference-2023", "participants[0].count")]
+    assert "too large" in str(too_large["message"])
+    assert "123456789012345678901234567890" in lines[int(str(too_large["line"])) - 1]
+    assert "is before start date" in str(found[("roundtable-thailand", "end_date")]["message"])
+    assert "unknown events id 'no-such-event'" in str(
+        found[("regular-labour-migration-routes", "origin_event")]["message"]
+    )
+    assert not any("invalid YAML" in str(p["message"]) for p in problems)
+    assert not any(p["severity"] == "warning" and "not checked" in str(p["message"]) for p in problems)
+    assert len(found) == 4, problems
+
+
+def test_a_bad_date_in_a_text_field_says_to_quote_it(bcc: Bcc, cat: Path) -> None:
+    _edit(cat / "events.yaml", "  city: Bangkok\n", "  city: 2023-02-30\n")
+    (problem,) = _problems(bcc, "--data-dir", str(cat))
+    assert problem["field"] == "city" and problem["id"] == "regional-conference-2023"
+    assert "is not a valid date" in str(problem["message"]) and "quote it" in str(problem["message"])
+
+
+def _countries_filters_accept(bcc: Bcc) -> dict[str, str]:
+    """Spellings of each catalogue country that --country accepts: its id, aliases and codes."""
+    out: dict[str, str] = {}
+    for country in bcc("countries", "--json").json():
+        for spelling in (country["id"], country.get("iso2"), country.get("iso3"), *country["aliases"]):
+            if spelling:
+                out[spelling] = country["name"]
+    return out
+
+
+def test_a_data_file_may_name_a_country_as_filters_do(bcc: Bcc, cat: Path) -> None:
+    """Every spelling --country accepts for a catalogue country, and an ISO 3166-1 name,
+    is stored as the country's name (before, only the name itself was accepted)."""
+    spellings = _countries_filters_accept(bcc)
+    assert "Vietnam" in spellings and "VN" in spellings
+    written = [*spellings.items(), ("Socialist Republic of Viet Nam", "Viet Nam"), ("viet nam", "Viet Nam")]
+    events = cat / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    blocks = text.split("\n- id: ")
+    # the first event's country, rewritten once per spelling, in copies of that event
+    head, first, rest = blocks[0], blocks[1], blocks[2:]
+    copies = []
+    for n, (spelling, _name) in enumerate(written):
+        copy = first.replace("regional-conference-2023", f"spelling-{n}", 1)
+        copy = copy.replace("  country: Thailand\n", f"  country: {spelling!r}\n".replace('"', "'"), 1)
+        copies.append(copy)
+    events.write_text("\n- id: ".join([head, first, *rest, *copies]) + "\n", encoding="utf-8")
+    run = bcc("--data-dir", str(cat), "events", "--json")
+    assert run.exit_code == 0, run.stderr
+    stored = {e["id"]: e["country"] for e in run.json()}
+    for n, (spelling, name) in enumerate(written):
+        assert stored[f"spelling-{n}"] == name, spelling
+    one = bcc("--data-dir", str(cat), "events", "--country", "Vietnam", "--json").ids()
+    assert {f"spelling-{n}" for n, (_s, name) in enumerate(written) if name == "Viet Nam"} <= set(one)
+
+
+def test_a_country_no_filter_accepts_is_still_reported(bcc: Bcc, cat: Path) -> None:
+    _edit(cat / "events.yaml", "  country: Thailand\n", "  country: Atlantis\n")
+    (problem,) = [p for p in _problems(bcc, "--data-dir", str(cat)) if p["severity"] == "error"]
+    assert problem["field"] == "country" and "unknown countries name 'Atlantis'" in str(problem["message"])
+
+
 # ---------------------------------------------------------------- optional fields
 
 

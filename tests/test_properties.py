@@ -224,7 +224,7 @@ def two_filters(draw: st.DrawFn) -> tuple[str, tuple[str, str], tuple[str, str]]
     filters = [
         o
         for o in _options(COMMANDS[name])
-        if o in VALUES and o not in ("--format", "--fields", "--data-dir", "--color", "--with")
+        if o in VALUES and o not in ("--format", "--fields", "--data-dir", "--color", "--with", "--limit")
     ]
     assume(filters)
     a = draw(st.sampled_from(filters))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from bali_corruption_cli.catalog import reader
+from bali_corruption_cli.catalog import reader, values
 from bali_corruption_cli.catalog.fast_reader import BATCH_MIN_BYTES, _add_batched, _batches
 from bali_corruption_cli.catalog.files import _File
 from bali_corruption_cli.catalog.integrity import _integrity
@@ -86,6 +86,10 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         """Parse, validate and place one file's records (or one batch of a large file)."""
         path = str(f.path)
         data, node, parse_problems = reader._parse(f)
+        refused = [p for p in parse_problems if isinstance(p, reader.ValueProblem)]
+        parse_problems = [p for p in parse_problems if not isinstance(p, reader.ValueProblem)]
+        by_record = values.by_record(node, refused) if refused else {}
+        problems.extend(by_record.pop(None, ()))  # outside any record: as YAML worded them
         if parse_problems:
             rescued = _repeated_keys(f)
             if rescued is None:
@@ -129,19 +133,26 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
                     candidate = overlay.patched(model, collections[f.collection][target], raw)
                 else:
                     candidate = overlay.without_marker(raw)
+            errors: list[Any] = []
             try:
                 record = model.model_validate(candidate).model_dump(mode="json")
             except ValidationError as exc:
+                errors = [dict(e) for e in exc.errors()]
+            mine = by_record.get(i)
+            if errors or mine:
+                if mine:  # each refused value worded for its field, in place of what validation says
+                    worded, errors = values.worded(mine, errors, path, rid)
+                    problems.extend(worded)
                 if rid is not None:
                     broken.add(rid)  # it exists: references to it are not "unknown"
                 if isinstance(raw, dict):
                     invalid.append((f.collection, raw, rid, path, node, i))
                     if isinstance(raw.get("name"), str):
                         broken.add(raw["name"])
-                for err in exc.errors():
+                for err in errors:
                     loc = (i, *err["loc"])
                     line, col = _line_of(node, loc)
-                    message = _pydantic_message(dict(err), f.collection)
+                    message = _pydantic_message(err, f.collection)
                     if tuple(err["loc"]) == ("sources",) and err["type"] in ("missing", "too_short"):
                         message = (
                             "record cites no source; add one, e.g. "
@@ -192,6 +203,7 @@ def _build(files: Sequence[_File], batched: bool = True) -> tuple[Catalog | None
         for name, records in collections.items():
             if name not in shared:
                 _share_strings(records)
+        values.canonical_countries(collections)  # "Vietnam" in a file: stored as "Viet Nam"
         fields = {name: list(MODELS[name].model_fields) for name in layout.COLLECTIONS}
         derived.add_event_parties(collections["events"], collections["stakeholders"])
         fields["events"] = derived.event_fields(fields["events"])

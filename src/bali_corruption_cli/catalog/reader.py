@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bali_corruption_cli.catalog.files import _File, _read_again
@@ -37,28 +39,63 @@ def _loader_class() -> type[yaml.SafeLoader]:
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             # PyYAML's constructors raise plain ValueError/KeyError on values such as
-            # 2020-02-30, "!!int abc" or a 5000-digit integer: make them YAML errors at the node.
+            # 2020-02-30, "!!int abc" or a 5000-digit integer: make them YAML errors at the node,
+            # or, when the loader collects them (`values`), a problem of that value alone: the
+            # value is kept as its text and the rest of the file is still read and checked.
             try:
                 value = super().construct_object(node, deep=deep)
-                if type(value) is int and value.bit_length() > 64:  # 0x... with 5000 digits: no repr
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "integer too large (more than 64 bits)", node.start_mark
-                    )
-                if node.tag in yaml12.KINDS and not node.style and type(node) is yaml.ScalarNode:
-                    why = yaml12.problem(node.value, node.tag, value)  # 010, 0b11, 1:30, yes...
-                    if why is not None:
-                        raise yaml.constructor.ConstructorError(None, None, why, node.start_mark)
-                return value
             except (yaml.YAMLError, _RepeatedKey, RecursionError):
                 raise
             except Exception as exc:  # ValueError, IndexError, AttributeError... from a scalar's constructor
                 shown = repr(node.value[:60]) if isinstance(node.value, str) else "this value"
                 kind = str(node.tag).rsplit(":", 1)[-1]
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"{shown} is not a valid {kind} ({exc})", node.start_mark
-                ) from exc
+                if kind == "timestamp" and re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", str(node.value)):
+                    kind = "date"  # what the field calls it
+                return self._refused(node, f"{shown} is not a valid {kind} ({exc})", "invalid", None, exc)
+            if type(value) is int and value.bit_length() > 64:  # 0x... with 5000 digits: no repr
+                return self._refused(node, "integer too large (more than 64 bits)", "invalid", None)
+            if node.tag in yaml12.KINDS and not node.style and type(node) is yaml.ScalarNode:
+                why = yaml12.problem(node.value, node.tag, value)  # 010, 0b11, 1:30, yes...
+                if why is not None:
+                    return self._refused(node, why, "yaml11", value)
+            return value
+
+        def _refused(
+            self, node: Any, why: str, kind: str, value: Any, cause: BaseException | None = None
+        ) -> Any:
+            values = getattr(self, "values", None)
+            if values is None or type(node) is not yaml.ScalarNode:
+                raise yaml.constructor.ConstructorError(None, None, why, node.start_mark) from cause
+            mark = node.start_mark
+            values.append(
+                ValueProblem(
+                    "",
+                    mark.line + 1,
+                    mark.column + 1,
+                    None,
+                    None,
+                    why,
+                    kind=kind,
+                    text=node.value,
+                    value=value,
+                )
+            )
+            return node.value
 
     return Loader
+
+
+@dataclass(frozen=True)
+class ValueProblem(Problem):
+    """A scalar YAML itself refuses (``2023-10-32``) or reads otherwise in YAML 1.1
+    (``yes``): kept as its text while the rest of the file is read; the loader words it
+    for the field it is in (`catalog.build`).  ``kind``: "invalid" or "yaml11"; ``text``:
+    the scalar as written; ``value``: what YAML 1.1 reads it as."""
+
+    kind: str = "invalid"
+    text: str = ""
+    value: Any = None
+    loc: tuple[Any, ...] = ()  # its place in its record, as validation names it
 
 
 class _RepeatedKey(Exception):
@@ -168,7 +205,9 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         too_many = _too_many_nodes(text, path)
         if too_many is not None:
             return None, None, [too_many]
-    loader = _loader_class()(text)
+    loader: Any = _loader_class()(text)
+    refused: list[ValueProblem] = []
+    loader.values = refused  # values refused one by one (see `ValueProblem`)
     try:
         node = loader.get_single_node()
         if node is None or (
@@ -182,7 +221,7 @@ def _parse(f: _File) -> tuple[Any, Any, list[Problem]]:
         if shape is not None:
             return None, None, [shape]
         data = loader.construct_document(node)
-        return data, node, []
+        return data, node, [replace(v, file=path) for v in refused]
     except _RepeatedKey as exc:
         return (
             None,

@@ -276,6 +276,11 @@ class Found:
             )
         return self._records
 
+    def keeping(self, kept: list[Record]) -> Found:
+        """These records (some of this one's, in any order: --sort, --limit) as a `Found`."""
+        number_of = {id(r): n for n, r in zip(self.numbers, self.records(), strict=True)}
+        return Found(self._catalog, self.collection, [number_of[id(r)] for r in kept], kept)
+
     def rows(
         self, version: str
     ) -> tuple[list[tuple[list[str], bool]], list[tuple[int, int] | None] | None] | None:

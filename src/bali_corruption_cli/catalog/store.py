@@ -32,6 +32,7 @@ _SCHEMA_MODULES = (
     "catalog/files.py",
     "catalog/store.py",
     "catalog/reader.py",
+    "catalog/values.py",
     "catalog/fast_reader.py",
     "core/processes.py",
     "catalog/build.py",

@@ -11,6 +11,7 @@ from bali_corruption_cli.cli.app import (
     BccGroup,
     _command_word,
     _words,
+    add_global_help,
     app,
     global_options_first,
     only_invoked,
@@ -19,6 +20,7 @@ from bali_corruption_cli.cli.app import (
 # The command modules register their commands on ``app``, in the order --help lists them.
 for _module in ("lists", "explore", "report", "maintain"):
     importlib.import_module(f"bali_corruption_cli.cli.{_module}")
+add_global_help(app)
 
 __all__ = [
     "ROOT_FLAGS",

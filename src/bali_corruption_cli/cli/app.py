@@ -61,7 +61,7 @@ class BccGroup(TyperGroup):
             from bali_corruption_cli.cli import shells
 
             os.environ[complete_var] = shells.instruction(os.environ[complete_var])
-            shells.register()
+            shells.register(completion_words)
         try:
             # Typer's main() is not used: it would turn Ctrl-C into a silent exit
             # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
@@ -112,7 +112,7 @@ class BccGroup(TyperGroup):
             if isinstance(exc, BrokenPipeError):
                 code = quiet
             elif code == 0:
-                render.error(f"cannot write output: {getattr(exc, 'strerror', None) or exc}")
+                render.error(f"cannot write standard output: {getattr(exc, 'strerror', None) or exc}")
                 code = EXIT_IO
         if standalone_mode:
             sys.exit(code)
@@ -169,11 +169,13 @@ def _root(
         ),
     ] = None,
     color: Annotated[
-        ColorMode,
+        ColorMode | None,
         typer.Option(
-            "--color", help="Colour in tables: auto (terminal only, honours NO_COLOR), always, never."
+            "--color",
+            help="Colour: auto (on a terminal, unless NO_COLOR or TERM=dumb), always, never. "
+            "Default: auto, or always when FORCE_COLOR is set and not empty.",
         ),
-    ] = ColorMode.auto,
+    ] = None,
     overlays: Annotated[
         list[Path] | None,
         typer.Option(
@@ -203,6 +205,8 @@ def _root(
     ] = False,
 ) -> None:
 
+    if color is None:  # https://force-color.org: FORCE_COLOR, not empty, forces colour (over NO_COLOR)
+        color = ColorMode.always if os.environ.get("FORCE_COLOR", "") != "" else ColorMode.auto
     render.configure(color)
     env.check()  # every BCC_* variable, strictly: a bad value is exit 2
     from bali_corruption_cli.output import screen
@@ -252,6 +256,26 @@ def _catalog(ctx: typer.Context) -> "Catalog":
     return loaded
 
 
+# Under every command's --help: the options every command takes, before or after its name.
+GLOBAL_HELP = (
+    "\b\nGlobal options (before or after the command; bcc --help says more):\n"
+    "  --data-dir DIR               Read the catalogue from DIR (also BCC_DATA_DIR).\n"
+    "  --with DIR                   Add the records of DIR on top (repeatable; also BCC_WITH).\n"
+    "  --color auto|always|never    Colour (NO_COLOR and FORCE_COLOR are honoured).\n"
+    "  --layout auto|table|records  Tables for people: a table or one block per record.\n"
+    "  --no-pager                   Never page long output."
+)
+
+
+def add_global_help(typer_app: typer.Typer) -> None:
+    """Give every command of ``typer_app`` (and of its groups) the global options' help."""
+    for info in typer_app.registered_commands:
+        info.epilog = info.epilog or GLOBAL_HELP
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            add_global_help(group.typer_instance)
+
+
 # The root options that take a value: the word after them is no command.
 ROOT_VALUE_OPTIONS = frozenset({"--data-dir", "--color", "--with", "--layout"})
 ROOT_FLAGS = frozenset({"--no-pager"})
@@ -280,13 +304,35 @@ def global_options_first(words: Sequence[str]) -> list[str]:
             moved.append(word)
         elif name in ROOT_VALUE_OPTIONS:
             moved.append(word)
-            if "=" not in word and n + 1 < len(words):
+            if "=" not in word:
+                if n + 1 == len(words) or words[n + 1] == "--":
+                    # Moved before the command, it would take the command's name as its value.
+                    from typer._click import exceptions as click_exc
+
+                    raise click_exc.UsageError(f"Option '{word}' requires an argument.")
                 n += 1
                 moved.append(words[n])
         else:
             rest.append(word)
         n += 1
     return [*words[:command], *moved, words[command], *rest]
+
+
+def completion_words(args: list[str]) -> list[str]:
+    """The words before the one completed, read as bcc reads them when it runs: the global
+    options after the command moved before it (``bcc events --data-dir DIR --country
+    Vie<TAB>`` completes from DIR).  A global option still waiting for its value is
+    completed as the root's (a folder for --data-dir)."""
+    pending = bool(args) and args[-1] in ROOT_VALUE_OPTIONS
+    head = args[:-1] if pending else args
+    try:
+        moved = global_options_first(head)
+    except Exception:  # an unfinished line: completed as it stands
+        return args
+    if not pending:
+        return moved
+    command = _command_index(moved)
+    return [*(moved if command is None else moved[:command]), args[-1]]
 
 
 def _command_index(words: Sequence[str]) -> int | None:

@@ -1,16 +1,16 @@
 """How a command's records reach stdout: the format asked for, the fields, the default columns."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render, table_cells
 from bali_corruption_cli.output.render import DocumentFormat, OutputFormat
-from bali_corruption_cli.query import query
+from bali_corruption_cli.query import ordering, query
 
 if TYPE_CHECKING:
-    from bali_corruption_cli.catalog import Catalog
+    from bali_corruption_cli.catalog import Catalog, Record
     from bali_corruption_cli.catalog.records import Found
 
 
@@ -28,15 +28,23 @@ def records(
     as_json: bool,
     fields: str | None,
     wide: bool = False,
+    order: ordering.Ordering = ordering.ANY,
 ) -> None:
-    """Pick --fields and print the records a list command found (`Catalog.select`) in the
-    chosen format (shared by every list command).  The default table and plain JSON use
-    what the store keeps of each record when it keeps it (a copy made by the same code
-    from the same record); anything else is made from the records."""
+    """Sort, reverse and cut as --sort, --reverse and --limit ask, pick --fields, and print
+    the records a list command found (`Catalog.select`) in the chosen format (shared by
+    every list command).  The default table and plain JSON use what the store keeps of
+    each record when it keeps it (a copy made by the same code from the same record);
+    anything else is made from the records."""
     collection = found.collection
     chosen = chosen_format(fmt, as_json)
-    wanted = query.parse_fields(fields)
     valid = catalog.fields[collection]
+    wanted = wanted_fields(fields, valid)
+    if order:
+        found = found.keeping(
+            ordered(
+                found.records(), order, valid, chosen, layout.SINGULAR.get(collection, collection), collection
+            )
+        )
     if wide and wanted:
         raise UsageError("--wide shows every field; --fields chooses some: use one")
     if chosen == OutputFormat.table:  # the cells come from the whole records (their basis marks)
@@ -74,6 +82,53 @@ def records(
     render.emit_records(chosen_records, chosen, columns, collection)
 
 
+# What --fields takes to list the fields instead of showing records; and to show every field.
+LIST_FIELDS = "?"
+ALL_FIELDS = "all"
+
+
+def fields_listed(
+    fields: str | None, described: "Callable[[], dict[str, str]]", fmt: OutputFormat | None, as_json: bool
+) -> bool:
+    """``--fields ?``: every field the command shows, with its meaning, instead of the rows.
+    False when --fields asks for something else."""
+    if fields is None or fields.strip() != LIST_FIELDS:
+        return False
+    write_fields(described(), fmt, as_json)
+    return True
+
+
+def write_fields(described: dict[str, str], fmt: OutputFormat | None, as_json: bool) -> None:
+    """Fields and their meanings, as a table or in a machine format."""
+    rows = [{"field": name, "description": text} for name, text in described.items()]
+    render.emit_records(rows, chosen_format(fmt, as_json), ["field", "description"], "fields")
+
+
+def wanted_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
+    """The fields --fields names (``all``: every one, in the records' order)."""
+    if fields is not None and fields.strip() == ALL_FIELDS:
+        return list(valid)
+    return query.parse_fields(fields)
+
+
+def ordered(
+    rows: "Sequence[Record]",
+    order: ordering.Ordering,
+    valid: Sequence[str],
+    chosen: OutputFormat,
+    singular: str,
+    plural: str,
+) -> "list[Record]":
+    """``rows`` in the order asked for; a table says on stderr when --limit left rows out."""
+    out = ordering.order(rows, order, valid)
+    if len(out) < len(rows) and chosen == OutputFormat.table:
+        render.note(
+            f"showing {len(out)} of {len(rows)} {plural if len(rows) != 1 else singular}; "
+            "a larger --limit shows more"
+        )
+    return out
+
+
 def hidden(catalog: "Catalog", collection: str) -> list[str]:
     """The fields a collection's default table leaves out (a derived column stands for its parts)."""
     columns = table_cells.default_columns(collection)
@@ -96,7 +151,7 @@ def rows(
     machine = machine_format(fmt, as_json)
     if fields is None and machine is None:
         return False
-    columns = query.parse_fields(fields) or list(valid)
+    columns = wanted_fields(fields, valid) or list(valid)
     found = query.select_fields(found, columns, valid)
     if machine is not None:
         render.write(render.records_as(found, machine, columns))

@@ -7,20 +7,27 @@ import typer
 from bali_corruption_cli.cli import emit
 from bali_corruption_cli.cli.app import _catalog, app
 from bali_corruption_cli.cli.options import (
+    COUNT_FIELDS,
     SEARCH_FIELDS,
     TIMELINE_FIELDS,
     DocFormatOpt,
     FieldsOpt,
     FormatOpt,
     JsonOpt,
+    LimitOpt,
+    ReverseOpt,
     SearchOpt,
+    SortOpt,
     _complete_count_by,
     _completer,
+    described_fields,
     filter_options,
 )
+from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import OutputFormat
 from bali_corruption_cli.query import filters, query
+from bali_corruption_cli.query.ordering import Ordering
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog
@@ -166,7 +173,7 @@ _COUNT_FILTERS = [f for f in filters.options().values() if f.option != "by"]
 @filter_options(_COUNT_FILTERS, _counted_by)
 def count_command(
     ctx: typer.Context,
-    collection: Annotated[str, typer.Argument(help="practices, events, stakeholders, ...")],
+    collection: Annotated[str, typer.Argument(help=", ".join(layout.COLLECTIONS) + ".")],
     by: Annotated[
         str,
         typer.Option(
@@ -180,6 +187,9 @@ def count_command(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     **given: Any,
 ) -> None:
     """Count records by the values of one field, most common first.
@@ -191,9 +201,12 @@ def count_command(
       bcc count practices --by sectors
       bcc count events --by country --format csv
       bcc count practices --by themes --sector private
+      bcc count events --by country --sort value
     """
     from bali_corruption_cli.query import explore
 
+    if emit.fields_listed(fields, lambda: described_fields("count"), fmt, as_json):
+        return
     cat = _catalog(ctx)
     name = explore.resolve_collection(collection)
     picked = filters.choose(cat, name, given)
@@ -202,7 +215,10 @@ def count_command(
     records = cat.select(name, filters.index_conditions(picked), search, decide).records() if decide else None
     rows = explore.count(cat, name, by, records)
     chosen = emit.chosen_format(fmt, as_json)
-    columns = query.parse_fields(fields) or ["value", "count"]
+    order = Ordering(sort, reverse, limit)
+    if order:
+        rows = emit.ordered(rows, order, COUNT_FIELDS, chosen, "value", "values")
+    columns = emit.wanted_fields(fields, COUNT_FIELDS) or list(COUNT_FIELDS)
     rows = query.select_fields(rows, columns, ["value", "count"])
     if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
         rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
@@ -217,6 +233,9 @@ def timeline(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     **given: Any,
 ) -> None:
     """List events in date order; undated events follow, marked as such.
@@ -227,15 +246,22 @@ def timeline(
     Examples:
       bcc timeline
       bcc timeline --country Philippines --year 2023
+      bcc timeline --reverse --limit 3
       bcc timeline --json | jq -r '.[] | select(.dated) | .when'
     """
     from bali_corruption_cli.query import explore
 
+    if emit.fields_listed(fields, lambda: described_fields("timeline"), fmt, as_json):
+        return
     cat = _catalog(ctx)
     events = filters.keep(cat, "events", filters.choose(cat, "events", given))
     if search:
         events = [e for e in events if query.text_matches(e, search)]
     rows = explore.timeline(cat, events)
+    order = Ordering(sort, reverse, limit)
+    if order:
+        chosen = emit.machine_format(fmt, as_json) or OutputFormat.table
+        rows = emit.ordered(rows, order, TIMELINE_FIELDS, chosen, "event", "events")
     if emit.rows(rows, TIMELINE_FIELDS, fmt, as_json, fields, "events"):
         return
     if not rows and (any(given.values()) or search):  # filtered down to nothing

@@ -11,13 +11,19 @@ from bali_corruption_cli.cli.options import (
     FieldsOpt,
     FormatOpt,
     JsonOpt,
+    LimitOpt,
+    ReverseOpt,
     SearchOpt,
+    SortOpt,
     WideOpt,
+    described_fields,
     filter_options,
 )
 from bali_corruption_cli.core.errors import UsageError
+from bali_corruption_cli.model import layout
 from bali_corruption_cli.output.render import OutputFormat
 from bali_corruption_cli.query import filters
+from bali_corruption_cli.query.ordering import Ordering
 
 # Each list command's help: one line of purpose, then examples.
 DOCS = {
@@ -91,8 +97,13 @@ def _list_command(collection: str) -> None:
         as_json: JsonOpt = False,
         fields: FieldsOpt = None,
         wide: WideOpt = False,
+        sort: SortOpt = None,
+        reverse: ReverseOpt = False,
+        limit: LimitOpt = None,
         **given: Any,
     ) -> None:
+        if emit.fields_listed(fields, lambda: described_fields(collection), fmt, as_json):
+            return
         cat = _catalog(ctx)
         chosen = filters.choose(cat, collection, given)
         found = cat.select(
@@ -101,7 +112,7 @@ def _list_command(collection: str) -> None:
             search,
             filters.decider(cat, collection, chosen, search),
         )
-        emit.records(cat, found, fmt, as_json, fields, wide)
+        emit.records(cat, found, fmt, as_json, fields, wide, Ordering(sort, reverse, limit))
 
     command.__name__ = command.__qualname__ = collection
     command.__doc__ = DOCS[collection]
@@ -128,6 +139,9 @@ def stages(
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     wide: WideOpt = False,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
 ) -> None:
     """Show where corruption enters the chain, from recruitment to the courts.
 
@@ -137,12 +151,20 @@ def stages(
       bcc stages --chain
       bcc stages --json | jq -r '.[].title'
     """
+    if emit.fields_listed(fields, lambda: described_fields("stages"), fmt, as_json):
+        return
     cat = _catalog(ctx)
+    order = Ordering(sort, reverse, limit)
     if chain is None:
-        chain = fmt is None and not as_json and not fields and not search and sys.stdout.isatty()
+        chain = (
+            fmt is None and not as_json and not fields and not search and not order and sys.stdout.isatty()
+        )
     if chain:
-        if fmt not in (None, OutputFormat.table) or as_json or fields:
-            raise UsageError("--chain draws a picture; it does not combine with --json, --format or --fields")
+        if fmt not in (None, OutputFormat.table) or as_json or fields or order:
+            raise UsageError(
+                "--chain draws a picture; it does not combine with --json, --format, --fields, "
+                "--sort, --reverse or --limit"
+            )
         from bali_corruption_cli.output import render_explore
         from bali_corruption_cli.query import evidence, explore
 
@@ -155,8 +177,45 @@ def stages(
         search,
         lambda records: sorted(chosen(records) if chosen else records, key=lambda r: r["order"]),
     )
-    emit.records(cat, found, fmt, as_json, fields, wide)
+    emit.records(cat, found, fmt, as_json, fields, wide, order)
 
 
 for _name in ("sources", "quotes", "findings", "countries"):
     _list_command(_name)
+
+
+# The commands whose rows `bcc fields` describes besides the collections.
+_ROWS_OF = ("timeline", "count", "search")
+
+
+@app.command("fields")
+def fields_command(
+    what: Annotated[
+        str,
+        typer.Argument(
+            metavar="COLLECTION",
+            help="A collection (practices, events, ...), or timeline, count or search.",
+            autocompletion=lambda: [*layout.COLLECTIONS, *_ROWS_OF],
+        ),
+    ],
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a collection's fields, each with its meaning.
+
+    These are the names --fields, --sort and count --by take.
+
+    \b
+    Examples:
+      bcc fields practices
+      bcc fields events --json | jq -r '.[].field'
+    """
+    name = what.strip().lower()
+    if name not in _ROWS_OF:
+        from bali_corruption_cli.model import schemas
+
+        try:
+            name = schemas.collection_name(what)
+        except UsageError as exc:
+            raise UsageError(f"{exc.message}, or the rows of {', '.join(_ROWS_OF)}") from None
+    emit.write_fields(described_fields(name), fmt, as_json)

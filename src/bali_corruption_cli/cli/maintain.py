@@ -271,6 +271,18 @@ def data_path(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 # ---------------------------------------------------------------- new
 
 
+def _utf8(option: str, text: str) -> str:
+    """``text`` as given, or a UsageError when the argument was not UTF-8 (the bytes that are
+    not arrive as lone surrogates): a record's text is UTF-8, and the YAML reader would
+    otherwise report the escaped value at a line of the file that holds no such thing."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")
+        raise UsageError(f"{option}: the argument is not valid UTF-8 text: {raw!r}") from None
+    return text
+
+
 @app.command("new")
 def new(
     ctx: typer.Context,
@@ -278,7 +290,7 @@ def new(
         str,
         typer.Argument(
             metavar="COLLECTION",
-            help="practices, events, stakeholders, ... (singular or file name also work).",
+            help=", ".join(layout.COLLECTIONS) + " (singular or file name also work).",
             show_default=False,
         ),
     ],
@@ -336,8 +348,11 @@ def new(
     for item in values or ():
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--set wants KEY=VALUE, got {item!r}")
-        given[key.strip()] = value
+            raise UsageError(f"--set wants KEY=VALUE, got {_utf8('--set', item)!r}")
+        given[_utf8("--set", key).strip()] = _utf8(f"--set {key.strip()}", value)
+    for option, text in (("--id", record_id), ("--source", source), ("--at", at)):
+        if text is not None:
+            _utf8(option, text)
     if record_id is not None:
         given["id"] = record_id
     if (source is None) != (at is None):
@@ -353,7 +368,7 @@ def new(
             return scaffold.flow([{"source": cited, "at": place}])
         return str(typer.prompt(field.name if field.text else f"{field.name} ({field.example})"))
 
-    rec, left_out = scaffold.record(name, given, ask if interactive else None)
+    rec, left_out = scaffold.record(name, given, ask if interactive else None, tell=render.warn)
     text = scaffold.record_text(rec, left_out)
 
     obj = _root(ctx)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click import types as click_types
 
 from bali_corruption_cli.model import vocab
 from bali_corruption_cli.output import render
@@ -56,16 +57,56 @@ TIMELINE_FIELDS = (
     "when",
 )
 COUNT_FIELDS = ("value", "count")
+# What each of those columns means (the timeline's others are the events' own fields).
+FIXED_FIELD_HELP: dict[str, dict[str, str]] = {
+    "search": {
+        "type": "The kind of record (practice, event, stakeholder, ...).",
+        "id": "The record's id.",
+        "title": "The record's title or name.",
+        "score": "How well the record matches (higher first).",
+        "field": "The field the best match is in.",
+        "snippet": "The matched text in context.",
+    },
+    "timeline": {
+        "dated": "True when a source gives the event's first day.",
+        "when": "The date for people, or 'undated'.",
+    },
+    "count": {
+        "value": "A value of the field counted (null: records without one).",
+        "count": "How many records hold the value.",
+    },
+}
+
+
+def described_fields(command: str) -> dict[str, str]:
+    """The fields a command's rows have, each with its meaning (``--fields ?``, ``bcc fields``)."""
+    from bali_corruption_cli.model import schemas
+
+    if command == "timeline":
+        events = schemas.field_descriptions("events")
+        fixed = FIXED_FIELD_HELP["timeline"]
+        return {name: fixed.get(name) or events[name] for name in TIMELINE_FIELDS}
+    if command in FIXED_FIELD_HELP:
+        return dict(FIXED_FIELD_HELP[command])
+    return schemas.field_descriptions(command)
 
 
 def _load_for_completion(ctx: typer.Context) -> "Catalog":
+    """The catalogue the command line names, as the command itself would load it: --data-dir
+    (or BCC_DATA_DIR) and --with (or BCC_WITH).  While completing, the root callback does not
+    run and Click hands the options' values over as text."""
+    from pathlib import Path
+
     from bali_corruption_cli import catalog
     from bali_corruption_cli.cli.app import table_display
+    from bali_corruption_cli.core import env
 
     root = ctx.find_root().params
+    data_dir = root.get("data_dir") or None
+    overlays = [Path(p) for p in root.get("overlays") or ()] or env.overlays()
     return catalog.load(
-        root.get("data_dir"),
-        root.get("overlays") or (),
+        None if data_dir is None else Path(data_dir),
+        overlays,
         progress=render.slow_work,
         display=table_display,
     )
@@ -78,6 +119,14 @@ def _field_names(ctx: typer.Context) -> list[str]:
     if command in fixed:
         return list(fixed[command])
     return list(_load_for_completion(ctx).fields.get(command, ()))
+
+
+def _complete_sort(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--sort: one field name."""
+    try:
+        return [f for f in _field_names(ctx) if f.startswith(incomplete)]
+    except Exception:  # completion must never fail loudly
+        return []
 
 
 def _complete_fields(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -117,10 +166,26 @@ FieldsOpt = Annotated[
     str | None,
     typer.Option(
         "--fields",
-        help="Comma-separated fields to show, e.g. id,title.",
+        help="Comma-separated fields to show, e.g. id,title; 'all' for every field; '?' lists them "
+        "with their meaning.",
         metavar="A,B",
         autocompletion=_complete_fields,
     ),
+]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="Sort by FIELD (any field --fields takes; stable; empty values last).",
+        metavar="FIELD",
+        autocompletion=_complete_sort,
+    ),
+]
+ReverseOpt = Annotated[
+    bool, typer.Option("--reverse", help="Reverse the order (the --sort order, or the default one).")
+]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, help="Show at most N rows (after --sort).", metavar="N")
 ]
 SearchOpt = Annotated[
     list[str] | None,
@@ -149,23 +214,46 @@ def _completer(values: Any) -> Any:
     return complete
 
 
-def _filter_values(f: filters.Filter) -> Any:
-    def values(cat: "Catalog | None") -> list[str]:
-        return filters.completion_values(f, cat)
+class FilterValue(click_types.StringParamType):
+    """A filter's value: text, completed by `filters.completion_candidates`.
 
-    values.needs_catalog = filters.needs_catalog(f)  # type: ignore[attr-defined]
-    return values
+    Completion through the type, not Typer's ``autocompletion``: Typer keeps only the
+    candidates that begin with the typed text as typed, and a record matched by a word of
+    its name (``--speaker McA`` -> ``marika-mcadam``) or in another case does not."""
+
+    def __init__(self, f: filters.Filter) -> None:
+        self.filter = f
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from typer._click.shell_completion import CompletionItem
+
+        try:
+            cat = _load_for_completion(ctx) if filters.needs_catalog(self.filter) else None
+            return [CompletionItem(v) for v in filters.completion_candidates(self.filter, cat, incomplete)]
+        except Exception:  # completion must never fail loudly
+            return []
+
+
+def valid_values(f: filters.Filter) -> str:
+    """A vocabulary option's valid values, for its help (other filters take names from the data)."""
+    kind, _, name = f.values.partition(":")
+    if kind != "vocab":
+        return ""
+    values = filters.VOCABULARIES[name]
+    if all(v in f.help for v in values):  # the help already names each
+        return ""
+    return f" Values: {', '.join(values)}."
 
 
 def filter_option(f: filters.Filter, help_text: str | None = None) -> Any:
     """The ``--option`` of one filter of the table (repeatable: OR), with its completion."""
-    extra: dict[str, Any] = {"min": 1, "max": 9999} if f.values == "year" else {}
-    kind = list[int] | None if f.values == "year" else list[str] | None
+    year = f.values == "year"
+    extra: dict[str, Any] = {"min": 1, "max": 9999} if year else {"click_type": FilterValue(f)}
+    kind = list[int] | None if year else list[str] | None
     option = typer.Option(
         f"--{f.option}",
-        help=(help_text or f.help) + " Repeat for OR.",
+        help=(help_text or f.help) + " Repeat for OR." + valid_values(f),
         metavar=f.metavar,
-        autocompletion=_completer(_filter_values(f)),
         **extra,
     )
     return Annotated[kind, option]

@@ -9,9 +9,10 @@ shell then inserts as two words; the classes here quote it for that shell. zsh
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from typer._click.shell_completion import CompletionItem, add_completion_class
-from typer._completion_classes import BashComplete, PowerShellComplete
+from typer._completion_classes import BashComplete, FishComplete, PowerShellComplete, ZshComplete
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
 PROG = "bcc"
@@ -37,20 +38,64 @@ def powershell_word(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-class QuotingBashComplete(BashComplete):
+# A character that would end a candidate's line, or act on the terminal showing it: a
+# candidate holding one is left out (a value with a newline would reach the shell as
+# several candidates, one of which could be a bare "$(...)").
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def safe(value: str) -> bool:
+    """Whether ``value`` may be offered to a shell as one candidate."""
+    return _UNSAFE.search(value) is None
+
+
+# How the words before the one completed are read (set by `register`: the app's rule for
+# global options after the command).
+_reorder: list[Callable[[list[str]], list[str]]] = []
+
+
+class _Completing:
+    """What every shell's class shares: the words as bcc reads them, only safe candidates."""
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        args, incomplete = super().get_completion_args()  # type: ignore[misc]
+        args = list(args)
+        for reorder in _reorder:
+            args = reorder(args)
+        return args, incomplete
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        found: list[CompletionItem] = super().get_completions(args, incomplete)  # type: ignore[misc]
+        return [item for item in found if safe(str(item.value)) and safe(str(item.help or ""))]
+
+
+class SafeZshComplete(_Completing, ZshComplete):
+    pass
+
+
+class SafeFishComplete(_Completing, FishComplete):
+    pass
+
+
+class QuotingBashComplete(_Completing, BashComplete):
     def format_completion(self, item: CompletionItem) -> str:
         return bash_word(str(item.value))
 
 
-class QuotingPowerShellComplete(PowerShellComplete):
+class QuotingPowerShellComplete(_Completing, PowerShellComplete):
     def format_completion(self, item: CompletionItem) -> str:
         quoted = CompletionItem(powershell_word(str(item.value)), help=item.help)
         return super().format_completion(quoted)
 
 
-def register() -> None:
-    """Use the quoting classes for bash and PowerShell (after Typer registered its own)."""
+def register(reorder: Callable[[list[str]], list[str]] | None = None) -> None:
+    """Use the quoting classes for bash and PowerShell and the safe ones for zsh and fish
+    (after Typer registered its own); ``reorder``: how to read the words before the one
+    completed (the app's global options after the command)."""
+    _reorder[:] = [] if reorder is None else [reorder]
     add_completion_class(QuotingBashComplete, "bash")
+    add_completion_class(SafeZshComplete, "zsh")
+    add_completion_class(SafeFishComplete, "fish")
     add_completion_class(QuotingPowerShellComplete, "powershell")
     add_completion_class(QuotingPowerShellComplete, "pwsh")
 

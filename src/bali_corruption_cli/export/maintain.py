@@ -15,7 +15,6 @@ naming the path) removes what it had written and the folders it had created.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -184,13 +183,25 @@ def _is_our_csv(path: Path) -> bool:
 
 def export_to_stream(catalog: Catalog, fmt: str, stream: Any) -> None:
     """``bcc export --format json|sqlite -``: the export's bytes on a binary stream (stdout).
-    SQLite is built in a private temporary file first (it needs a file), then copied."""
+    JSON is made in memory; SQLite is built in a private temporary file first (it needs a
+    file), then copied.  A failure to write stdout names standard output."""
+    from bali_corruption_cli.core import output
+
+    if fmt == "json":
+        document = {name: catalog.records(name) for name in layout.COLLECTIONS}
+        output.write_all(stream, json_document(document))
+        return
     with tempfile.TemporaryDirectory(prefix="bcc-export-") as folder:
         target = Path(folder) / f"export.{fmt}"
-        {"json": _write_json, "sqlite": _write_sqlite}[fmt](catalog, target)
+        try:
+            _write_sqlite(catalog, target)
+        except Exception as exc:  # OSError, sqlite3.Error ("disk I/O error" at a file-size limit)
+            if not isinstance(exc, OSError) and type(exc).__module__ != "sqlite3":
+                raise
+            raise atomic.write_error(target, exc) from exc
         with target.open("rb") as fh:
-            shutil.copyfileobj(fh, stream)
-    stream.flush()
+            while chunk := fh.read(1 << 20):
+                output.write_all(stream, chunk)
 
 
 def _check_kinds(plan: Sequence[tuple[Path, bytes]]) -> None:

@@ -57,7 +57,8 @@ def _example(name: str, options: Sequence[dict[str, Any]]) -> str:
         if "enum" in p:
             return f"one of {', '.join(map(str, p['enum']))}"
         if p.get("type") == "array" and "enum" in p.get("items", {}):
-            return f"a list, e.g. [{p['items']['enum'][0]}]"
+            values = p["items"]["enum"]
+            return f"a list of {', '.join(map(str, values))}, e.g. [{values[0]}]"
         if p.get("format") == "date":
             return "a date, e.g. 2023-11-21"
     if name == CITATION:
@@ -80,15 +81,58 @@ def parse_value(field: Field, raw: str) -> Any:
         ) from exc
 
 
+def answer_problem(collection: str, field: Field, raw: str) -> tuple[Any, str | None]:
+    """An answer to a prompt read for ``field`` (a list field also takes a bare value, or
+    values separated by commas), and why it is not valid for the field, as the model says
+    (None when it is)."""
+    from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+    from bali_corruption_cli.model.models import MODELS
+
+    try:
+        value = parse_value(field, raw)
+    except UsageError as exc:
+        return None, exc.message
+    info = MODELS[collection].model_fields[field.name]
+    kind: Any = info.annotation
+    if info.metadata:
+        from typing import Annotated
+
+        kind = Annotated[(kind, *info.metadata)]
+    if isinstance(value, str) and getattr(info.annotation, "__origin__", None) is list:
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    try:
+        TypeAdapter(kind, config=ConfigDict(strict=True)).validate_python(value)
+    except ValidationError as exc:
+        return value, _why(exc.errors()[0], field)
+    except Exception:  # a type the adapter cannot take alone: the whole record is checked later
+        return value, None
+    return value, None
+
+
+def _why(err: Any, field: Field) -> str:
+    given = err.get("input")
+    if err.get("type") == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
+        hint = vocab.closest(str(given), choices)
+        did = f" (did you mean '{hint}'?)" if hint else ""
+        return f"{given!r} is not a valid {field.name} value{did}; valid: {', '.join(choices)}"
+    return f"{err.get('msg', 'invalid value')} (got {given!r}); expected {field.example}"
+
+
 def record(
     collection: str,
     given: Mapping[str, str],
     ask: Callable[[Field], str] | None,
+    tell: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The new record (keys in the model's order) and the optional keys left out.
 
     ``given``: KEY -> VALUE from the command line; ``ask`` (on a terminal) prompts for
-    a required key not given; without it a missing required key is a UsageError."""
+    a required key not given, again (after ``tell`` says why) until the answer is valid
+    for the field, keeping the answers already given; without it a missing required key
+    is a UsageError."""
     known = fields(collection)
     by_name = {f.name: f for f in known}
     for key in given:
@@ -108,7 +152,13 @@ def record(
         if f.name in given:
             out[f.name] = parse_value(f, given[f.name])
         elif f.required and ask is not None:
-            out[f.name] = parse_value(f, ask(f))
+            while True:
+                value, problem = answer_problem(collection, f, ask(f))
+                if problem is None:
+                    out[f.name] = value
+                    break
+                if tell is not None:
+                    tell(f"{f.name}: {problem}; try again")
     left_out = [f.name for f in known if f.name not in out]
     return out, left_out
 

@@ -94,11 +94,17 @@ class Source(Strict):
 
     id: Id
     label: Text = Field(description="Short label by which notes and caveats name the source, e.g. 'S1'.")
-    title: Text
-    alt_titles: list[Text] = Field(default_factory=list)
-    publisher: Text
-    date: dt.date | None = None
-    date_note: Text | None = None
+    title: Text = Field(description="The title of the publication.")
+    alt_titles: list[Text] = Field(
+        default_factory=list, description="Other titles the same publication appears under."
+    )
+    publisher: Text = Field(description="Who published it.")
+    date: dt.date | None = Field(
+        default=None, description="Date of publication (YYYY-MM-DD), when the source states it."
+    )
+    date_note: Text | None = Field(
+        default=None, description="What is known of the date when it is not exact."
+    )
     title_reconstructed: bool = Field(
         default=False,
         description="True when 'title' is ours, rebuilt from the web address, not the source's own title.",
@@ -107,9 +113,11 @@ class Source(Strict):
         default=None,
         description="A description of the work, cited in square brackets in place of a reconstructed title.",
     )
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-    kind: SourceKind
-    notes: list[Text] = Field(default_factory=list)
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(
+        description="Web address of the publication."
+    )
+    kind: SourceKind = Field(description="What sort of publication.")
+    notes: list[Text] = Field(default_factory=list, description="Notes on the source.")
 
     @model_validator(mode="after")
     def _described(self) -> Source:
@@ -121,12 +129,16 @@ class Source(Strict):
 class Country(Record):
     """A country or region, with codes and spellings that filters accept."""
 
-    name: Text
-    kind: CountryKind
-    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
-    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    aliases: list[Text] = Field(default_factory=list)
-    notes: list[Text] = Field(default_factory=list)
+    name: Text = Field(description="The name records use for the country or region.")
+    kind: CountryKind = Field(description="A country or a region.")
+    iso2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 code."
+    )
+    iso3: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
+        default=None, description="ISO 3166-1 alpha-3 code."
+    )
+    aliases: list[Text] = Field(default_factory=list, description="Other spellings that filters accept.")
+    notes: list[Text] = Field(default_factory=list, description="Notes on the country or region.")
     basis: dict[Literal["iso2", "iso3", "aliases"], Basis] = _basis_field("iso2", "iso3", "aliases")
     sources: Sources
 
@@ -159,15 +171,22 @@ class StakeholderRole(Strict):
 class Stakeholder(Record):
     """An organisation, a person or a group of people."""
 
-    name: Text
-    aliases: list[Text] = Field(default_factory=list)
-    kind: StakeholderKind
-    sector: Sector | None = None
-    country: Text | None = None
-    organisation: Id | None = None
-    position: Text | None = None
-    roles: list[StakeholderRole] = Field(default_factory=list)
-    notes: list[Text] = Field(default_factory=list)
+    name: Text = Field(description="Name of the organisation, person or group.")
+    aliases: list[Text] = Field(default_factory=list, description="Other names and acronyms it is known by.")
+    kind: StakeholderKind = Field(description="An organisation, a person or a group.")
+    sector: Sector | None = Field(default=None, description="The sector it belongs to.")
+    country: Text | None = Field(
+        default=None, description="The country or region it belongs to (a name from countries)."
+    )
+    organisation: Id | None = Field(
+        default=None, description="For a person: the organisation they belong to (a stakeholder id)."
+    )
+    position: Text | None = Field(default=None, description="For a person: their position or title.")
+    roles: list[StakeholderRole] = Field(
+        default_factory=list,
+        description="What it did at which event (host, funder, speaker, ...), each with its source.",
+    )
+    notes: list[Text] = Field(default_factory=list, description="Notes on the stakeholder.")
     basis: dict[Literal["sector", "kind", "country", "aliases"], Basis] = _basis_field(
         "sector", "kind", "country", "aliases"
     )
@@ -207,24 +226,36 @@ class SeriesPosition(Strict):
 class Event(Record):
     """A conference, roundtable, report release or meeting."""
 
-    title: Text
-    kind: EventKind
-    country: Text
-    city: Text | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    title: Text = Field(description="Name of the event.")
+    kind: EventKind = Field(description="What sort of event.")
+    country: Text = Field(description="Where it was held (a name from countries).")
+    city: Text | None = Field(default=None, description="The city it was held in, when a source names it.")
+    start_date: dt.date | None = Field(
+        default=None, description="First day (YYYY-MM-DD), when a source gives it."
+    )
+    end_date: dt.date | None = Field(
+        default=None, description="Last day (YYYY-MM-DD), when a source gives it."
+    )
     month_day: Annotated[str, StringConstraints(pattern=r"^--\d{2}-\d{2}$")] | None = Field(
         default=None,
         description="ISO 8601 month and day (--MM-DD) when a source gives no year.",
     )
-    date_note: Text | None = None
-    participants: list[Participation] = Field(default_factory=list)
-    series_position: list[SeriesPosition] = Field(default_factory=list)
+    date_note: Text | None = Field(
+        default=None, description="What is known of the date when it is not exact."
+    )
+    participants: list[Participation] = Field(
+        default_factory=list, description="Attendance as each source gives it."
+    )
+    series_position: list[SeriesPosition] = Field(
+        default_factory=list, description="Its place in the roundtable series as each source states it."
+    )
     builds_on: list[Id] = Field(
         default_factory=list, description="Events whose discussions this event built upon."
     )
-    notes: list[Text] = Field(default_factory=list)
-    caveats: list[Text] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list, description="Notes on the event.")
+    caveats: list[Text] = Field(
+        default_factory=list, description="What the sources leave unsaid or disagree on."
+    )
     basis: dict[Literal["builds_on", "kind", "title", "country", "city"], Basis] = _basis_field(
         "builds_on", "kind", "title", "country", "city"
     )
@@ -234,9 +265,9 @@ class Event(Record):
 class Stage(Record):
     """A point in the trafficking and smuggling chain where corruption enters."""
 
-    title: Text
-    order: int = Field(ge=1, le=MAX_INT)
-    description: Text
+    title: Text = Field(description="Name of the stage.")
+    order: int = Field(ge=1, le=MAX_INT, description="Its place in the chain, from 1 on.")
+    description: Text = Field(description="What corruption does at this stage.")
     basis: dict[Literal["order"], Basis] = _basis_field("order")
     sources: Sources
 
@@ -244,12 +275,16 @@ class Stage(Record):
 class Practice(Record):
     """A promising practice against corruption as a facilitator of these crimes."""
 
-    title: Text
-    summary: Text
-    sectors: list[Sector] = Field(min_length=1)
-    themes: list[Theme] = Field(default_factory=list)
-    stages: list[Id] = Field(default_factory=list)
-    origin_event: Id | None = None
+    title: Text = Field(description="Name of the practice.")
+    summary: Text = Field(description="What the practice is, in a sentence or two.")
+    sectors: list[Sector] = Field(min_length=1, description="The sectors that carry it out.")
+    themes: list[Theme] = Field(default_factory=list, description="What it is about (controlled themes).")
+    stages: list[Id] = Field(
+        default_factory=list, description="The stages of the chain it addresses (stage ids)."
+    )
+    origin_event: Id | None = Field(
+        default=None, description="The event it was put forward at (an event id)."
+    )
     basis: dict[Literal["stages", "sectors", "themes", "origin_event"], Basis] = _basis_field(
         "stages", "sectors", "themes", "origin_event"
     )
@@ -259,12 +294,12 @@ class Practice(Record):
 class Recommendation(Record):
     """A next step or a call for action."""
 
-    title: Text
-    text: Text
-    kind: RecommendationKind
-    made_by: Id | None = None
-    event: Id | None = None
-    themes: list[Theme] = Field(default_factory=list)
+    title: Text = Field(description="The recommendation in a few words.")
+    text: Text = Field(description="The recommendation in full.")
+    kind: RecommendationKind = Field(description="A next step or a call for action.")
+    made_by: Id | None = Field(default=None, description="Who made it (a stakeholder id).")
+    event: Id | None = Field(default=None, description="Where it was made (an event id).")
+    themes: list[Theme] = Field(default_factory=list, description="What it is about (controlled themes).")
     basis: dict[Literal["themes", "made_by", "event"], Basis] = _basis_field("themes", "made_by", "event")
     sources: Sources
 
@@ -272,13 +307,13 @@ class Recommendation(Record):
 class Quote(Record):
     """A statement attributed to a speaker at an event."""
 
-    speaker: Id
-    event: Id | None = None
+    speaker: Id = Field(description="Who said it (a stakeholder id).")
+    event: Id | None = Field(default=None, description="Where it was said (an event id).")
     kind: QuoteKind = Field(
         description="'direct': the source's words, verbatim; 'paraphrase': our words; "
         "'topic': only what was spoken about."
     )
-    text: Text
+    text: Text = Field(description="What was said: verbatim for a direct quote, else our words.")
     basis: dict[Literal["speaker", "event"], Basis] = _basis_field("speaker", "event")
     sources: Sources
 
@@ -286,11 +321,15 @@ class Quote(Record):
 class Finding(Record):
     """A finding or observation on how corruption facilitates these crimes."""
 
-    title: Text
-    text: Text
-    stages: list[Id] = Field(default_factory=list)
-    about: Id | None = None
-    caveats: list[Text] = Field(default_factory=list)
+    title: Text = Field(description="The finding in a few words.")
+    text: Text = Field(description="The finding in full.")
+    stages: list[Id] = Field(
+        default_factory=list, description="The stages of the chain it concerns (stage ids)."
+    )
+    about: Id | None = Field(default=None, description="The record it is about (an id).")
+    caveats: list[Text] = Field(
+        default_factory=list, description="What the sources leave unsaid or disagree on."
+    )
     basis: dict[Literal["stages", "about"], Basis] = _basis_field("stages", "about")
     sources: Sources
 

@@ -37,6 +37,49 @@ def schema_filename(collection: str) -> str:
     return f"{collection}.schema.json"
 
 
+# ---------------------------------------------------------------- fields
+
+
+# Fields the loader adds to a collection's records (``model.derived``), with their meaning.
+DERIVED_FIELDS: dict[str, dict[str, str]] = {
+    "events": {
+        "hosts": "The stakeholders that hosted it (ids; from their roles in stakeholders).",
+        "funders": "The stakeholders that funded it (ids; from their roles in stakeholders).",
+    }
+}
+
+
+def field_descriptions(collection: str) -> dict[str, str]:
+    """Each field of a collection's records, in the records' order, with a one-line meaning
+    taken from the models (and, for a controlled vocabulary, its values)."""
+    from bali_corruption_cli.model import derived
+    from bali_corruption_cli.model.models import MODELS
+
+    out: dict[str, str] = {}
+    for name, info in MODELS[collection].model_fields.items():
+        text = info.description or ""
+        values = _vocabulary(info.annotation)
+        out[name] = f"{text} One of: {', '.join(values)}." if values else text
+    extra = DERIVED_FIELDS.get(collection, {})
+    order = derived.event_fields(list(out)) if collection == "events" else [*out, *extra]
+    return {name: out.get(name) or extra[name] for name in order}
+
+
+def _vocabulary(annotation: Any) -> list[str]:
+    """The values of a Literal inside an optional or list annotation (not a mapping's keys)."""
+    from typing import Literal, get_args, get_origin
+
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return [str(v) for v in get_args(annotation)]
+    if origin is dict:
+        return []
+    found: list[str] = []
+    for arg in get_args(annotation):
+        found += [v for v in _vocabulary(arg) if v not in found]
+    return found
+
+
 # ---------------------------------------------------------------- JSON Schema
 
 

@@ -172,8 +172,10 @@ def show(lines: Sequence[str] | Lines) -> None:
     command = _pager_command()
     if command is not None and len(lines) >= height():
         text = "\n".join(lines) + "\n" if len(lines) else ""
-        if not _page(command, text):
+        failed = _page(command, text)
+        if failed is not None:  # never lost: printed plainly, and said why
             _write([text])
+            _warn(failed)
         return
     blocks = lines.blocks() if isinstance(lines, Lines) else iter(_blocks(lines))
     _write(block + "\n" for block in blocks)
@@ -195,8 +197,19 @@ def _write(texts: Iterable[str]) -> None:
     output.write_streamed(buffer, (text.encode("utf-8", "backslashreplace") for text in texts))
 
 
-def _page(command: list[str], text: str) -> bool:
-    """Run the pager on ``text``; False if it could not be started (the caller prints plainly)."""
+def _warn(message: str) -> None:
+    from bali_corruption_cli.output.text import visible
+
+    sys.stdout.flush()
+    sys.stderr.write(f"bcc: warning: {visible(message)}\n")
+    sys.stderr.flush()
+
+
+def _page(command: list[str], text: str) -> str | None:
+    """Run the pager on ``text``; None when it showed it, else why not (the caller prints
+    plainly): it could not be started, it failed (``PAGER=false``) or a signal killed it."""
+    import shlex
+    import signal
     import subprocess
 
     env = dict(os.environ)
@@ -205,8 +218,10 @@ def _page(command: list[str], text: str) -> bool:
     try:
         sys.stdout.flush()
         pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
-    except (OSError, ValueError):
-        return False
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        name = shlex.join(command)
+        return f"the pager {name!r} could not be started ({why}): the output is printed without it"
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
         assert pager.stdin is not None
@@ -222,4 +237,15 @@ def _page(command: list[str], text: str) -> bool:
             break
         except KeyboardInterrupt:  # Ctrl-C belongs to the pager (as with git)
             continue
-    return True
+    status = pager.returncode
+    if status == 0:
+        return None
+    name = shlex.join(command)
+    if status < 0:
+        try:
+            how = f"was killed by {signal.Signals(-status).name}"
+        except ValueError:
+            how = f"was killed by signal {-status}"
+    else:
+        how = f"failed (exit status {status})"
+    return f"the pager {name!r} {how}: the output is printed without it"

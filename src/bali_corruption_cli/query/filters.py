@@ -245,6 +245,32 @@ def completion_values(f: Filter, catalog: Catalog | None) -> list[str]:
     return []
 
 
+def completion_candidates(f: Filter, catalog: Catalog | None, incomplete: str) -> list[str]:
+    """The values the shell may put in place of ``incomplete`` for ``f``: a record's id when
+    ``incomplete`` begins its id, name or title, an alias, or any word of them
+    (``--speaker McA`` -> ``marika-mcadam``); other values that begin with it."""
+    wanted = vocab.fold(incomplete)
+    kind, _, rest = f.values.partition(":")
+    if kind == "records":
+        if catalog is None:
+            return []
+        target, by = rest.split(":")
+        found = []
+        for record in catalog.records(target):
+            spellings = [record["id"], record.get(by), *(record.get("aliases") or ())]
+            if any(isinstance(s, str) and _from_a_word(vocab.fold(s), wanted) for s in spellings):
+                found.append(str(record["id"]))
+        return sorted(found)
+    return [v for v in completion_values(f, catalog) if vocab.fold(v).startswith(wanted)]
+
+
+def _from_a_word(folded: str, wanted: str) -> bool:
+    """Whether ``wanted`` begins ``folded`` or one of its words (both folded)."""
+    if folded.startswith(wanted):
+        return True
+    return any(folded.startswith(wanted, at + 1) for at, c in enumerate(folded) if c == " ")
+
+
 def needs_catalog(f: Filter) -> bool:
     return f.values.startswith(("records:", "country"))
 
