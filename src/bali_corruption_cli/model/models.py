@@ -97,6 +97,16 @@ class Source(Strict):
     title: Text
     alt_titles: list[Text] = Field(default_factory=list)
     publisher: Text
+    authors: list[Text] = Field(
+        default_factory=list,
+        description="The work's authors as cited, each a group or a person, when the publisher names "
+        "several (e.g. two organisations publishing jointly); empty: the publisher is the author.",
+    )
+    site: Text | None = Field(
+        default=None,
+        description="The name of the website that carries the work, when it differs from its author "
+        "(cited after the title, as APA's site name).",
+    )
     date: dt.date | None = None
     date_note: Text | None = None
     title_reconstructed: bool = Field(
