@@ -27,6 +27,7 @@ from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.export.sqlite_export import _text, sqlite_tables
 from bali_corruption_cli.export.sqlite_write import _write_sqlite
 from bali_corruption_cli.model import layout
+from bali_corruption_cli.model.edition import EDITION_FILE
 from bali_corruption_cli.model.schemas import (
     REGENERATE,
     SCHEMA_COMMENT,
@@ -87,7 +88,7 @@ def write_schemas(
 
 
 def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
-    """Copy the catalogue in ``source`` (the shipped one) into ``dest``, with its schemas.
+    """Copy the catalogue in ``source`` (the shipped one) into ``dest``, with its edition and schemas.
 
     The files' first-line schema comments are pointed at ``dest/schema/`` so an
     editor with the YAML language server checks them as they are typed.
@@ -106,6 +107,9 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
                 f"cannot read the shipped catalogue: {exc.strerror}: {source / filename}"
             ) from exc
         plan.append((dest / filename, _point_schema_comment(data, f"schema/{schema_filename(name)}")))
+    edition = source / EDITION_FILE  # the edition the copy starts from (`bcc info`, `bcc diff`)
+    if edition.is_file():
+        plan.append((dest / EDITION_FILE, edition.read_bytes()))
     for name in layout.COLLECTIONS:
         plan.append((dest / "schema" / schema_filename(name), schema_text(name).encode("utf-8")))
     _check_plan(plan)
