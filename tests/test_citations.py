@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from conftest import Run
 
 Bcc = Callable[..., Run]
@@ -110,7 +111,7 @@ def test_apa_follows_apa_7(bcc: Bcc) -> None:
             assert text.startswith(", ".join(authors[:-1]) + ", & " + authors[-1] + ". ("), text
         else:
             assert text.startswith(authors[0] + ". ("), text
-        year, month, day = (source["date"] or "--").split("-")
+        year, _month, day = (source["date"] or "--").split("-")
         if not source["date"]:
             assert "(n.d.)" in text
         elif source["kind"] == "report":  # a report: the year alone
@@ -129,8 +130,9 @@ def test_apa_follows_apa_7(bcc: Bcc) -> None:
         for word in title.split()[1:]:
             if word[0].isupper() and not re.fullmatch(r"[A-Z]{2,}\W*", word):
                 assert re.search(rf"\b{re.escape(word)}\b", names), f"{key}: {word!r} keeps a capital"
-    assert "UNODC, & Regional Support Office of the Bali Process. (2021). Corruption as a facilitator" in (
-        apa["corruption-facilitator-report-2021"]
+    assert (
+        "UNODC, & Regional Support Office of the Bali Process. (2021). Corruption as a facilitator"
+        in (apa["corruption-facilitator-report-2021"])
     )
 
 

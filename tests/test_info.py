@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, ROOT, Run
 
 from bali_corruption_cli import __version__
 from bali_corruption_cli.model import layout
+from conftest import DATA, ROOT, Run
 
 Bcc = Callable[..., Run]
 EDITION = tomllib.loads((DATA / "edition.toml").read_text(encoding="utf-8"))
@@ -69,7 +69,9 @@ def test_info_hash_is_the_one_the_report_prints(bcc: Bcc, tmp_path: Path) -> Non
 def test_info_bibtex_parses(bcc: Bcc) -> None:
     from pybtex.database import parse_string
 
-    entry = next(iter(parse_string(bcc("info", "--json").json()["cite"]["bibtex"], "bibtex").entries.values()))
+    entry = next(
+        iter(parse_string(bcc("info", "--json").json()["cite"]["bibtex"], "bibtex").entries.values())
+    )
     assert entry.fields["version"] == EDITION["version"]
     assert entry.fields["year"] == str(EDITION["date"].year)
 
