@@ -64,6 +64,11 @@ def test_the_descriptor(bcc: Bcc, package: Path) -> None:
     ]
     sources = bcc("sources", "--json").json()
     assert [s["path"] for s in doc["sources"]] == [s["url"] for s in sources]
+    for given, source in zip(doc["sources"], sources, strict=True):  # a rebuilt title is not given as theirs
+        rebuilt = source.get("title_reconstructed")
+        assert given["title"] == (
+            f"[{source['description']}]" if rebuilt else " ".join(source["title"].split())
+        )
     assert [r["name"] for r in doc["resources"]] == list(layout.COLLECTIONS)
     from bali_corruption_cli.model.schemas import _resolve, schema_for
 

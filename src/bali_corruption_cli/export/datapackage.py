@@ -71,6 +71,14 @@ def _resource(catalog: Catalog, name: str) -> dict[str, Any]:
     }
 
 
+def _source_title(source: dict[str, Any]) -> str:
+    """A source's title, or for a title we rebuilt from its address, its description in
+    square brackets (as `bcc cite` gives it): ours is never passed off as the source's."""
+    if source.get("title_reconstructed") and source.get("description"):
+        return f"[{' '.join(str(source['description']).split())}]"
+    return " ".join(str(source["title"]).split())
+
+
 def descriptor(catalog: Catalog, edition: dict[str, Any] | None) -> dict[str, Any]:
     """``datapackage.json``: the package (edition, licence, sources) and its resources."""
     doc: dict[str, Any] = {"profile": "tabular-data-package", "name": "bcc-catalogue"}
@@ -84,9 +92,7 @@ def descriptor(catalog: Catalog, edition: dict[str, Any] | None) -> dict[str, An
             "licenses": [{"name": licence["id"], "path": licence["url"], "title": licence["name"]}],
             "contributors": [{"title": name, "role": "author"} for name in edition["authors"]],
         }
-    doc["sources"] = [
-        {"title": " ".join(str(s["title"]).split()), "path": s["url"]} for s in catalog.records("sources")
-    ]
+    doc["sources"] = [{"title": _source_title(s), "path": s["url"]} for s in catalog.records("sources")]
     doc["resources"] = [_resource(catalog, name) for name in layout.COLLECTIONS]
     return doc
 
