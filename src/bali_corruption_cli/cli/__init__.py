@@ -18,7 +18,7 @@ from bali_corruption_cli.cli.app import (
 )
 
 # The command modules register their commands on ``app``, in the order --help lists them.
-for _module in ("lists", "explore", "report", "maintain"):
+for _module in ("lists", "explore", "report", "maintain", "publish"):
     importlib.import_module(f"bali_corruption_cli.cli.{_module}")
 add_global_help(app)
 

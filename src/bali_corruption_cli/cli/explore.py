@@ -23,6 +23,7 @@ from bali_corruption_cli.cli.options import (
     described_fields,
     filter_options,
 )
+from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import OutputFormat
@@ -276,29 +277,45 @@ def timeline(
 def cite(
     ctx: typer.Context,
     record_id: Annotated[
-        str, typer.Argument(metavar="ID", help="Any record id.", autocompletion=_complete_id)
-    ],
+        str | None,
+        typer.Argument(
+            metavar="[ID]", help="Any record id or name.", autocompletion=_complete_id, show_default=False
+        ),
+    ] = None,
     style: Annotated[
         str,
         typer.Option(
-            "--style", help="apa, bibtex or plain.", autocompletion=lambda: ["apa", "bibtex", "plain"]
+            "--style",
+            help="apa, bibtex, plain, csl-json (a JSON array for Zotero, pandoc) or ris.",
+            autocompletion=lambda: ["apa", "bibtex", "plain", "csl-json", "ris"],
         ),
     ] = "apa",
+    every: Annotated[bool, typer.Option("--all", help="Cite every source of the catalogue.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print a ready citation of the source(s) behind a record.
+    """Print a ready citation of the source(s) behind a record, or of every source.
 
     \b
     Examples:
       bcc cite border-officer-screening-guidelines
       bcc cite regional-conference-2023 --style bibtex >> refs.bib
+      bcc cite --all --style csl-json > sources.json     # for Zotero or pandoc
+      bcc cite --all --style ris > sources.ris
     """
     from bali_corruption_cli.query import cite as citing
 
     chosen = query.plain_choices("style", citing.CITE_STYLES).resolve(style)
-    cites = citing.cite(_catalog(ctx), record_id, chosen)
+    if (record_id is None) == (not every):
+        raise UsageError("give a record's id or name, or --all for every source (not both)")
+    cat = _catalog(ctx)
+    cites = citing.cite_all(cat, chosen) if every else citing.cite(cat, str(record_id), chosen)
     if as_json:
         render.write(render.records_as(cites, OutputFormat.json, ["source", "at", "style", "citation"]))
+        return
+    if chosen == "csl-json":
+        from bali_corruption_cli.query import cite_exchange
+
+        render.write(cite_exchange.csl_document([c["citation"] for c in cites]))
         return
     from bali_corruption_cli.output import render_explore
 

@@ -35,6 +35,7 @@ class ExportFormat(StrEnum):
     sqlite = "sqlite"
     json = "json"
     csv = "csv"
+    datapackage = "datapackage"
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -169,13 +170,22 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="sqlite (one table per collection plus link tables), json (one document) or csv "
-            "(a folder, one file per collection). Default: from PATH's extension (.db, .sqlite, .json).",
+            help="sqlite (one table per collection plus link tables), json (one document), csv "
+            "(a folder, one file per collection) or datapackage (the csv folder with datapackage.json). "
+            "Default: from PATH's extension (.db, .sqlite, .json).",
+        ),
+    ] = None,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(
+            "--metadata",
+            metavar="FILE",
+            help="With sqlite: also write Datasette's metadata (licence, sources, descriptions, facets).",
         ),
     ] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Write the whole catalogue (with any --with overlays) to SQLite, JSON or CSV.
+    """Write the whole catalogue (with any --with overlays) to SQLite, JSON, CSV or a data package.
 
     Never overwrites without --force; writes to a temporary file next to PATH
     and renames it, so an interrupted export leaves nothing half-written.
@@ -186,23 +196,40 @@ def export(
       bcc export --format json catalogue.json
       bcc export --format csv csv/ --force
       bcc export --format json - | jq '.events | length'
+      bcc export --format datapackage bcc-data/ && frictionless validate bcc-data/datapackage.json
+      bcc export --format sqlite bcc.db --metadata metadata.json && datasette bcc.db -m metadata.json
     """
     from bali_corruption_cli.export import maintain
 
     if str(path) == "-":
         if fmt is None:
             raise UsageError("give --format json or sqlite to export to stdout (-)")
-        if fmt.value == "csv":
-            raise UsageError("a csv export is a folder of files; give a folder, not - (stdout)")
+        if fmt.value in ("csv", "datapackage"):
+            raise UsageError(f"a {fmt.value} export is a folder of files; give a folder, not - (stdout)")
+        if metadata is not None:
+            raise UsageError("--metadata names the database by its file: give a file, not - (stdout)")
         sys.stdout.flush()
         maintain.export_to_stream(_catalog(ctx), fmt.value, sys.stdout.buffer)
         return
     chosen = fmt.value if fmt is not None else maintain.guess_format(path)
+    if metadata is not None and chosen != "sqlite":
+        raise UsageError("--metadata is Datasette's, for a sqlite export; give --format sqlite")
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.catalog import edition as editions
+
+    edition = editions.read(catalog.active_data_dir(_root(ctx).get("data_dir")))
+    if metadata is not None:
+        maintain.check_metadata_target(metadata, path, force, catalogue_files(ctx))
     cat = _catalog(ctx)
-    result = maintain.export(cat, chosen, path, force, catalogue_files(ctx))
-    what = "files" if chosen == "csv" else ("tables" if chosen == "sqlite" else "collections")
+    result = maintain.export(cat, chosen, path, force, catalogue_files(ctx), edition)
+    what = (
+        "files" if chosen in ("csv", "datapackage") else ("tables" if chosen == "sqlite" else "collections")
+    )
     count = _plural(result.records, "record")
     render.note(f"exported {count} to {path} ({chosen}, {len(result.tables)} {what})")
+    if metadata is not None:
+        maintain.write_metadata(cat, edition, path, metadata)
+        render.note(f"wrote Datasette's metadata to {metadata} (datasette {path} -m {metadata})")
 
 
 # ---------------------------------------------------------------- data

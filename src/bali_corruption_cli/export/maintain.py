@@ -26,6 +26,7 @@ from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.export.sqlite_export import _text, sqlite_tables
 from bali_corruption_cli.export.sqlite_write import _write_sqlite
 from bali_corruption_cli.model import layout
+from bali_corruption_cli.model.edition import EDITION_FILE
 from bali_corruption_cli.model.schemas import (
     REGENERATE,
     SCHEMA_COMMENT,
@@ -55,7 +56,7 @@ __all__ = [
     "write_schemas",
 ]
 
-EXPORT_FORMATS = ("sqlite", "json", "csv")
+EXPORT_FORMATS = ("sqlite", "json", "csv", "datapackage")
 
 
 def write_schemas(
@@ -86,7 +87,7 @@ def write_schemas(
 
 
 def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
-    """Copy the catalogue in ``source`` (the shipped one) into ``dest``, with its schemas.
+    """Copy the catalogue in ``source`` (the shipped one) into ``dest``, with its edition and schemas.
 
     The files' first-line schema comments are pointed at ``dest/schema/`` so an
     editor with the YAML language server checks them as they are typed.
@@ -105,6 +106,9 @@ def init_catalogue(dest: Path, source: Path, force: bool = False) -> list[Path]:
                 f"cannot read the shipped catalogue: {exc.strerror}: {source / filename}"
             ) from exc
         plan.append((dest / filename, _point_schema_comment(data, f"schema/{schema_filename(name)}")))
+    edition = source / EDITION_FILE  # the edition the copy starts from (`bcc info`, `bcc diff`)
+    if edition.is_file():
+        plan.append((dest / EDITION_FILE, edition.read_bytes()))
     for name in layout.COLLECTIONS:
         plan.append((dest / "schema" / schema_filename(name), schema_text(name).encode("utf-8")))
     _check_plan(plan)
@@ -147,19 +151,32 @@ def guess_format(path: Path) -> str:
 
 
 def export(
-    catalog: Catalog, fmt: str, path: Path, force: bool = False, protected: Sequence[Path] = ()
+    catalog: Catalog,
+    fmt: str,
+    path: Path,
+    force: bool = False,
+    protected: Sequence[Path] = (),
+    edition: dict[str, Any] | None = None,
 ) -> ExportResult:
-    """Write the whole catalogue to ``path`` as sqlite, json or csv (a folder), by the one
-    write policy (`core.atomic`): never over an existing file without ``force``, never over
-    a folder, device, FIFO, socket, symbolic link or a file of ``protected`` (the catalogue's)."""
+    """Write the whole catalogue to ``path`` as sqlite, json, csv (a folder) or datapackage (a
+    folder: the CSV files and ``datapackage.json``, with ``edition``), by the one write policy
+    (`core.atomic`): never over an existing file without ``force``, never over a folder,
+    device, FIFO, socket, symbolic link or a file of ``protected`` (the catalogue's)."""
+    from functools import partial
+
+    from bali_corruption_cli.export import datapackage
+
     writers: dict[str, Callable[[Catalog, Path], list[str]]] = {
         "sqlite": _write_sqlite,
         "json": _write_json,
         "csv": _write_csv,
+        "datapackage": partial(
+            datapackage.write, edition=edition, write_csv=_write_csv, encode=json_document
+        ),
     }
     if fmt not in writers:
         raise UsageError(f"unknown export format {fmt!r}; valid: {', '.join(EXPORT_FORMATS)}")
-    folder = fmt == "csv"
+    folder = fmt in ("csv", "datapackage")
     atomic.check_target(path, force=force, folder=folder, protected=protected, ours=_is_our_csv)
     write = writers[fmt]
     try:
@@ -175,9 +192,25 @@ def export(
     return ExportResult(path, fmt, total, tables)
 
 
+def check_metadata_target(metadata: Path, database: Path, force: bool, protected: Sequence[Path]) -> None:
+    """UsageError (nothing written) unless Datasette's metadata may be written to ``metadata``."""
+    if metadata.resolve() == database.resolve():
+        raise UsageError(f"--metadata {metadata} is the database itself; give another file")
+    atomic.check_target(metadata, force=force, protected=protected)
+
+
+def write_metadata(catalog: Catalog, edition: dict[str, Any] | None, database: Path, metadata: Path) -> None:
+    """Datasette's metadata for the export ``database`` (named after its file) written to ``metadata``."""
+    from bali_corruption_cli.export import datasette
+
+    doc = datasette.metadata(catalog, edition, database.stem)
+    atomic.write_bytes(metadata, json_document(doc))
+
+
 def _is_our_csv(path: Path) -> bool:
-    """Whether ``path``, in a folder a CSV export would replace, is one of the files it writes."""
-    ours = {f"{name}.csv" for name in layout.COLLECTIONS}
+    """Whether ``path``, in a folder a CSV export (or a data package) would replace, is one of
+    the files it writes."""
+    ours = {f"{name}.csv" for name in layout.COLLECTIONS} | {"datapackage.json"}
     return path.name in ours and path.is_file() and not path.is_symlink()
 
 

@@ -99,6 +99,16 @@ class Source(Strict):
         default_factory=list, description="Other titles the same publication appears under."
     )
     publisher: Text = Field(description="Who published it.")
+    authors: list[Text] = Field(
+        default_factory=list,
+        description="The work's authors as cited, each a group or a person, when the publisher names "
+        "several (e.g. two organisations publishing jointly); empty: the publisher is the author.",
+    )
+    site: Text | None = Field(
+        default=None,
+        description="The name of the website that carries the work, when it differs from its author "
+        "(cited after the title, as APA's site name).",
+    )
     date: dt.date | None = Field(
         default=None, description="Date of publication (YYYY-MM-DD), when the source states it."
     )
