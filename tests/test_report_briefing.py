@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import ROOT, Run
 from conftest_report import COLLECTIONS, HOSTILE_SUMMARY, Page, hostile_overlay
 
 
@@ -282,3 +283,47 @@ def test_json_ld_follows_the_scope(bcc: Callable[..., Run], args: list[str]) -> 
     assert meta["citation"] and all("url" in c for c in meta["citation"])
     if "--country" in args:
         assert "covers only: country Philippines" in meta["description"]
+
+
+def _edition_copy(bcc: Callable[..., Run], tmp_path: Path, licence_url: str) -> Path:
+    """A copy of the shipped catalogue whose edition.toml names ``licence_url``."""
+    folder = tmp_path / "cat"
+    assert bcc("data", "init", str(folder)).exit_code == 0
+    text = (folder / "edition.toml").read_text(encoding="utf-8")
+    url = re.search(r'^url = "(.*)"$', text, re.M)
+    assert url is not None
+    (folder / "edition.toml").write_text(text.replace(url.group(0), f"url = {json.dumps(licence_url)}"))
+    return folder
+
+
+def test_json_ld_and_footer_state_the_editions_licence(bcc: Callable[..., Run]) -> None:
+    """The licence and creators are the edition's (bcc info), never guessed."""
+    info = bcc("info", "--json").json()
+    _html, page = page_of(bcc, "report", "-")
+    meta = json.loads(page.data_blocks[0])
+    assert meta["license"] == info["licence"]["url"]
+    assert meta["version"] == info["edition"]["version"]
+    assert meta["datePublished"] == info["edition"]["date"]
+    edition = tomllib.loads((ROOT / "data" / "edition.toml").read_text(encoding="utf-8"))
+    assert [c["name"] for c in meta["creator"]] == edition["authors"]
+    assert meta["identifier"] == info["digest"]
+    assert info["licence"]["notice"] in " ".join(" ".join(page.text).split())
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>x</script>", "https://ok.example/l"]
+)
+def test_an_edition_licence_address_is_a_link_only_if_plain_http(
+    bcc: Callable[..., Run], tmp_path: Path, url: str
+) -> None:
+    """A plain http(s) address is the licence's link and the JSON-LD's licence; any other
+    is refused as invalid data (exit 3, the file named, no page written)."""
+    folder = _edition_copy(bcc, tmp_path, url)
+    if not url.startswith("https://"):
+        refused = bcc("--data-dir", str(folder), "report", "-")
+        assert (refused.exit_code, refused.stdout) == (3, "")
+        assert "edition.toml" in refused.stderr and "licence.url" in refused.stderr
+        return
+    _html, page = page_of(bcc, "--data-dir", str(folder), "report", "-")
+    meta = json.loads(page.data_blocks[0])
+    assert url in [a.get("href") for a in page.attrs("a")] and meta["license"] == url

@@ -87,7 +87,13 @@ def report(
     }
     scope = [f"{name} {' or '.join(sorted(v))}" for name, v in conditions.items() if v]
     scope += [f"text containing {' and '.join(repr(s) for s in search or ())}"] if search else []
-    data = html_report.page(cat, conditions, search or (), scope, cat.data_digest, briefing_only=briefing)
+    from bali_corruption_cli import catalog
+    from bali_corruption_cli.catalog import edition
+
+    stated = edition.read(catalog.active_data_dir((ctx.find_root().obj or {}).get("data_dir")))
+    data = html_report.page(
+        cat, conditions, search or (), scope, cat.data_digest, briefing_only=briefing, edition=stated
+    )
     text = html_report.html(data)
     if target is None:
         buffer = getattr(sys.stdout, "buffer", None)

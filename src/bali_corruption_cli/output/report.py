@@ -262,8 +262,10 @@ def page(
     scope: Sequence[str],
     data_hash: str,
     briefing_only: bool = False,
+    edition: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain data."""
+    """Everything the template shows, as plain data; ``edition``: the catalogue's
+    (`catalog.edition.read`: version, date, authors, licence), None when it states none."""
     kept = report_select.select(full, conditions, search)
     cat = Catalog({n: kept[n] for n in layout.COLLECTIONS}, full.fields)
     stems = words.element_ids(r["id"] for name in ORDER for r in cat.records(name))
@@ -298,6 +300,8 @@ def page(
         "facets": _facet_options(found),
         "references": references,
         "terms": words.terms(ctx.codes),
+        "edition": edition,
+        "licence_href": safe_url(((edition or {}).get("licence") or {}).get("url")),
         **briefing,
     }
     data["jsonld"] = json_ld(cat, data)
@@ -330,10 +334,15 @@ def json_ld(cat: Catalog, data: Mapping[str, Any]) -> str:
             }
             for s in cat.records("sources")
         ],
-        # TODO(licence): the data declares no licence and no creator of the catalogue (the
-        # code's MIT licence is not the data's). Add "license" and "creator" here, read from
-        # where the data declares them, once it does; never a guessed one.
     }
+    edition = data.get("edition")
+    if edition:  # what the catalogue's maintainers declare (edition.toml); nothing guessed
+        meta["identifier"] = meta.pop("version")
+        meta["version"] = edition["version"]
+        meta["datePublished"] = edition["date"]
+        meta["creator"] = [{"@type": "Organization", "name": a} for a in edition.get("authors", ())]
+        if data.get("licence_href"):
+            meta["license"] = data["licence_href"]
     if dates:
         meta["temporalCoverage"] = f"{dates[0]}/{dates[-1]}" if dates[0] != dates[-1] else dates[0]
     text = json.dumps(meta, ensure_ascii=False, indent=1)
