@@ -40,16 +40,22 @@ def records(
         raise UsageError("--wide shows every field; --fields chooses some: use one")
     if chosen == OutputFormat.table:  # the cells come from the whole records (their basis marks)
         query.check_fields(wanted or (), valid)
+        people = for_people(catalog, collection, records)
         if wanted or wide:
             shown = wanted or valid
-            table = [table_cells.row(r, shown, r.get("basis")) for r in records]
+            table = [table_cells.row(p, shown, r.get("basis")) for p, r in zip(people, records, strict=True)]
             render.emit_rows(table, shown, collection)
         else:
-            table = [table_cells.default_row(collection, r) for r in records]
+            table = [
+                table_cells.default_row(collection, p, r.get("basis"))
+                for p, r in zip(people, records, strict=True)
+            ]
             render.emit_rows(
                 table, table_cells.default_columns(collection), collection, hidden(catalog, collection)
             )
         return
+    if chosen == OutputFormat.markdown:  # a document for people: names, not ids
+        records = for_people(catalog, collection, records)
     chosen_records = query.select_fields(records, wanted, valid)
     if wanted:
         columns: Sequence[str] = wanted
@@ -61,6 +67,17 @@ def records(
     else:
         columns = valid
     render.emit_records(chosen_records, chosen, columns, collection)
+
+
+def for_people(catalog: "Catalog", collection: str, records: "Sequence[Record]") -> "list[Record]":
+    """The records as views for people print them (`output.people.record`): the ids they
+    refer to named, quotes marked by kind, basis and overlay in words."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    names = labels.names(catalog, collection, records)
+    paths = labels.reference_paths(collection)
+    return [people.record(collection, r, names, paths) for r in records]
 
 
 def hidden(catalog: "Catalog", collection: str) -> list[str]:
@@ -112,6 +129,8 @@ def table_from_cache(
     through the text index.  False if not done."""
     if fields or wide or chosen_format(fmt, as_json) != OutputFormat.table or (search and numbers is None):
         return False
+    if not table_cells.cached_rows_hold(collection):  # its rows name other records: made here
+        return False
     with render.gc_paused():  # 100,000 rows read and laid out: no cycle among them
         found = catalog.table_rows(collection, conditions, numbers, version=table_cells.version())
         if found is None:
@@ -150,16 +169,18 @@ def machine_format(fmt: OutputFormat | DocumentFormat | None, as_json: bool) -> 
     return None if chosen == OutputFormat.table else chosen
 
 
-def wrote_document(document: Any, fmt: DocumentFormat | None, as_json: bool, command: str) -> bool:
+def wrote_document(
+    document: Any, fmt: DocumentFormat | None, as_json: bool, command: str, names: Any = None
+) -> bool:
     """Write a nested document (show, summary) as JSON, YAML or Markdown if asked; False for
-    the terminal view."""
+    the terminal view.  ``names``: what Markdown, a document for people, prints for each id."""
     machine = machine_format(fmt, as_json)
     if machine is None:
         return False
     if machine == OutputFormat.markdown:
         from bali_corruption_cli.output import render_markdown
 
-        render.write(getattr(render_markdown, command)(document))
+        render.write(getattr(render_markdown, command)(document, names or {}))
         return True
     if machine not in (OutputFormat.json, OutputFormat.yaml):
         raise UsageError(f"{command} prints one document: use --json, --format yaml or --format markdown")

@@ -88,6 +88,10 @@ def show(
             "link's or role's basis, sourced or editorial, with its reason.",
         ),
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", "-w", help="Every field, the empty ones too (machine formats hold them all)."),
+    ] = False,
 ) -> None:
     """Show one record whole, with its links both ways, its sources, caveats and basis.
 
@@ -102,12 +106,34 @@ def show(
     if evidence:
         _evidence(_catalog(ctx), record_id, fmt, as_json)
         return
-    view = explore.show(_catalog(ctx), record_id)
-    if emit.wrote_document(view, fmt, as_json, "show"):
+    cat = _catalog(ctx)
+    view = explore.show(cat, record_id)
+    if emit.machine_format(fmt, as_json) not in (None, OutputFormat.markdown):
+        emit.wrote_document(view, fmt, as_json, "show")
+        return
+    names = _names_in_view(cat, view)
+    if emit.wrote_document(view, fmt, as_json, "show", names):
         return
     from bali_corruption_cli.output import render_explore
 
-    render_explore.draw_show(view)
+    render_explore.draw_show(view, names, wide)
+
+
+def _names_in_view(cat: "Catalog", view: dict[str, Any]) -> dict[str, str]:
+    """What people read for each id ``show`` prints: the names of the records it refers to
+    and links to, a linked quote marked by its kind."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    names = labels.names(cat, view["type"], [view["record"]])
+    for link in view["links"]:
+        found = cat.get(link["id"])
+        if found is not None:
+            collection, record = found
+            name = labels.name_of(collection, record)
+            quote = collection == "quotes"
+            names[link["id"]] = people.quote_text(record.get("kind"), name) if quote else name
+    return names
 
 
 def _evidence(cat: "Catalog", record_id: str, fmt: DocFormatOpt, as_json: bool) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 COLLECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sources": ("sources.yaml", ("id", "title", "publisher", "date")),
     "countries": ("countries.yaml", ("id", "name", "iso2", "iso3", "aliases")),
-    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "position")),
+    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "organisation", "position")),
     "events": ("events.yaml", ("id", "title", "country", "date")),
     "stages": ("stages.yaml", ("id", "order", "title")),
     "practices": ("practices.yaml", ("id", "title", "sectors")),

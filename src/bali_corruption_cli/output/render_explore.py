@@ -67,20 +67,44 @@ def _value_lines(key: str, value: Any, size: int | None, style: tables.Style, la
     yield from tables.field_lines(key, _shown(cell(value)), label, size, key in tables.PROSE_FIELDS, style)
 
 
-def show_lines(view: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
+# Fields `show` prints elsewhere: under Sources, Basis and Caveats (a caveat once).
+_SHOWN_BELOW = ("sources", "basis", "caveats", "date_note")
+_DATE_PARTS = ("start_date", "end_date", "month_day")
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def show_lines(
+    view: dict[str, Any],
+    size: int | None,
+    style: tables.Style,
+    names: dict[str, str] | None = None,
+    wide: bool = False,
+) -> list[str]:
+    """A record's page for people: its fields (names for ids, dates in words; empty fields
+    named in one line, or all fields with ``wide``), caveats once, basis, links, sources."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    names = names or {}
     record = view["record"]
     title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
     kind = layout.SINGULAR.get(view["type"], view["type"])
     lines = [style.bold(line) for line in _para(str(title), size)]
     lines.append(style.dim(f"{kind} {_shown(record['id'])}"))
     lines.append("")
-    label = max((len(k) for k in record), default=0)
-    for key, value in record.items():
-        if key not in ("sources", "basis"):  # shown below, under Sources and Basis
-            lines += _value_lines(key, value, size, style, label)
+    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
+    fields, empty = fields_for_people(view["type"], record, shown, wide)
+    label = max((len(k) for k in fields), default=0)
+    for key, value in fields.items():
+        lines += _value_lines(key, value, size, style, label)
+    if empty:
+        lines += [style.dim(line) for line in _para("Empty: " + ", ".join(empty), size, rest="  ")]
     if view["caveats"]:
         lines += ["", style.warn(style.bold("Caveats"))]
-        for caveat in view["caveats"]:
+        for caveat in dict.fromkeys(view["caveats"]):  # each once
             lines += _para(caveat, size, "  ! ", rest="    ")
     if view.get("basis"):
         lines += ["", style.bold("Basis")]
@@ -93,11 +117,42 @@ def show_lines(view: dict[str, Any], size: int | None, style: tables.Style) -> l
         for link in view["links"]:
             way = _arrow() if link["direction"] == "out" else ("←" if _arrow() == "→" else "<-")
             via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
-            lines += _para(f"{way} {via}  {link['id']}: {link['title']}", size, "  ", rest="      ")
+            named = names.get(link["id"], link["title"])
+            lines += _para(f"{way} {via}: {named} ({link['id']})", size, "  ", rest="      ")
     lines += ["", style.bold("Sources")]
     for n, source in enumerate(view["sources"], 1):
         lines += _source_lines(n, source, size, style)
     return lines
+
+
+def fields_for_people(
+    collection: str, record: dict[str, Any], shown: dict[str, Any], wide: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The fields `show` prints (from ``shown``, the record for people) and the names of
+    those left out for being empty (none with ``wide``, which prints every field). An
+    event's date is one field in words; ``wide`` adds its parts as they are."""
+    fields: dict[str, Any] = {}
+    empty: list[str] = []
+    dated = any(part in record for part in _DATE_PARTS)
+    for key, value in shown.items():
+        if key in _SHOWN_BELOW or key == "id":
+            continue
+        if key in _DATE_PARTS and dated:
+            if key == "start_date":
+                words = query.event_date_words(record)
+                if words:
+                    fields["date"] = words
+                elif not wide:
+                    empty.append("date")
+            if not wide:
+                continue
+        if key == "date" and collection == "sources" and not wide:
+            value = query.date_words(value)
+        if _empty(value) and not wide:
+            empty.append(key)
+            continue
+        fields[key] = value
+    return fields, empty
 
 
 def _source_lines(n: int, source: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
@@ -111,7 +166,7 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
             f"{source.get('label') or source.get('id')}:",
             f"{' '.join(str(source.get('title') or '').split())}.",
             "(Title rebuilt from the web address.)" if source.get("title_reconstructed") else "",
-            ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x),
+            ", ".join(str(x) for x in (source.get("publisher"), query.date_words(source.get("date"))) if x),
         )
         if part.strip(".:, ")
     )
@@ -126,8 +181,8 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
     return lines
 
 
-def draw_show(view: dict[str, Any]) -> None:
-    screen.show(show_lines(view, screen.width(document=True), screen.style()))
+def draw_show(view: dict[str, Any], names: dict[str, str] | None = None, wide: bool = False) -> None:
+    screen.show(show_lines(view, screen.width(document=True), screen.style(), names, wide))
 
 
 def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:

@@ -84,22 +84,31 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def show(view: dict[str, Any]) -> str:
+def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """A record's page as Markdown: as the terminal's `show` (names for ids, dates in words,
+    empty fields named in one line, each caveat once)."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.output.render_explore import fields_for_people
+    from bali_corruption_cli.query import labels
+
+    names = names or {}
     record = view["record"]
     kind = layout.SINGULAR.get(view["type"], view["type"])
     title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
     lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
-    for key, value in record.items():
-        if key in ("sources", "basis"):  # shown below, under Sources and Basis
-            continue
+    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
+    fields, empty = fields_for_people(view["type"], record, shown, False)
+    for key, value in fields.items():
         if isinstance(value, list):
-            lines.append(f"- **{escape(key)}**:" + ("" if value else " (none)"))
+            lines.append(f"- **{escape(key)}**:")
             lines += [f"  - {escape(cell(item))}" for item in value]
         else:
             lines.append(f"- **{escape(key)}**: {escape(cell(value))}")
+    if empty:
+        lines += ["", f"Empty: {escape(', '.join(empty))}"]
     if view["caveats"]:
         lines += ["", "## Caveats", ""]
-        lines += [f"- {escape(c)}" for c in view["caveats"]]
+        lines += [f"- {escape(c)}" for c in dict.fromkeys(view["caveats"])]
     if view.get("basis"):
         lines += ["", "## Basis", ""]
         for b in view["basis"]:
@@ -111,7 +120,8 @@ def show(view: dict[str, Any]) -> str:
         for link in view["links"]:
             way = "links to" if link["direction"] == "out" else "linked from"
             via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
-            lines.append(f"- {way} {_code(link['id'])} {escape(link['title'])} (via {escape(via)})")
+            named = names.get(link["id"], link["title"])
+            lines.append(f"- {way} {escape(named)} {_code(link['id'])} (via {escape(via)})")
     lines += _references(view["sources"])
     return "\n".join(lines) + "\n"
 

@@ -30,7 +30,7 @@ def default_columns(collection: str) -> tuple[str, ...]:
 def with_derived(collection: str, record: Record) -> Record:
     """The record with the fields its table derives for people (an event's date)."""
     if "date" in layout.DERIVED.get(collection, ()):
-        return dict(record, date=query.event_date(record))
+        return dict(record, date=query.event_date_words(record))
     return record
 
 
@@ -51,9 +51,24 @@ def row(record: Record, columns: Sequence[str], basis: Any) -> tuple[list[str], 
     return cells, marked
 
 
-def default_row(collection: str, record: Record) -> tuple[list[str], bool]:
-    """`row` for the collection's default table."""
-    return row(with_derived(collection, record), default_columns(collection), record.get("basis"))
+def default_row(collection: str, record: Record, basis: Any = None) -> tuple[list[str], bool]:
+    """`row` for the collection's default table (``basis``: the record's own, when ``record``
+    is the record for people, `people.record`)."""
+    if basis is None:
+        basis = record.get("basis")
+    return row(with_derived(collection, record), default_columns(collection), basis)
+
+
+def cached_rows_hold(collection: str) -> bool:
+    """Whether the rows the cache keeps (`default_row` of the record alone) are the rows
+    people see: not when a default column refers to other records (named for people from
+    the catalogue) or holds a quote (marked by its kind)."""
+    referring = {
+        ref.path.split(".")[0].removesuffix("[]")
+        for ref in layout.REFERENCES
+        if ref.collection == collection and ref.by == "id"
+    }
+    return collection != "quotes" and not referring & set(default_columns(collection))
 
 
 # `bytes.translate` table: a space or newline becomes a space, any other byte an x
