@@ -186,25 +186,47 @@ def draw_show(view: dict[str, Any], names: dict[str, str] | None = None, wide: b
 
 
 def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
+    """The briefing: the conference, the series (where the sources disagree, then its other
+    caveats), findings and recommendations with their sources, practices by sector and
+    theme, the chain, the sources."""
+    from bali_corruption_cli.output.table_cells import briefing_items
+
+    labels = {s["id"]: s["label"] or s["id"] for s in fig["sources"]}
+    items = briefing_items(fig)
     lines: list[str] = []
     conf = fig["conference"]
     if conf:
         lines += [style.bold(line) for line in _para(conf["title"], size)]
-        when = query.event_date(conf) or "date unknown"
-        lines += _para(f"{when}, {conf['city'] or 'city unknown'}, {conf['country']}", size, "  ")
+        when = query.event_date_words(conf) or "date not stated"
+        lines += _para(f"{when}, {conf['city'] or 'city not stated'}, {conf['country']}", size, "  ")
         lines += _para("Hosts: " + ", ".join(conf["hosts"]), size, "  ", rest="    ")
         for p in conf["participants"]:
-            lines += _para(f"Delegates: {cell(p)}", size, "  ", rest="    ")
+            lines += _para(
+                f"Delegates: {cell(dict(p, source=labels.get(p['source'], p['source'])))}",
+                size,
+                "  ",
+                rest="    ",
+            )
+        for caveat in conf.get("caveats") or ():
+            lines += [style.warn(line) for line in _para(caveat, size, "  ! ", rest="    ")]
         lines.append("")
     series = fig["roundtable_series"]
-    rows = roundtable_rows(series)
+    rows = roundtable_rows(series, labels)
     title = f"National roundtables ({series['listed']} listed)"
     lines += human_records(rows, ["country", "city", "date", "position"], title, size)
-    if series["count_statements"]:
-        heading = "The sources disagree on the series" if series["count_disputed"] else "Caveats"
-        lines += ["", style.warn(style.bold(heading))]
-        for statement in series["count_statements"]:
-            lines += [style.warn(line) for line in _para(statement, size, "  ! ", rest="    ")]
+    for key, heading in (
+        ("disagreements", "Where the sources disagree on the series"),
+        ("caveats", "Caveats"),
+    ):
+        if items[key]:
+            lines += ["", style.warn(style.bold(heading))]
+            for statement in items[key]:
+                lines += [style.warn(line) for line in _para(statement, size, "  ! ", rest="    ")]
+    for key, heading in (("findings", "Findings"), ("recommendations", "Recommendations")):
+        if items[key]:
+            lines += ["", style.bold(f"{heading} ({len(items[key])})")]
+            for item in items[key]:
+                lines += _para(item, size, "  - ", rest="    ")
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),
@@ -217,9 +239,13 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
     lines += _para(f" {_arrow()} ".join(s["title"] for s in fig["stages"]), size, "  ")
     lines += ["", style.bold("Sources")]
     for s in fig["sources"]:
-        text = f"{s['label']}  {s['publisher']}, {s['date'] or 'undated'}: {' '.join(s['title'].split())}"
+        date = query.date_words(s["date"]) or "undated"
+        text = f"{s['label']}  {s['publisher']}, {date}: {' '.join(s['title'].split())}"
         text += " (title rebuilt from the web address)" if s.get("title_reconstructed") else ""
         lines += _para(text, size, "  ", rest="      ")
+        if s.get("url"):
+            url = _shown(str(s["url"]))
+            lines.append("      " + (style.link(url) if url == s["url"] else style.key(url)))
     return lines
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bali_corruption_cli.model import layout
-from bali_corruption_cli.output.table_cells import roundtable_rows
+from bali_corruption_cli.output.table_cells import briefing_items, roundtable_rows
 from bali_corruption_cli.output.text import cell, visible
 from bali_corruption_cli.query import query
 
@@ -68,7 +68,7 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
             parts.append(f"*{escape(' '.join(str(source['title']).split()))}*.")
             if source.get("title_reconstructed"):
                 parts.append("(Title rebuilt from the web address.)")
-        who = ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x)
+        who = ", ".join(str(x) for x in (source.get("publisher"), query.date_words(source.get("date"))) if x)
         if who:
             parts.append(escape(who) + ".")
         if source.get("at"):
@@ -126,28 +126,43 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary(fig: dict[str, Any]) -> str:
+def summary(fig: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """The briefing as Markdown, as the terminal's: the conference, the series (where the
+    sources disagree, then its caveats), findings and recommendations with their sources,
+    practices by sector and theme, the chain, the sources."""
+    labels = {s["id"]: s["label"] or s["id"] for s in fig["sources"]}
+    items = briefing_items(fig)
     lines = ["# Corruption as a facilitator of trafficking in persons and people smuggling", ""]
     conf = fig["conference"]
     if conf:
-        when = query.event_date(conf) or "date unknown"
+        when = query.event_date_words(conf) or "date not stated"
         lines += [f"## {escape(conf['title'])}", ""]
         lines.append(
-            f"- **When and where**: {escape(when)}, {escape(conf['city'] or 'city unknown')}, "
+            f"- **When and where**: {escape(when)}, {escape(conf['city'] or 'city not stated')}, "
             f"{escape(conf['country'])}"
         )
         lines.append(f"- **Hosts**: {escape(', '.join(conf['hosts']))}")
         for p in conf["participants"]:
-            lines.append(f"- **Delegates**: {escape(cell(p))}")
+            lines.append(
+                f"- **Delegates**: {escape(cell(dict(p, source=labels.get(p['source'], p['source']))))}"
+            )
         for caveat in conf.get("caveats") or ():
             lines.append(f"- **Caveat**: {escape(caveat)}")
     series = fig["roundtable_series"]
     lines += ["", f"## National roundtables ({series['listed']} listed)", ""]
-    rows = roundtable_rows(series)
+    rows = roundtable_rows(series, labels)
     lines.append(records_table(rows, ["country", "city", "date", "position"]).rstrip("\n"))
-    if series["count_statements"]:
-        lines += ["", "The sources disagree on the series:" if series["count_disputed"] else "Caveats:", ""]
-        lines += [f"- {escape(s)}" for s in series["count_statements"]]
+    for key, heading in (
+        ("disagreements", "Where the sources disagree on the series:"),
+        ("caveats", "Caveats:"),
+    ):
+        if items[key]:
+            lines += ["", heading, ""]
+            lines += [f"- {escape(s)}" for s in items[key]]
+    for key, heading in (("findings", "Findings"), ("recommendations", "Recommendations")):
+        if items[key]:
+            lines += ["", f"## {heading}", ""]
+            lines += [f"- {escape(item)}" for item in items[key]]
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),

@@ -101,17 +101,50 @@ def column_widths(texts: Sequence[str]) -> tuple[int, int] | None:
     return natural, widest_word(joined, natural)
 
 
-def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
-    """The summary's roundtable table for people (terminal and Markdown)."""
+def roundtable_rows(series: dict[str, Any], labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The summary's roundtable table for people (terminal and Markdown): dates in words,
+    each statement of a place in the series naming its source by label (``labels``)."""
+    labels = labels or {}
     return [
         {
             "country": r["country"],
             "city": r["city"] or "unknown",
-            "date": query.event_date(r) or "unknown",
-            "position": "; ".join(cell(p) for p in r["positions"]),
+            "date": query.event_date_words(r) or "unknown",
+            "position": "; ".join(
+                cell(dict(p, source=labels.get(p["source"], p["source"]))) for p in r["positions"]
+            ),
         }
         for r in series["roundtables"]
     ]
+
+
+def briefing_items(fig: dict[str, Any]) -> dict[str, list[str]]:
+    """The summary's lists for people, terminal and Markdown alike: the series' disagreements
+    and caveats, each naming its roundtables; the findings and recommendations, each with the
+    labels of its sources (S1, ...)."""
+    labels = {s["id"]: s["label"] or s["id"] for s in fig.get("sources", [])}
+    series = fig["roundtable_series"]
+    where = {r["id"]: r["country"] for r in series["roundtables"]}
+
+    def named(entry: dict[str, Any]) -> str:
+        places = [str(where.get(i, i)) for i in entry["records"]]
+        head = "Roundtable in " if len(places) == 1 else "Roundtables in "
+        listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+        return f"{head}{listed}: {entry['caveat']}"
+
+    def cited(record: dict[str, Any]) -> str:
+        return "[" + ", ".join(labels.get(s, s) for s in record["sources"]) + "]"
+
+    recommendations = []
+    for r in fig.get("recommendations", []):
+        by = f", by {r['made_by_name']}" if r.get("made_by_name") else ""
+        recommendations.append(f"{r['title']} ({r['kind']}{by}) {cited(r)}")
+    return {
+        "disagreements": [named(e) for e in series.get("disagreements", [])],
+        "caveats": [named(e) for e in series.get("caveats", [])],
+        "findings": [f"{f['title']} {cited(f)}" for f in fig.get("findings", [])],
+        "recommendations": recommendations,
+    }
 
 
 _version: str | None = None
