@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words to look for (typos and accents are forgiven).")],
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="WORDS...",
+            help="Words to look for, all of them (quoted or not; typos and accents are forgiven).",
+        ),
+    ],
     types: Annotated[
         list[str] | None,
         typer.Option(
@@ -37,6 +43,17 @@ def search_command(
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")] = 20,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            metavar="FIELD",
+            help=f"Order by this field ({', '.join(SEARCH_FIELDS)}) instead of the best match first.",
+        ),
+    ] = None,
+    reverse: Annotated[
+        bool, typer.Option("--reverse", help="Reverse the order (of --sort, or of the ranking).")
+    ] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -46,22 +63,41 @@ def search_command(
     \b
     Examples:
       bcc search whistleblower
+      bcc search corrupt officials
       bcc search NACC --type stakeholder
       bcc search "border officers" --json
-      bcc search bribery --fields type,id,title
+      bcc search bribery --fields type,id,title --sort title
     """
-    from bali_corruption_cli.query import explore
+    from bali_corruption_cli.query import explore, ordering
 
+    text = " ".join(words)
+    if sort is not None:
+        ordering.check_field(sort, SEARCH_FIELDS)
     cat = _catalog(ctx)
-    hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types), limit)]
-    if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "search results"):
+    chosen = explore.resolve_types(types)
+    if sort is None and not reverse:
+        found, total = explore.search_counted(cat, text, chosen, limit)
+        hits = [h.as_dict() for h in found]
+    else:  # every hit ordered, then the first N
+        every = [h.as_dict() for h in explore.search(cat, text, chosen)]
+        total, hits = len(every), ordering.ordered(every, sort, SEARCH_FIELDS, reverse)[:limit]
+    more = f"showing {len(hits)} of {total} — --limit N for more" if total > len(hits) else None
+    if emit.machine_format(fmt, as_json) is None:  # for people: a quote's text marked by its kind
+        from bali_corruption_cli.output import people
+
+        for hit in hits:
+            if hit["type"] == "quotes" and (quote := cat.get(hit["id"])) is not None:
+                hit["title"] = people.quote_text(quote[1].get("kind"), hit["title"])
+    if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "results"):
+        if more:  # stdout holds the data alone
+            render.note(more)
         return
     if not hits:
         render.note(f"nothing matches {text!r}")
         return
     from bali_corruption_cli.output import render_explore
 
-    render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
+    render_explore.draw_search(hits, lambda s: explore.match_spans(s, text), total)
 
 
 def _all_ids(cat: "Catalog") -> list[str]:

@@ -40,7 +40,7 @@ SINGULAR: dict[str, str] = {
     "recommendations": "recommendation",
     "quotes": "quote",
     "findings": "finding",
-    "search results": "search result",
+    "results": "result",
 }
 
 # The field that names a record in lists, search results and links.

@@ -33,12 +33,25 @@ def _arrow() -> str:
     return "→" if _utf_capable(sys.stdout) else "->"
 
 
-def draw_search(hits: Sequence[dict[str, Any]], query_spans: Callable[[str], list[tuple[int, int]]]) -> None:
+def counted(count: int, noun: str) -> str:
+    """One wording for counts: "1 result", "20 results" (``noun`` in the plural)."""
+    return f"{count} {layout.SINGULAR.get(noun, noun) if count == 1 else noun}"
+
+
+def draw_search(
+    hits: Sequence[dict[str, Any]],
+    query_spans: Callable[[str], list[tuple[int, int]]],
+    total: int | None = None,
+) -> None:
+    """The hits, best first; a footer says how many more match when not all are shown."""
     style = screen.style()
+    total = len(hits) if total is None else total
     rows = [{"type": h["type"], "id": h["id"], "title": h["title"], "snippet": h["snippet"]} for h in hits]
-    lines = human_records(rows, ["type", "id", "title", "snippet"], f"{len(hits)} result(s)", screen.width())
+    lines = human_records(rows, ["type", "id", "title", "snippet"], counted(total, "results"), screen.width())
     if style.color:
         lines = [_highlight(line, query_spans, style) for line in lines]
+    if total > len(hits):
+        lines += ["", style.dim(f"showing {len(hits)} of {total} — --limit N for more")]
     screen.show(lines)
 
 

@@ -15,9 +15,16 @@ from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.core.errors import NotFound, UsageError
 from bali_corruption_cli.model import layout, vocab
 from bali_corruption_cli.query import evidence, names, query
-from bali_corruption_cli.query.search import Hit, match_spans, resolve_types, search, snippet
+from bali_corruption_cli.query.search import Hit, match_spans, resolve_types, search, search_counted, snippet
 
-__all__ = ["Hit", "match_spans", "resolve_types", "search", "snippet"]  # and this module's own
+__all__ = [
+    "Hit",
+    "match_spans",
+    "resolve_types",
+    "search",
+    "search_counted",
+    "snippet",
+]  # and this module's own
 
 # ---------------------------------------------------------------- show
 
