@@ -256,9 +256,6 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
         text = f"{s['label']}  {s['publisher']}, {date}: {' '.join(s['title'].split())}"
         text += " (title rebuilt from the web address)" if s.get("title_reconstructed") else ""
         lines += _para(text, size, "  ", rest="      ")
-        if s.get("url"):
-            url = _shown(str(s["url"]))
-            lines.append("      " + (style.link(url) if url == s["url"] else style.key(url)))
     return lines
 
 
