@@ -16,6 +16,7 @@ from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import screen, tables
 from bali_corruption_cli.output.render import _shown, _utf_capable, cell, human_records
 from bali_corruption_cli.output.table_cells import roundtable_rows
+from bali_corruption_cli.output.text import flat
 from bali_corruption_cli.query import query
 
 
@@ -124,7 +125,7 @@ def show_lines(
         for basis in view["basis"]:
             lines += _para(basis["line"], size, "  ", rest="      ")
             if basis.get("excerpt"):
-                lines += _para(" ".join(basis["excerpt"].split()), size, "      ")
+                lines += _para(flat(basis["excerpt"]), size, "      ")
     if view["links"]:
         lines += ["", style.bold("Links")]
         for link in view["links"]:
@@ -177,7 +178,7 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
         part
         for part in (
             f"{source.get('label') or source.get('id')}:",
-            f"{' '.join(str(source.get('title') or '').split())}.",
+            f"{flat(source.get('title') or '')}.",
             "(Title rebuilt from the web address.)" if source.get("title_reconstructed") else "",
             ", ".join(str(x) for x in (source.get("publisher"), query.date_words(source.get("date"))) if x),
         )
@@ -187,7 +188,7 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
     if source.get("at"):
         lines += _para(f"at: {source['at']}", size, pad)
     if source.get("excerpt"):  # the supporting sentence, verbatim
-        lines += _para(" ".join(source["excerpt"].split()), size, pad)
+        lines += _para(flat(source["excerpt"]), size, pad)
     if source.get("url"):
         url = _shown(str(source["url"]))
         lines.append(pad + (style.link(url) if url == source["url"] else style.key(url)))
@@ -253,7 +254,7 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
     lines += ["", style.bold("Sources")]
     for s in fig["sources"]:
         date = query.date_words(s["date"]) or "undated"
-        text = f"{s['label']}  {s['publisher']}, {date}: {' '.join(s['title'].split())}"
+        text = f"{s['label']}  {s['publisher']}, {date}: {flat(s['title'])}"
         text += " (title rebuilt from the web address)" if s.get("title_reconstructed") else ""
         lines += _para(text, size, "  ", rest="      ")
     return lines
@@ -341,8 +342,10 @@ def draw_chain(links: Sequence[dict[str, Any]], legend: str = "") -> None:
 
 def draw_citations(cites: Sequence[dict[str, Any]]) -> None:
     from bali_corruption_cli.output.render import write
+    from bali_corruption_cli.output.text import visible
 
-    write("\n\n".join(c["citation"] for c in cites) + ("\n" if cites else ""))
+    # escaped as every view for people escapes (a separator or control character shown as \u2028)
+    write("\n\n".join(visible(c["citation"]) for c in cites) + ("\n" if cites else ""))
 
 
 def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -361,7 +364,7 @@ def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
             head += "" if row["via"] == "sources" else f"  (for {row['via']})"
         lines += _para(head, size, rest="  ")
         if row["excerpt"]:
-            lines += _para(" ".join(row["excerpt"].split()), size, "  ")
+            lines += _para(flat(row["excerpt"]), size, "  ")
         elif row["basis"] == "source":
             lines += [
                 style.dim(line)

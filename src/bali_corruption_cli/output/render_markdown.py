@@ -14,7 +14,7 @@ from typing import Any
 
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output.table_cells import briefing_items, roundtable_rows
-from bali_corruption_cli.output.text import cell, visible
+from bali_corruption_cli.output.text import cell, flat, visible
 from bali_corruption_cli.query import query
 
 # Inline punctuation that Markdown (CommonMark and GitHub's) reads as markup.
@@ -65,7 +65,7 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
     for n, source in enumerate(sources, 1):
         parts = [f"{n}. {escape(source.get('label') or source.get('id'))}:"]
         if source.get("title"):
-            parts.append(f"*{escape(' '.join(str(source['title']).split()))}*.")
+            parts.append(f"*{escape(flat(source['title']))}*.")
             if source.get("title_reconstructed"):
                 parts.append("(Title rebuilt from the web address.)")
         who = ", ".join(str(x) for x in (source.get("publisher"), query.date_words(source.get("date"))) if x)
@@ -80,7 +80,7 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
             parts.append(escape(source["url"]))
         lines.append(" ".join(parts))
         if source.get("excerpt"):  # the supporting sentence, verbatim
-            lines.append(f"   > {escape(' '.join(source['excerpt'].split()))}")
+            lines.append(f"   > {escape(flat(source['excerpt']))}")
     return lines
 
 
@@ -114,7 +114,7 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
         for b in view["basis"]:
             lines.append(f"- {escape(b['line'])}")
             if b.get("excerpt"):
-                lines.append(f"  > {escape(' '.join(b['excerpt'].split()))}")
+                lines.append(f"  > {escape(flat(b['excerpt']))}")
     if view["links"]:
         lines += ["", "## Links", ""]
         for link in view["links"]:

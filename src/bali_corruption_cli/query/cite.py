@@ -28,6 +28,13 @@ _MONTHS = (
 )
 
 
+def _flat(text: str) -> str:
+    """Text on one line: runs of spaces, tabs and line ends become one space, and nothing
+    else (a line separator or NEL stays, for views to show escaped; ``str.split`` would
+    take it for a space)."""
+    return re.sub(r"[ \t\n\r]+", " ", text).strip(" ")
+
+
 def _date(source: Record, pattern: str, missing: str) -> str:
     """The source's date written with ``pattern`` ({y}, {month}, {d}), or ``missing``."""
     if not source.get("date"):
@@ -39,14 +46,14 @@ def _date(source: Record, pattern: str, missing: str) -> str:
 def _cited_title(source: Record) -> str:
     """The title as cited: a reconstructed one gives way to a description in square brackets (APA 7, 9.29)."""
     if source.get("title_reconstructed") and source.get("description"):
-        return f"[{' '.join(source['description'].split())}]"
-    return " ".join(source["title"].split())
+        return f"[{_flat(source['description'])}]"
+    return _flat(source["title"])
 
 
 def _reconstructed_note(source: Record) -> str | None:
     if not source.get("title_reconstructed"):
         return None
-    return f"Title not known; rebuilt from the web address as: {' '.join(source['title'].split())}"
+    return f"Title not known; rebuilt from the web address as: {_flat(source['title'])}"
 
 
 def _apa(source: Record) -> str:
@@ -64,7 +71,7 @@ def _plain(source: Record, at: str | None) -> str:
 
 def _bibtex(source: Record) -> str:
     def esc(text: str) -> str:
-        text = " ".join(text.split())
+        text = _flat(text)
         return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
     kind = "techreport" if source["kind"] == "report" else "misc"
