@@ -462,7 +462,7 @@ def test_views_mark_reconstructed_titles(bcc: Callable[..., Run]) -> None:
     figures = bcc("summary", "--json").json()
     assert {s["label"] for s in figures["sources"] if s["title_reconstructed"]} == {"S2", "S4"}
     summary = bcc("summary", env={"COLUMNS": "300"}).stdout
-    assert "S7  Bali Process, 2021-01-29: Addressing corruption" in summary
+    assert "S7  Bali Process, 29 January 2021: Addressing corruption" in summary
     assert "rebuilt" not in next(line for line in summary.splitlines() if line.startswith("  S7 "))
     assert next(line for line in summary.splitlines() if line.startswith("  S2 ")).endswith(
         "(title rebuilt from the web address)"

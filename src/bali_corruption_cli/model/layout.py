@@ -14,7 +14,7 @@ from typing import Any
 # answer the question, chosen for people; --wide and --fields show the rest).
 # The order is the order of loading and of ``bcc export``: referenced collections first.
 COLLECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "sources": ("sources.yaml", ("label", "id", "title", "publisher", "date", "url")),
+    "sources": ("sources.yaml", ("id", "label", "title", "publisher", "date", "url")),
     "countries": ("countries.yaml", ("id", "name", "iso2", "iso3", "aliases")),
     "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "organisation", "position")),
     "events": ("events.yaml", ("id", "title", "country", "date")),

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bali_corruption_cli.core.values import Record
+from bali_corruption_cli.query import query
 
 # How each kind of quote is printed for people: a source's words in quotation marks,
 # ours marked as ours in words, so that nothing we wrote can be copied as a quotation.
@@ -112,3 +113,42 @@ def overlay_words(overlay: Any) -> list[str]:
         what = f" ({', '.join(str(f) for f in fields)})" if fields and action == "patched" else ""
         out.append(f"{action} by {where}{what}")
     return out
+
+
+# Fields `show` prints elsewhere: under Sources, Basis and Caveats (a caveat once).
+_SHOWN_BELOW = ("sources", "basis", "caveats", "date_note")
+_DATE_PARTS = ("start_date", "end_date", "month_day")
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def fields_for_people(
+    collection: str, record: dict[str, Any], shown: dict[str, Any], wide: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The fields `show` prints (from ``shown``, the record for people) and the names of
+    those left out for being empty (none with ``wide``, which prints every field). An
+    event's date is one field in words; ``wide`` adds its parts as they are."""
+    fields: dict[str, Any] = {}
+    empty: list[str] = []
+    dated = any(part in record for part in _DATE_PARTS)
+    for key, value in shown.items():
+        if key in _SHOWN_BELOW or key == "id":
+            continue
+        if key in _DATE_PARTS and dated:
+            if key == "start_date":
+                words = query.event_date_words(record)
+                if words:
+                    fields["date"] = words
+                elif not wide:
+                    empty.append("date")
+            if not wide:
+                continue
+        if key == "date" and collection == "sources" and not wide:
+            value = query.date_words(value)
+        if _empty(value) and not wide:
+            empty.append(key)
+            continue
+        fields[key] = value
+    return fields, empty

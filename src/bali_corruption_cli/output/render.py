@@ -121,7 +121,7 @@ def error(message: str, details: str = "") -> None:
         lines = details.splitlines()
         if len(lines) > MAX_DETAIL_LINES:  # thousands of broken records must not flood the terminal
             more = len(lines) - MAX_DETAIL_LINES
-            lines = [*lines[:MAX_DETAIL_LINES], f"... and {more} more line(s)"]
+            lines = [*lines[:MAX_DETAIL_LINES], f"... and {more} more line{'' if more == 1 else 's'}"]
         _write_err(visible("\n".join(lines)))
 
 

@@ -81,15 +81,6 @@ def _value_lines(key: str, value: Any, size: int | None, style: tables.Style, la
     yield from tables.field_lines(key, _shown(cell(value)), label, size, key in tables.PROSE_FIELDS, style)
 
 
-# Fields `show` prints elsewhere: under Sources, Basis and Caveats (a caveat once).
-_SHOWN_BELOW = ("sources", "basis", "caveats", "date_note")
-_DATE_PARTS = ("start_date", "end_date", "month_day")
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
 def show_lines(
     view: dict[str, Any],
     size: int | None,
@@ -110,7 +101,7 @@ def show_lines(
     lines.append(style.dim(f"{kind} {_shown(record['id'])}"))
     lines.append("")
     shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
-    fields, empty = fields_for_people(view["type"], record, shown, wide)
+    fields, empty = people.fields_for_people(view["type"], record, shown, wide)
     label = max((len(k) for k in fields), default=0)
     for key, value in fields.items():
         lines += _value_lines(key, value, size, style, label)
@@ -137,36 +128,6 @@ def show_lines(
     for n, source in enumerate(view["sources"], 1):
         lines += _source_lines(n, source, size, style)
     return lines
-
-
-def fields_for_people(
-    collection: str, record: dict[str, Any], shown: dict[str, Any], wide: bool
-) -> tuple[dict[str, Any], list[str]]:
-    """The fields `show` prints (from ``shown``, the record for people) and the names of
-    those left out for being empty (none with ``wide``, which prints every field). An
-    event's date is one field in words; ``wide`` adds its parts as they are."""
-    fields: dict[str, Any] = {}
-    empty: list[str] = []
-    dated = any(part in record for part in _DATE_PARTS)
-    for key, value in shown.items():
-        if key in _SHOWN_BELOW or key == "id":
-            continue
-        if key in _DATE_PARTS and dated:
-            if key == "start_date":
-                words = query.event_date_words(record)
-                if words:
-                    fields["date"] = words
-                elif not wide:
-                    empty.append("date")
-            if not wide:
-                continue
-        if key == "date" and collection == "sources" and not wide:
-            value = query.date_words(value)
-        if _empty(value) and not wide:
-            empty.append(key)
-            continue
-        fields[key] = value
-    return fields, empty
 
 
 def _source_lines(n: int, source: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
@@ -283,7 +244,7 @@ def draw_summary(fig: dict[str, Any]) -> None:
 def draw_timeline(rows: Sequence[dict[str, Any]]) -> None:
     shown = [
         {
-            "when": r["when"],
+            "when": query.event_date_words(r) or r["when"],  # in words for people; JSON keeps `when`
             "kind": r["kind"],
             "id": r["id"],
             "title": r["title"],

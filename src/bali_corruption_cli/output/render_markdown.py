@@ -88,7 +88,6 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
     """A record's page as Markdown: as the terminal's `show` (names for ids, dates in words,
     empty fields named in one line, each caveat once)."""
     from bali_corruption_cli.output import people
-    from bali_corruption_cli.output.render_explore import fields_for_people
     from bali_corruption_cli.query import labels
 
     names = names or {}
@@ -97,7 +96,7 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
     title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
     lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
     shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
-    fields, empty = fields_for_people(view["type"], record, shown, False)
+    fields, empty = people.fields_for_people(view["type"], record, shown, False)
     for key, value in fields.items():
         if isinstance(value, list):
             lines.append(f"- **{escape(key)}**:")
