@@ -85,7 +85,7 @@ def basis_words(basis: Any, labels: Mapping[str, str] | None = None) -> str:
         if why.get("basis") == "editorial":
             text = f"{field}: editorial, our reading"
         else:
-            source = why.get("source")
+            source = str(why.get("source"))
             text = f"{field}: stated by {labels.get(source, source)}"
             if why.get("at"):
                 text += f", at {why['at']}"

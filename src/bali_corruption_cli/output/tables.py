@@ -42,6 +42,16 @@ PROSE_FIELDS = frozenset(
         "alt_titles",
         "place",
         "via",
+        # references, which views for people print as names (`output.people`)
+        "speaker",
+        "organisation",
+        "hosts",
+        "funders",
+        "made_by",
+        "event",
+        "about",
+        "origin_event",
+        "builds_on",
     }
 )
 # A word of prose longer than this may be broken (marked) rather than widen its column.

@@ -328,7 +328,8 @@ def series_caveats(roundtables: Sequence[Record]) -> tuple[list[dict[str, Any]],
     for r in roundtables:
         for caveat in r["caveats"]:
             holders.setdefault(caveat, []).append(r["id"])
-    disagreements, others = [], []
+    disagreements: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
     for caveat, ids in holders.items():
         words = {w.strip(".,;:()\"'").lower() for w in caveat.split()}
         entry = {"caveat": caveat, "records": ids}
