@@ -468,3 +468,14 @@ def test_json_of_the_views_is_unchanged(bcc: Callable[..., Run]) -> None:
     assert json.dumps(view["record"]["participants"]) == "[]"
     rows = bcc("timeline", "--json").json()
     assert any(r["when"] == "--05-30 (year unknown)" for r in rows)  # scripts' label, as before
+
+
+def test_count_names_the_records_it_counts_by(bcc: Callable[..., Run]) -> None:
+    people = {p["id"]: p["name"] for p in bcc("stakeholders", "--json").json()}
+    rows = bcc("count", "quotes", "--by", "speaker", "--json").json()
+    table = bcc("count", "quotes", "--by", "speaker", env={"COLUMNS": "200"}).stdout
+    for row in rows:
+        assert row["value"] in people  # ids for scripts
+        assert re.search(rf"^{re.escape(people[row['value']])}\s+{row['count']}$", table, re.M), table
+    stages = bcc("count", "practices", "--by", "stages", env={"COLUMNS": "200"}).stdout
+    assert re.search(r"^Recruitment\s+\d+$", stages, re.M) and "(none)" in stages

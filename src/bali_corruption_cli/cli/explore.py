@@ -266,7 +266,12 @@ def count_command(
     chosen = emit.chosen_format(fmt, as_json)
     columns = query.parse_fields(fields) or ["value", "count"]
     rows = query.select_fields(rows, columns, ["value", "count"])
-    if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
+    if chosen == OutputFormat.table:  # people read "(none)" and names; machine formats get null and ids
+        from bali_corruption_cli.query import labels
+
+        if by in {path.split(".")[0].removesuffix("[]") for path in labels.reference_paths(name)}:
+            named = labels.names(cat, name, [{by: r.get("value")} for r in rows])
+            rows = [dict(r, value=named.get(r["value"], r["value"])) if "value" in r else r for r in rows]
         rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
     render.emit_records(rows, chosen, columns, f"values of {name}.{by}")
 
