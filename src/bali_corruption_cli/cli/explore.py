@@ -87,7 +87,10 @@ def search_command(
 
         for hit in hits:
             if hit["type"] == "quotes" and (quote := cat.get(hit["id"])) is not None:
-                hit["title"] = people.quote_text(quote[1].get("kind"), hit["title"])
+                kind = quote[1].get("kind")
+                if hit["snippet"].strip("…") in " ".join(hit["title"].split()):  # a piece of the text
+                    hit["snippet"] = people.quote_text(kind, hit["snippet"])
+                hit["title"] = people.quote_text(kind, hit["title"])
     if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "results"):
         if more:  # stdout holds the data alone
             render.note(more)

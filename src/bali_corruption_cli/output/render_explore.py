@@ -321,7 +321,7 @@ def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
         if row["basis"] == "editorial":
             head = f"[E] {row['via']}: editorial, our own reading"
         else:
-            head = f"[S] {row['label'] or row['source']}  {row['source']}, at: {row['at']}"
+            head = f"[S] {row['label'] or row['source']}, at: {row['at']}"  # a source by its label
             head += "" if row["via"] == "sources" else f"  (for {row['via']})"
         lines += _para(head, size, rest="  ")
         if row["excerpt"]:
