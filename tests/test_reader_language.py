@@ -122,6 +122,9 @@ def test_quotes_are_marked_in_show_markdown_and_search(bcc: Callable[..., Run]) 
             assert QUOTE_MARKS[q["kind"]].format(q["text"]) in speaker  # the links name the quote so
     hits = bcc("search", "transnational", "organised", "--type", "quote", env=WIDE).stdout
     assert "Topic: Spoke on how corruption" in hits
+    piece = bcc("search", "bribes", "--layout", "records", env=WIDE).stdout  # a piece of a paraphrase
+    assert re.search(r"^snippet: Paraphrase \(our words\): … are complicit", piece, re.M), piece
+    assert bcc("search", "bribes", "--json").json()[0]["snippet"].startswith("…")  # scripts: the text
 
 
 def test_stakeholders_show_the_organisation_by_name(bcc: Callable[..., Run]) -> None:
