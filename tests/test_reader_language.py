@@ -323,10 +323,26 @@ def ranked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def test_search_ranks_title_above_alias_above_body_above_other(bcc: Callable[..., Run], ranked: Path) -> None:
+@pytest.mark.parametrize(
+    ("higher", "lower"),
+    [("in-title", "in-alias"), ("in-alias", "in-body"), ("in-body", "in-other")],
+    ids=["title above alias", "alias above body", "body above other fields"],
+)
+def test_search_ranks_by_where_the_words_are(
+    bcc: Callable[..., Run], ranked: Path, higher: str, lower: str
+) -> None:
+    """README's rule, one test a step: the lower record repeats the word more often, so only
+    the rule (not a sum of matches) puts the higher one first."""
     run = bcc("--data-dir", str(ranked), "search", "quillfeather", "--json")
     assert run.exit_code == 0, run.stderr
-    hits = run.json()
+    at = {h["id"]: n for n, h in enumerate(run.json())}
+    assert at[higher] < at[lower]
+    scores = {h["id"]: h["score"] for h in run.json()}
+    assert scores[higher] > scores[lower]
+
+
+def test_search_names_the_field_of_the_best_match(bcc: Callable[..., Run], ranked: Path) -> None:
+    hits = bcc("--data-dir", str(ranked), "search", "quillfeather", "--json").json()
     assert [h["id"] for h in hits] == ["in-title", "in-alias", "in-body", "in-other"]
     assert [h["field"] for h in hits] == ["name", "aliases", "notes", "city"]
     assert hits[-1]["snippet"] == "city: Quillfeather"  # a field that is not prose is named
