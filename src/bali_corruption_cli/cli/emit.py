@@ -40,7 +40,8 @@ def records(
         raise UsageError("--wide shows every field; --fields chooses some: use one")
     if chosen == OutputFormat.table:  # the cells come from the whole records (their basis marks)
         query.check_fields(wanted or (), valid)
-        people = for_people(catalog, collection, records)
+        default_columns = table_cells.default_columns(collection)
+        people = for_people(catalog, collection, records, wanted or (None if wide else default_columns))
         if wanted or wide:
             shown = wanted or valid
             table = [table_cells.row(p, shown, r.get("basis")) for p, r in zip(people, records, strict=True)]
@@ -55,7 +56,7 @@ def records(
             )
         return
     if chosen == OutputFormat.markdown:  # a document for people: names, not ids
-        records = for_people(catalog, collection, records)
+        records = for_people(catalog, collection, records, wanted or None)
     chosen_records = query.select_fields(records, wanted, valid)
     if wanted:
         columns: Sequence[str] = wanted
@@ -69,14 +70,27 @@ def records(
     render.emit_records(chosen_records, chosen, columns, collection)
 
 
-def for_people(catalog: "Catalog", collection: str, records: "Sequence[Record]") -> "list[Record]":
+def for_people(
+    catalog: "Catalog", collection: str, records: "Sequence[Record]", columns: Sequence[str] | None = None
+) -> "list[Record]":
     """The records as views for people print them (`output.people.record`): the ids they
-    refer to named, quotes marked by kind, basis and overlay in words."""
+    refer to named, quotes marked by kind, basis and overlay in words; only what ``columns``
+    (all fields by default) show is made."""
     from bali_corruption_cli.output import people
     from bali_corruption_cli.query import labels
 
-    names = labels.names(catalog, collection, records)
-    paths = labels.reference_paths(collection)
+    shown = None if columns is None else set(columns)
+    paths = [
+        p
+        for p in labels.reference_paths(collection)
+        if shown is None or p.split(".")[0].removesuffix("[]") in shown
+    ]
+    words = (
+        shown is None or bool(shown & {"basis", "overlay"}) or (collection == "quotes" and "text" in shown)
+    )
+    if not paths and not words:  # nothing to name or mark: the records as they are
+        return list(records)
+    names = labels.names(catalog, collection, records, paths)
     return [people.record(collection, r, names, paths) for r in records]
 
 

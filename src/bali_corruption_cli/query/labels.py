@@ -7,7 +7,7 @@ machine formats keep the ids.  Pure: no I/O, no printing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from bali_corruption_cli.model import layout
@@ -30,10 +30,13 @@ def name_of(collection: str, record: Record) -> str:
     return str(value) if type(value) is str and value.strip() else str(record["id"])
 
 
-def names(catalog: Catalog, collection: str, records: Iterable[Record]) -> dict[str, str]:
-    """Every id the records refer to, with its name for people (an id no record has maps to itself)."""
+def names(
+    catalog: Catalog, collection: str, records: Iterable[Record], paths: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Every id the records refer to (at ``paths``, all `reference_paths` by default), with its
+    name for people (an id no record has maps to itself)."""
     wanted: set[str] = set()
-    paths = reference_paths(collection)
+    paths = reference_paths(collection) if paths is None else paths
     for record in records:
         for path in paths:
             wanted.update(v for _loc, v in layout.locate(record, path) if type(v) is str)
