@@ -498,3 +498,16 @@ def test_count_names_the_records_it_counts_by(bcc: Callable[..., Run]) -> None:
         assert re.search(rf"^{re.escape(people[row['value']])}\s+{row['count']}$", table, re.M), table
     stages = bcc("count", "practices", "--by", "stages", env={"COLUMNS": "200"}).stdout
     assert re.search(r"^Recruitment\s+\d+$", stages, re.M) and "(none)" in stages
+
+
+def test_markdown_tables_name_records_and_mark_quotes(bcc: Callable[..., Run]) -> None:
+    people = {p["id"]: p["name"] for p in bcc("stakeholders", "--json").json()}
+    markdown = bcc("quotes", "-f", "markdown").stdout
+    rows = {line.split(" | ")[0].strip("| "): line for line in markdown.splitlines()[2:]}
+    for q in bcc("quotes", "--json").json():
+        row = rows[q["id"]]
+        assert f"| {people[q['speaker']]} |" in row and f"| {q['speaker']} |" not in row
+        marked = QUOTE_MARKS[q["kind"]].format(q["text"])
+        assert marked.split(" ")[0] in row  # '"Addressing', 'Paraphrase', 'Topic:'
+    csv = bcc("quotes", "-f", "csv", "--fields", "id,speaker").stdout
+    assert "scott-not-a-quick-fix,david-scott" in csv  # CSV keeps the ids
