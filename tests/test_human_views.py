@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bali_corruption_cli.model.layout import COLLECTIONS
+from bali_corruption_cli.model.layout import COLLECTIONS, REFERENCES, TITLE_FIELD
 from bali_corruption_cli.output.render import cell
 from bali_corruption_cli.query import query
 from conftest_hostile import add_records, copy_data, quote, run, run_in_pty, subprocess_env
@@ -41,7 +41,7 @@ def plain(text: str) -> str:
 def tokens(text: str) -> set[str]:
     """Every word of the text, also without the punctuation a view puts after it ("id:", "title.")."""
     found = {t for line in text.splitlines() for t in line.split()}
-    return found | {t.rstrip(".:,;") for t in found}
+    return found | {t.rstrip(".:,;") for t in found} | {t.strip("()").rstrip(".:,;") for t in found}
 
 
 def assert_whole(out: str, expected_words: Iterable[str], ids: Iterable[str]) -> None:
@@ -49,12 +49,62 @@ def assert_whole(out: str, expected_words: Iterable[str], ids: Iterable[str]) ->
     missing = sorted({w for w in expected_words if w not in shown})
     assert not missing, f"words broken or lost: {missing[:10]}\n{out}"
     for rid in ids:
-        assert any(rid in line.split() or f"{rid}:" in line.split() for line in out.splitlines()), (
+        assert any({rid, f"{rid}:", f"({rid})"} & set(line.split()) for line in out.splitlines()), (
             f"id {rid!r} not whole on a line\n{out}"
         )
 
 
 # ---------------------------------------------------------------- what each view shows
+
+
+# A quote as views for people show it: a source's words in quotation marks, ours marked in words.
+QUOTE_MARKS = {"direct": '"{}"', "paraphrase": "Paraphrase (our words): {}", "topic": "Topic: {}"}
+
+
+_NAMES: dict[str, str] = {}
+
+
+def names() -> dict[str, str]:
+    """Every record's id with what views for people call it: a source's label, else its name
+    or title (from the machine formats, which keep the ids)."""
+    if not _NAMES:
+        for collection, (_file, _columns) in COLLECTIONS.items():
+            title = TITLE_FIELD[collection]
+            for record in json.loads(run(collection, "--json").out):
+                name = record[title]
+                if collection == "sources":
+                    name = record.get("label") or name
+                elif collection == "quotes":
+                    name = QUOTE_MARKS[record["kind"]].format(name)
+                _NAMES[record["id"]] = name
+    return _NAMES
+
+
+def _named(value: Any, steps: list[str]) -> Any:
+    """``value`` with the ids at ``steps`` (a path of REFERENCES, split at dots) named."""
+    if not steps:
+        return names().get(value, value) if isinstance(value, str) else value
+    key, rest = steps[0], steps[1:]
+    if not isinstance(value, dict) or key.rstrip("[]") not in value:
+        return value
+    inner = value[key.rstrip("[]")]
+    if key.endswith("[]") and isinstance(inner, list):
+        inner = [_named(item, rest) for item in inner]
+    else:
+        inner = _named(inner, rest)
+    return dict(value, **{key.rstrip("[]"): inner})
+
+
+def for_people(collection: str, column: str, value: Any, record: dict[str, Any] | None = None) -> Any:
+    """A field's value as views for people show it: each id of another record as its name,
+    a quote's text marked by its kind."""
+    if (collection, column) == ("quotes", "text") and record is not None:
+        return QUOTE_MARKS[record["kind"]].format(value)
+    named = {column: value}
+    for ref in REFERENCES:
+        if ref.collection == collection and ref.by == "id" and ref.path.split(".")[0].rstrip("[]") == column:
+            named = _named(named, ref.path.split("."))
+    return named[column]
 
 
 def list_expectation(command: str) -> tuple[list[str], list[str]]:
@@ -63,24 +113,28 @@ def list_expectation(command: str) -> tuple[list[str], list[str]]:
     expected: list[str] = []
     for record in records:
         for column in columns:
-            value = query.event_date(record) if (command, column) == ("events", "date") else record[column]
+            if (command, column) == ("events", "date"):
+                value = query.event_date_words(record)
+            else:
+                value = for_people(command, column, record[column], record)
             expected += words(value)
     return expected, [r["id"] for r in records if "id" in columns]
 
 
 def show_expectation(record_id: str) -> tuple[list[str], list[str]]:
     view = json.loads(run("show", record_id, "--json").out)
-    expected: list[str] = []
+    expected: list[str] = [*words(query.event_date_words(view["record"]))]
     for key, value in view["record"].items():
-        if key in ("sources", "basis"):  # the basis is shown as lines, with its excerpts (below)
-            continue
+        if key in ("sources", "basis", "start_date", "end_date", "month_day"):  # the basis is shown as
+            continue  # lines, with its excerpts (below); the date in words (above)
+        value = for_people(view["type"], key, value, view["record"])
         items = value if isinstance(value, list) else [value]
         for item in items:
             expected += words(item)
     for basis in view["basis"]:
         expected += [*words(basis["line"]), *words(basis.get("excerpt"))]
     for link in view["links"]:
-        expected += [link["id"], *words(link["title"])]
+        expected += [link["id"], *words(names().get(link["id"], link["title"]))]
     for source in view["sources"]:
         expected += [*words(source["title"]), source["url"], *words(source.get("excerpt"))]
     return expected, [record_id] + [link["id"] for link in view["links"]]
@@ -91,9 +145,13 @@ def summary_expectation() -> tuple[list[str], list[str]]:
     conf = fig["conference"]
     expected = [*words(conf["title"]), *(w for h in conf["hosts"] for w in words(h))]
     # a wording as the views print it: in quotation marks, or marked as our paraphrase
-    expected += [w for p in conf["participants"] for w in words(p)]
+    # (each naming its source by label)
+    labels = {s["id"]: s["label"] for s in fig["sources"]}
+    expected += [w for p in conf["participants"] for w in words(dict(p, source=labels[p["source"]]))]
     for r in fig["roundtable_series"]["roundtables"]:
-        expected += words(r["country"]) + [w for p in r["positions"] for w in words(p)]
+        expected += words(r["country"])
+        expected += [w for p in r["positions"] for w in words(dict(p, source=labels[p["source"]]))]
+    expected += [w for f in fig["findings"] + fig["recommendations"] for w in words(f["title"])]
     expected += [r["value"] for r in fig["practices_by_sector"] + fig["practices_by_theme"]]
     expected += [w for s in fig["stages"] for w in words(s["title"])]
     expected += [w for s in fig["sources"] for w in words(s["title"])]
@@ -111,7 +169,12 @@ def chain_expectation() -> tuple[list[str], list[str]]:
 
 def timeline_expectation() -> tuple[list[str], list[str]]:
     rows = json.loads(run("timeline", "--json").out)
-    expected = [w for r in rows for w in words(r["when"]) + words(r["title"]) + [r["kind"]]]
+    # the date in words, as people write it (JSON's `when` keeps the ISO label)
+    expected = [
+        w
+        for r in rows
+        for w in words(query.event_date_words(r) or r["when"]) + words(r["title"]) + [r["kind"]]
+    ]
     return expected, [r["id"] for r in rows]
 
 
@@ -243,8 +306,10 @@ def test_wide_shows_every_field(bcc: Any) -> None:
 
 def test_events_date_column(bcc: Any) -> None:
     out = bcc("events", env={"COLUMNS": "200"}).stdout
-    assert re.search(r"^regional-conference-2023\s.*\s2023-11-21 to 2023-11-22$", out, re.M), out
-    assert "--05-30 (year unknown)" in out
+    assert re.search(r"^regional-conference-2023\s.*\s21–22 November 2023$", out, re.M), out
+    assert re.search(r"^roundtable-philippines\s.*\s30 May \(year not stated\)$", out, re.M), out
+    assert re.search(r"^roundtable-thailand\s.*\s18 October 2023$", out, re.M), out
+    assert "--05-30" not in out and "2023-11-21" not in out  # people read dates in words
 
 
 @pytest.mark.parametrize("width", [40, 80])
@@ -253,7 +318,7 @@ def test_layout_records_and_table(bcc: Any, width: int) -> None:
     records = bcc("--layout", "records", "sources", env=env).stdout
     assert re.search(r"^id:\s+rso-conference-article-2023$", records, re.M)
     table = bcc("--layout", "table", "sources", env=env).stdout
-    assert re.search(r"^id\s+title", table, re.M)
+    assert re.search(r"^id\s+label\s+title", table, re.M)
     assert_whole(
         table, [w for s in json.loads(bcc("sources", "--json").stdout) for w in words(s["title"])], []
     )

@@ -79,7 +79,7 @@ def test_new_without_required_fields_off_a_terminal_is_a_usage_error(bcc: Bcc, c
     before = (cat / "events.yaml").read_bytes()
     run = bcc("--data-dir", str(cat), "new", "event", "--id", "x")
     assert run.exit_code == 2
-    assert "missing required field(s) for a new event: title, kind, country, sources" in run.stderr
+    assert "missing required fields for a new event: title, kind, country, sources" in run.stderr
     assert bcc("--data-dir", str(cat), "new", "event", "--set", "colour=blue").exit_code == 2
     assert bcc("--data-dir", str(cat), "new", "evnts").exit_code == 2
     assert (cat / "events.yaml").read_bytes() == before

@@ -154,7 +154,8 @@ def _valid(catalog: Catalog | None, problems: Sequence[Problem]) -> Catalog:
     if errors or catalog is None:
         first = errors[0]
         more = (
-            f" (and {len(errors) - 1} more problem(s); run 'bcc validate' to list them)"
+            f" (and {len(errors) - 1} more problem{'' if len(errors) == 2 else 's'}; "
+            "run 'bcc validate' to list them)"
             if len(errors) > 1
             else ""
         )

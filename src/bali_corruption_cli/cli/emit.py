@@ -51,16 +51,24 @@ def records(
         query.check_fields(wanted or (), valid)
         if wanted or wide:
             shown = wanted or valid
-            table = [table_cells.row(r, shown, r.get("basis")) for r in found.records()]
+            records = found.records()
+            people = for_people(catalog, collection, records, wanted or None)
+            table = [table_cells.row(p, shown, r.get("basis")) for p, r in zip(people, records, strict=True)]
             render.emit_rows(table, shown, collection)
             return
         defaults = table_cells.default_columns(collection)
         with render.gc_paused():  # 100,000 rows read and laid out: no cycle among them
-            kept = found.rows(table_cells.version())
+            # the rows the store keeps, where they are the rows people see (no other record named)
+            kept = found.rows(table_cells.version()) if table_cells.cached_rows_hold(collection) else None
             if kept is not None:
                 render.emit_rows(kept[0], defaults, collection, hidden(catalog, collection), known=kept[1])
                 return
-            table = [table_cells.default_row(collection, r) for r in found.records()]
+            records = found.records()
+            people = for_people(catalog, collection, records, defaults)
+            table = [
+                table_cells.default_row(collection, p, r.get("basis"))
+                for p, r in zip(people, records, strict=True)
+            ]
             render.emit_rows(table, defaults, collection, hidden(catalog, collection))
         return
     if not wanted and chosen in (OutputFormat.json, OutputFormat.jsonl) and render.json_pieces_writable():
@@ -69,6 +77,8 @@ def records(
             render.write_json_pieces(pieces, chosen)
             return
     records = found.records()
+    if chosen == OutputFormat.markdown:  # a document for people: names, not ids
+        records = for_people(catalog, collection, records, wanted or None)
     chosen_records = query.select_fields(records, wanted, valid)
     if wanted:
         columns: Sequence[str] = wanted
@@ -129,6 +139,30 @@ def ordered(
     return out
 
 
+def for_people(
+    catalog: "Catalog", collection: str, records: "Sequence[Record]", columns: Sequence[str] | None = None
+) -> "list[Record]":
+    """The records as views for people print them (`output.people.record`): the ids they
+    refer to named, quotes marked by kind, basis and overlay in words; only what ``columns``
+    (all fields by default) show is made."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    shown = None if columns is None else set(columns)
+    paths = [
+        p
+        for p in labels.reference_paths(collection)
+        if shown is None or p.split(".")[0].removesuffix("[]") in shown
+    ]
+    words = (
+        shown is None or bool(shown & {"basis", "overlay"}) or (collection == "quotes" and "text" in shown)
+    )
+    if not paths and not words:  # nothing to name or mark: the records as they are
+        return list(records)
+    names = labels.names(catalog, collection, records, paths)
+    return [people.record(collection, r, names, paths) for r in records]
+
+
 def hidden(catalog: "Catalog", collection: str) -> list[str]:
     """The fields a collection's default table leaves out (a derived column stands for its parts)."""
     columns = table_cells.default_columns(collection)
@@ -166,16 +200,18 @@ def machine_format(fmt: OutputFormat | DocumentFormat | None, as_json: bool) -> 
     return None if chosen == OutputFormat.table else chosen
 
 
-def wrote_document(document: Any, fmt: DocumentFormat | None, as_json: bool, command: str) -> bool:
+def wrote_document(
+    document: Any, fmt: DocumentFormat | None, as_json: bool, command: str, names: Any = None
+) -> bool:
     """Write a nested document (show, summary) as JSON, YAML or Markdown if asked; False for
-    the terminal view."""
+    the terminal view.  ``names``: what Markdown, a document for people, prints for each id."""
     machine = machine_format(fmt, as_json)
     if machine is None:
         return False
     if machine == OutputFormat.markdown:
         from bali_corruption_cli.output import render_markdown
 
-        render.write(getattr(render_markdown, command)(document))
+        render.write(getattr(render_markdown, command)(document, names or {}))
         return True
     if machine not in (OutputFormat.json, OutputFormat.yaml):
         raise UsageError(f"{command} prints one document: use --json, --format yaml or --format markdown")

@@ -37,7 +37,13 @@ if TYPE_CHECKING:
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    text: Annotated[str, typer.Argument(help="Words to look for (typos and accents are forgiven).")],
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="WORDS...",
+            help="Words to look for, all of them (quoted or not; typos and accents are forgiven).",
+        ),
+    ],
     types: Annotated[
         list[str] | None,
         typer.Option(
@@ -45,6 +51,17 @@ def search_command(
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.")] = 20,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            metavar="FIELD",
+            help=f"Order by this field ({', '.join(SEARCH_FIELDS)}) instead of the best match first.",
+        ),
+    ] = None,
+    reverse: Annotated[
+        bool, typer.Option("--reverse", help="Reverse the order (of --sort, or of the ranking).")
+    ] = False,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -54,22 +71,46 @@ def search_command(
     \b
     Examples:
       bcc search whistleblower
+      bcc search corrupt officials
       bcc search NACC --type stakeholder
       bcc search "border officers" --json
-      bcc search bribery --fields type,id,title
+      bcc search bribery --fields type,id,title --sort title
     """
-    from bali_corruption_cli.query import explore
+    from bali_corruption_cli.query import explore, ordering
 
+    text = " ".join(words)
+    ordering.check(sort, SEARCH_FIELDS)
     cat = _catalog(ctx)
-    hits = [h.as_dict() for h in explore.search(cat, text, explore.resolve_types(types), limit)]
-    if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "search results"):
+    chosen = explore.resolve_types(types)
+    if sort is None and not reverse:
+        found, total = explore.search_counted(cat, text, chosen, limit)
+        hits = [h.as_dict() for h in found]
+    else:  # every hit ordered, then the first N
+        every = [h.as_dict() for h in explore.search(cat, text, chosen)]
+        total, hits = (
+            len(every),
+            ordering.order(every, ordering.Ordering(sort, reverse, limit), SEARCH_FIELDS),
+        )
+    more = f"showing {len(hits)} of {total} — --limit N for more" if total > len(hits) else None
+    if emit.machine_format(fmt, as_json) is None:  # for people: a quote's text marked by its kind
+        from bali_corruption_cli.output import people
+
+        for hit in hits:
+            if hit["type"] == "quotes" and (quote := cat.get(hit["id"])) is not None:
+                kind = quote[1].get("kind")
+                if hit["snippet"].strip("…") in " ".join(hit["title"].split()):  # a piece of the text
+                    hit["snippet"] = people.quote_text(kind, hit["snippet"])
+                hit["title"] = people.quote_text(kind, hit["title"])
+    if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "results"):
+        if more:  # stdout holds the data alone
+            render.note(more)
         return
     if not hits:
         render.note(f"nothing matches {text!r}")
         return
     from bali_corruption_cli.output import render_explore
 
-    render_explore.draw_search(hits, lambda s: explore.match_spans(s, text))
+    render_explore.draw_search(hits, lambda s: explore.match_spans(s, text), total)
 
 
 def _all_ids(cat: "Catalog") -> list[str]:
@@ -96,6 +137,10 @@ def show(
             "link's or role's basis, sourced or editorial, with its reason.",
         ),
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", "-w", help="Every field, the empty ones too (machine formats hold them all)."),
+    ] = False,
 ) -> None:
     """Show one record whole, with its links both ways, its sources, caveats and basis.
 
@@ -110,12 +155,34 @@ def show(
     if evidence:
         _evidence(_catalog(ctx), record_id, fmt, as_json)
         return
-    view = explore.show(_catalog(ctx), record_id)
-    if emit.wrote_document(view, fmt, as_json, "show"):
+    cat = _catalog(ctx)
+    view = explore.show(cat, record_id)
+    if emit.machine_format(fmt, as_json) not in (None, OutputFormat.markdown):
+        emit.wrote_document(view, fmt, as_json, "show")
+        return
+    names = _names_in_view(cat, view)
+    if emit.wrote_document(view, fmt, as_json, "show", names):
         return
     from bali_corruption_cli.output import render_explore
 
-    render_explore.draw_show(view)
+    render_explore.draw_show(view, names, wide)
+
+
+def _names_in_view(cat: "Catalog", view: dict[str, Any]) -> dict[str, str]:
+    """What people read for each id ``show`` prints: the names of the records it refers to
+    and links to, a linked quote marked by its kind."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    names = labels.names(cat, view["type"], [view["record"]])
+    for link in view["links"]:
+        found = cat.get(link["id"])
+        if found is not None:
+            collection, record = found
+            name = labels.name_of(collection, record)
+            quote = collection == "quotes"
+            names[link["id"]] = people.quote_text(record.get("kind"), name) if quote else name
+    return names
 
 
 def _evidence(cat: "Catalog", record_id: str, fmt: DocFormatOpt, as_json: bool) -> None:
@@ -221,7 +288,12 @@ def count_command(
         rows = emit.ordered(rows, order, COUNT_FIELDS, chosen, "value", "values")
     columns = emit.wanted_fields(fields, COUNT_FIELDS) or list(COUNT_FIELDS)
     rows = query.select_fields(rows, columns, ["value", "count"])
-    if chosen == OutputFormat.table:  # people read "(none)"; machine formats get null
+    if chosen == OutputFormat.table:  # people read "(none)" and names; machine formats get null and ids
+        from bali_corruption_cli.query import labels
+
+        if by in {path.split(".")[0].removesuffix("[]") for path in labels.reference_paths(name)}:
+            named = labels.names(cat, name, [{by: r.get("value")} for r in rows])
+            rows = [dict(r, value=named.get(r["value"], r["value"])) if "value" in r else r for r in rows]
         rows = [dict(r, value="(none)") if "value" in r and r["value"] is None else r for r in rows]
     render.emit_records(rows, chosen, columns, f"values of {name}.{by}")
 

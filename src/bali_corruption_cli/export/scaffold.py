@@ -144,7 +144,8 @@ def record(
     if missing and ask is None:
         shown = " ".join(f"--set {name}=..." for name in missing)
         raise UsageError(
-            f"missing required field(s) for a new {layout.SINGULAR[collection]}: {', '.join(missing)}; "
+            f"missing required field{'' if len(missing) == 1 else 's'} for a new "
+            f"{layout.SINGULAR[collection]}: {', '.join(missing)}; "
             f"give them with {shown} (or run on a terminal to be asked)"
         )
     out: dict[str, Any] = {}

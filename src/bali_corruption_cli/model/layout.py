@@ -14,9 +14,9 @@ from typing import Any
 # answer the question, chosen for people; --wide and --fields show the rest).
 # The order is the order of loading and of ``bcc export``: referenced collections first.
 COLLECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "sources": ("sources.yaml", ("id", "title", "publisher", "date")),
+    "sources": ("sources.yaml", ("id", "label", "title", "publisher", "date", "url")),
     "countries": ("countries.yaml", ("id", "name", "iso2", "iso3", "aliases")),
-    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "position")),
+    "stakeholders": ("stakeholders.yaml", ("id", "name", "kind", "organisation", "position")),
     "events": ("events.yaml", ("id", "title", "country", "date")),
     "stages": ("stages.yaml", ("id", "order", "title")),
     "practices": ("practices.yaml", ("id", "title", "sectors")),
@@ -40,7 +40,7 @@ SINGULAR: dict[str, str] = {
     "recommendations": "recommendation",
     "quotes": "quote",
     "findings": "finding",
-    "search results": "search result",
+    "results": "result",
 }
 
 # The field that names a record in lists, search results and links.

@@ -121,7 +121,7 @@ def error(message: str, details: str = "") -> None:
         lines = details.splitlines()
         if len(lines) > MAX_DETAIL_LINES:  # thousands of broken records must not flood the terminal
             more = len(lines) - MAX_DETAIL_LINES
-            lines = [*lines[:MAX_DETAIL_LINES], f"... and {more} more line(s)"]
+            lines = [*lines[:MAX_DETAIL_LINES], f"... and {more} more line{'' if more == 1 else 's'}"]
         _write_err(visible("\n".join(lines)))
 
 
@@ -278,7 +278,8 @@ def emit_rows(
     editorial (a legend under the table then says what the mark means).
 
     ``hidden`` names the fields the table leaves out (a hint under it says so, on a
-    terminal); ``document`` lays a piped table out at ``COLUMNS`` or 80 columns; ``known``:
+    terminal; such a default table's record blocks leave out the fields with no value);
+    ``document`` lays a piped table out at ``COLUMNS`` or 80 columns; ``known``:
     the columns' widths the cache keeps (`tables.measure`).
     """
     if not table:
@@ -289,7 +290,14 @@ def emit_rows(
     noun = collection if len(table) != 1 else layout.SINGULAR.get(collection, collection)
     cells = [row for row, _marked in table]
     with gc_paused():  # laying out makes many lists and strings, and no cycle
-        lines = human_rows(cells, columns, f"{len(table)} {noun}", screen.width(document), known)
+        lines = human_rows(
+            cells,
+            columns,
+            f"{len(table)} {noun}",
+            screen.width(document),
+            known,
+            leave_out_empty=bool(hidden),
+        )
         if any(marked for _row, marked in table):  # what a mark means: on a terminal and in files alike
             lines += ["", *tables.wrap(table_cells.LEGEND, screen.width(), prose=True)]
         if hidden and screen.on_terminal():
@@ -343,6 +351,7 @@ def human_rows(
     title: str,
     size: int | None,
     known: Sequence[tuple[int, int] | None] | None = None,
+    leave_out_empty: bool = False,
 ) -> list[str] | screen.Lines:
     """A table when every word fits whole (or --layout table), else one block per record;
     a table's rows are laid out as its lines are read (`screen.Lines`).  ``known``: see
@@ -362,7 +371,7 @@ def human_rows(
         if widths is None and chosen == screen.Layout.table:
             widths = [c.least for c in measured]  # asked for: as narrow as whole words allow
     if widths is None:
-        return lines + list(tables.record_lines(columns, rows, size, style))
+        return lines + list(tables.record_lines(columns, rows, size, style, leave_out_empty))
     count, blocks = table_lines.table_lines(measured, widths, rows, style)
     # auto: the table unless it is taller than the records would be (tall thin columns read
     # worse than blocks). Records take at least a line a field and a blank line between
@@ -370,5 +379,5 @@ def human_rows(
     body = count - 2  # header and rule not counted
     if chosen == screen.Layout.table or body <= len(rows) * (len(columns) + 1) - 1:
         return lines + screen.Lines(count, blocks)
-    as_records = list(tables.record_lines(columns, rows, size, style))
+    as_records = list(tables.record_lines(columns, rows, size, style, leave_out_empty))
     return lines + (screen.Lines(count, blocks) if body <= len(as_records) else as_records)

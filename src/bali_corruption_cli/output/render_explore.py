@@ -16,6 +16,7 @@ from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import screen, tables
 from bali_corruption_cli.output.render import _shown, _utf_capable, cell, human_records
 from bali_corruption_cli.output.table_cells import roundtable_rows
+from bali_corruption_cli.output.text import flat
 from bali_corruption_cli.query import query
 
 
@@ -33,12 +34,25 @@ def _arrow() -> str:
     return "→" if _utf_capable(sys.stdout) else "->"
 
 
-def draw_search(hits: Sequence[dict[str, Any]], query_spans: Callable[[str], list[tuple[int, int]]]) -> None:
+def counted(count: int, noun: str) -> str:
+    """One wording for counts: "1 result", "20 results" (``noun`` in the plural)."""
+    return f"{count} {layout.SINGULAR.get(noun, noun) if count == 1 else noun}"
+
+
+def draw_search(
+    hits: Sequence[dict[str, Any]],
+    query_spans: Callable[[str], list[tuple[int, int]]],
+    total: int | None = None,
+) -> None:
+    """The hits, best first; a footer says how many more match when not all are shown."""
     style = screen.style()
+    total = len(hits) if total is None else total
     rows = [{"type": h["type"], "id": h["id"], "title": h["title"], "snippet": h["snippet"]} for h in hits]
-    lines = human_records(rows, ["type", "id", "title", "snippet"], f"{len(hits)} result(s)", screen.width())
+    lines = human_records(rows, ["type", "id", "title", "snippet"], counted(total, "results"), screen.width())
     if style.color:
         lines = [_highlight(line, query_spans, style) for line in lines]
+    if total > len(hits):
+        lines += ["", style.dim(f"showing {len(hits)} of {total} — --limit N for more")]
     screen.show(lines)
 
 
@@ -67,33 +81,49 @@ def _value_lines(key: str, value: Any, size: int | None, style: tables.Style, la
     yield from tables.field_lines(key, _shown(cell(value)), label, size, key in tables.PROSE_FIELDS, style)
 
 
-def show_lines(view: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
+def show_lines(
+    view: dict[str, Any],
+    size: int | None,
+    style: tables.Style,
+    names: dict[str, str] | None = None,
+    wide: bool = False,
+) -> list[str]:
+    """A record's page for people: its fields (names for ids, dates in words; empty fields
+    named in one line, or all fields with ``wide``), caveats once, basis, links, sources."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    names = names or {}
     record = view["record"]
     title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
     kind = layout.SINGULAR.get(view["type"], view["type"])
     lines = [style.bold(line) for line in _para(str(title), size)]
     lines.append(style.dim(f"{kind} {_shown(record['id'])}"))
     lines.append("")
-    label = max((len(k) for k in record), default=0)
-    for key, value in record.items():
-        if key not in ("sources", "basis"):  # shown below, under Sources and Basis
-            lines += _value_lines(key, value, size, style, label)
+    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
+    fields, empty = people.fields_for_people(view["type"], record, shown, wide)
+    label = max((len(k) for k in fields), default=0)
+    for key, value in fields.items():
+        lines += _value_lines(key, value, size, style, label)
+    if empty:
+        lines += [style.dim(line) for line in _para("Empty: " + ", ".join(empty), size, rest="  ")]
     if view["caveats"]:
         lines += ["", style.warn(style.bold("Caveats"))]
-        for caveat in view["caveats"]:
+        for caveat in dict.fromkeys(view["caveats"]):  # each once
             lines += _para(caveat, size, "  ! ", rest="    ")
     if view.get("basis"):
         lines += ["", style.bold("Basis")]
         for basis in view["basis"]:
             lines += _para(basis["line"], size, "  ", rest="      ")
             if basis.get("excerpt"):
-                lines += _para(" ".join(basis["excerpt"].split()), size, "      ")
+                lines += _para(flat(basis["excerpt"]), size, "      ")
     if view["links"]:
         lines += ["", style.bold("Links")]
         for link in view["links"]:
             way = _arrow() if link["direction"] == "out" else ("←" if _arrow() == "→" else "<-")
             via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
-            lines += _para(f"{way} {via}  {link['id']}: {link['title']}", size, "  ", rest="      ")
+            named = names.get(link["id"], link["title"])
+            lines += _para(f"{way} {via}: {named} ({link['id']})", size, "  ", rest="      ")
     lines += ["", style.bold("Sources")]
     for n, source in enumerate(view["sources"], 1):
         lines += _source_lines(n, source, size, style)
@@ -109,9 +139,9 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
         part
         for part in (
             f"{source.get('label') or source.get('id')}:",
-            f"{' '.join(str(source.get('title') or '').split())}.",
+            f"{flat(source.get('title') or '')}.",
             "(Title rebuilt from the web address.)" if source.get("title_reconstructed") else "",
-            ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x),
+            ", ".join(str(x) for x in (source.get("publisher"), query.date_words(source.get("date"))) if x),
         )
         if part.strip(".:, ")
     )
@@ -119,37 +149,59 @@ def _source_lines(n: int, source: dict[str, Any], size: int | None, style: table
     if source.get("at"):
         lines += _para(f"at: {source['at']}", size, pad)
     if source.get("excerpt"):  # the supporting sentence, verbatim
-        lines += _para(" ".join(source["excerpt"].split()), size, pad)
+        lines += _para(flat(source["excerpt"]), size, pad)
     if source.get("url"):
         url = _shown(str(source["url"]))
         lines.append(pad + (style.link(url) if url == source["url"] else style.key(url)))
     return lines
 
 
-def draw_show(view: dict[str, Any]) -> None:
-    screen.show(show_lines(view, screen.width(document=True), screen.style()))
+def draw_show(view: dict[str, Any], names: dict[str, str] | None = None, wide: bool = False) -> None:
+    screen.show(show_lines(view, screen.width(document=True), screen.style(), names, wide))
 
 
 def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
+    """The briefing: the conference, the series (where the sources disagree, then its other
+    caveats), findings and recommendations with their sources, practices by sector and
+    theme, the chain, the sources."""
+    from bali_corruption_cli.output.table_cells import briefing_items
+
+    labels = {s["id"]: s["label"] or s["id"] for s in fig["sources"]}
+    items = briefing_items(fig)
     lines: list[str] = []
     conf = fig["conference"]
     if conf:
         lines += [style.bold(line) for line in _para(conf["title"], size)]
-        when = query.event_date(conf) or "date unknown"
-        lines += _para(f"{when}, {conf['city'] or 'city unknown'}, {conf['country']}", size, "  ")
+        when = query.event_date_words(conf) or "date not stated"
+        lines += _para(f"{when}, {conf['city'] or 'city not stated'}, {conf['country']}", size, "  ")
         lines += _para("Hosts: " + ", ".join(conf["hosts"]), size, "  ", rest="    ")
         for p in conf["participants"]:
-            lines += _para(f"Delegates: {cell(p)}", size, "  ", rest="    ")
+            lines += _para(
+                f"Delegates: {cell(dict(p, source=labels.get(p['source'], p['source'])))}",
+                size,
+                "  ",
+                rest="    ",
+            )
+        for caveat in conf.get("caveats") or ():
+            lines += [style.warn(line) for line in _para(caveat, size, "  ! ", rest="    ")]
         lines.append("")
     series = fig["roundtable_series"]
-    rows = roundtable_rows(series)
+    rows = roundtable_rows(series, labels)
     title = f"National roundtables ({series['listed']} listed)"
     lines += human_records(rows, ["country", "city", "date", "position"], title, size)
-    if series["count_statements"]:
-        heading = "The sources disagree on the series" if series["count_disputed"] else "Caveats"
-        lines += ["", style.warn(style.bold(heading))]
-        for statement in series["count_statements"]:
-            lines += [style.warn(line) for line in _para(statement, size, "  ! ", rest="    ")]
+    for key, heading in (
+        ("disagreements", "Where the sources disagree on the series"),
+        ("caveats", "Caveats"),
+    ):
+        if items[key]:
+            lines += ["", style.warn(style.bold(heading))]
+            for statement in items[key]:
+                lines += [style.warn(line) for line in _para(statement, size, "  ! ", rest="    ")]
+    for key, heading in (("findings", "Findings"), ("recommendations", "Recommendations")):
+        if items[key]:
+            lines += ["", style.bold(f"{heading} ({len(items[key])})")]
+            for item in items[key]:
+                lines += _para(item, size, "  - ", rest="    ")
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),
@@ -162,7 +214,8 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
     lines += _para(f" {_arrow()} ".join(s["title"] for s in fig["stages"]), size, "  ")
     lines += ["", style.bold("Sources")]
     for s in fig["sources"]:
-        text = f"{s['label']}  {s['publisher']}, {s['date'] or 'undated'}: {' '.join(s['title'].split())}"
+        date = query.date_words(s["date"]) or "undated"
+        text = f"{s['label']}  {s['publisher']}, {date}: {flat(s['title'])}"
         text += " (title rebuilt from the web address)" if s.get("title_reconstructed") else ""
         lines += _para(text, size, "  ", rest="      ")
     return lines
@@ -191,7 +244,7 @@ def draw_summary(fig: dict[str, Any]) -> None:
 def draw_timeline(rows: Sequence[dict[str, Any]]) -> None:
     shown = [
         {
-            "when": r["when"],
+            "when": query.event_date_words(r) or r["when"],  # in words for people; JSON keeps `when`
             "kind": r["kind"],
             "id": r["id"],
             "title": r["title"],
@@ -250,8 +303,10 @@ def draw_chain(links: Sequence[dict[str, Any]], legend: str = "") -> None:
 
 def draw_citations(cites: Sequence[dict[str, Any]]) -> None:
     from bali_corruption_cli.output.render import write
+    from bali_corruption_cli.output.text import visible
 
-    write("\n\n".join(c["citation"] for c in cites) + ("\n" if cites else ""))
+    # escaped as every view for people escapes (a separator or control character shown as \u2028)
+    write("\n\n".join(visible(c["citation"]) for c in cites) + ("\n" if cites else ""))
 
 
 def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -266,11 +321,11 @@ def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
         if row["basis"] == "editorial":
             head = f"[E] {row['via']}: editorial, our own reading"
         else:
-            head = f"[S] {row['label'] or row['source']}  {row['source']}, at: {row['at']}"
+            head = f"[S] {row['label'] or row['source']}, at: {row['at']}"  # a source by its label
             head += "" if row["via"] == "sources" else f"  (for {row['via']})"
         lines += _para(head, size, rest="  ")
         if row["excerpt"]:
-            lines += _para(" ".join(row["excerpt"].split()), size, "  ")
+            lines += _para(flat(row["excerpt"]), size, "  ")
         elif row["basis"] == "source":
             lines += [
                 style.dim(line)

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bali_corruption_cli.model import layout
-from bali_corruption_cli.output.table_cells import roundtable_rows
-from bali_corruption_cli.output.text import cell, visible
+from bali_corruption_cli.output.table_cells import briefing_items, roundtable_rows
+from bali_corruption_cli.output.text import cell, flat, visible
 from bali_corruption_cli.query import query
 
 # Inline punctuation that Markdown (CommonMark and GitHub's) reads as markup.
@@ -65,10 +65,10 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
     for n, source in enumerate(sources, 1):
         parts = [f"{n}. {escape(source.get('label') or source.get('id'))}:"]
         if source.get("title"):
-            parts.append(f"*{escape(' '.join(str(source['title']).split()))}*.")
+            parts.append(f"*{escape(flat(source['title']))}*.")
             if source.get("title_reconstructed"):
                 parts.append("(Title rebuilt from the web address.)")
-        who = ", ".join(str(x) for x in (source.get("publisher"), source.get("date")) if x)
+        who = ", ".join(str(x) for x in (source.get("publisher"), query.date_words(source.get("date"))) if x)
         if who:
             parts.append(escape(who) + ".")
         if source.get("at"):
@@ -80,64 +80,88 @@ def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
             parts.append(escape(source["url"]))
         lines.append(" ".join(parts))
         if source.get("excerpt"):  # the supporting sentence, verbatim
-            lines.append(f"   > {escape(' '.join(source['excerpt'].split()))}")
+            lines.append(f"   > {escape(flat(source['excerpt']))}")
     return lines
 
 
-def show(view: dict[str, Any]) -> str:
+def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """A record's page as Markdown: as the terminal's `show` (names for ids, dates in words,
+    empty fields named in one line, each caveat once)."""
+    from bali_corruption_cli.output import people
+    from bali_corruption_cli.query import labels
+
+    names = names or {}
     record = view["record"]
     kind = layout.SINGULAR.get(view["type"], view["type"])
     title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
     lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
-    for key, value in record.items():
-        if key in ("sources", "basis"):  # shown below, under Sources and Basis
-            continue
+    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
+    fields, empty = people.fields_for_people(view["type"], record, shown, False)
+    for key, value in fields.items():
         if isinstance(value, list):
-            lines.append(f"- **{escape(key)}**:" + ("" if value else " (none)"))
+            lines.append(f"- **{escape(key)}**:")
             lines += [f"  - {escape(cell(item))}" for item in value]
         else:
             lines.append(f"- **{escape(key)}**: {escape(cell(value))}")
+    if empty:
+        lines += ["", f"Empty: {escape(', '.join(empty))}"]
     if view["caveats"]:
         lines += ["", "## Caveats", ""]
-        lines += [f"- {escape(c)}" for c in view["caveats"]]
+        lines += [f"- {escape(c)}" for c in dict.fromkeys(view["caveats"])]
     if view.get("basis"):
         lines += ["", "## Basis", ""]
         for b in view["basis"]:
             lines.append(f"- {escape(b['line'])}")
             if b.get("excerpt"):
-                lines.append(f"  > {escape(' '.join(b['excerpt'].split()))}")
+                lines.append(f"  > {escape(flat(b['excerpt']))}")
     if view["links"]:
         lines += ["", "## Links", ""]
         for link in view["links"]:
             way = "links to" if link["direction"] == "out" else "linked from"
             via = link["field"] + (f" ({link['note']})" if link.get("note") else "")
-            lines.append(f"- {way} {_code(link['id'])} {escape(link['title'])} (via {escape(via)})")
+            named = names.get(link["id"], link["title"])
+            lines.append(f"- {way} {escape(named)} {_code(link['id'])} (via {escape(via)})")
     lines += _references(view["sources"])
     return "\n".join(lines) + "\n"
 
 
-def summary(fig: dict[str, Any]) -> str:
+def summary(fig: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """The briefing as Markdown, as the terminal's: the conference, the series (where the
+    sources disagree, then its caveats), findings and recommendations with their sources,
+    practices by sector and theme, the chain, the sources."""
+    labels = {s["id"]: s["label"] or s["id"] for s in fig["sources"]}
+    items = briefing_items(fig)
     lines = ["# Corruption as a facilitator of trafficking in persons and people smuggling", ""]
     conf = fig["conference"]
     if conf:
-        when = query.event_date(conf) or "date unknown"
+        when = query.event_date_words(conf) or "date not stated"
         lines += [f"## {escape(conf['title'])}", ""]
         lines.append(
-            f"- **When and where**: {escape(when)}, {escape(conf['city'] or 'city unknown')}, "
+            f"- **When and where**: {escape(when)}, {escape(conf['city'] or 'city not stated')}, "
             f"{escape(conf['country'])}"
         )
         lines.append(f"- **Hosts**: {escape(', '.join(conf['hosts']))}")
         for p in conf["participants"]:
-            lines.append(f"- **Delegates**: {escape(cell(p))}")
+            lines.append(
+                f"- **Delegates**: {escape(cell(dict(p, source=labels.get(p['source'], p['source']))))}"
+            )
         for caveat in conf.get("caveats") or ():
             lines.append(f"- **Caveat**: {escape(caveat)}")
     series = fig["roundtable_series"]
     lines += ["", f"## National roundtables ({series['listed']} listed)", ""]
-    rows = roundtable_rows(series)
+    rows = roundtable_rows(series, labels)
     lines.append(records_table(rows, ["country", "city", "date", "position"]).rstrip("\n"))
-    if series["count_statements"]:
-        lines += ["", "The sources disagree on the series:" if series["count_disputed"] else "Caveats:", ""]
-        lines += [f"- {escape(s)}" for s in series["count_statements"]]
+    for key, heading in (
+        ("disagreements", "Where the sources disagree on the series:"),
+        ("caveats", "Caveats:"),
+    ):
+        if items[key]:
+            lines += ["", heading, ""]
+            lines += [f"- {escape(s)}" for s in items[key]]
+    for key, heading in (("findings", "Findings"), ("recommendations", "Recommendations")):
+        if items[key]:
+            lines += ["", f"## {heading}", ""]
+            lines += [f"- {escape(item)}" for item in items[key]]
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),

@@ -30,7 +30,7 @@ def default_columns(collection: str) -> tuple[str, ...]:
 def with_derived(collection: str, record: Record) -> Record:
     """The record with the fields its table derives for people (an event's date)."""
     if "date" in layout.DERIVED.get(collection, ()):
-        return dict(record, date=query.event_date(record))
+        return dict(record, date=query.event_date_words(record))
     return record
 
 
@@ -51,9 +51,24 @@ def row(record: Record, columns: Sequence[str], basis: Any) -> tuple[list[str], 
     return cells, marked
 
 
-def default_row(collection: str, record: Record) -> tuple[list[str], bool]:
-    """`row` for the collection's default table."""
-    return row(with_derived(collection, record), default_columns(collection), record.get("basis"))
+def default_row(collection: str, record: Record, basis: Any = None) -> tuple[list[str], bool]:
+    """`row` for the collection's default table (``basis``: the record's own, when ``record``
+    is the record for people, `people.record`)."""
+    if basis is None:
+        basis = record.get("basis")
+    return row(with_derived(collection, record), default_columns(collection), basis)
+
+
+def cached_rows_hold(collection: str) -> bool:
+    """Whether the rows the cache keeps (`default_row` of the record alone) are the rows
+    people see: not when a default column refers to other records (named for people from
+    the catalogue) or holds a quote (marked by its kind)."""
+    referring = {
+        ref.path.split(".")[0].removesuffix("[]")
+        for ref in layout.REFERENCES
+        if ref.collection == collection and ref.by == "id"
+    }
+    return collection != "quotes" and not referring & set(default_columns(collection))
 
 
 # `bytes.translate` table: a space or newline becomes a space, any other byte an x
@@ -86,17 +101,50 @@ def column_widths(texts: Sequence[str]) -> tuple[int, int] | None:
     return natural, widest_word(joined, natural)
 
 
-def roundtable_rows(series: dict[str, Any]) -> list[dict[str, Any]]:
-    """The summary's roundtable table for people (terminal and Markdown)."""
+def roundtable_rows(series: dict[str, Any], labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The summary's roundtable table for people (terminal and Markdown): dates in words,
+    each statement of a place in the series naming its source by label (``labels``)."""
+    labels = labels or {}
     return [
         {
             "country": r["country"],
             "city": r["city"] or "unknown",
-            "date": query.event_date(r) or "unknown",
-            "position": "; ".join(cell(p) for p in r["positions"]),
+            "date": query.event_date_words(r) or "unknown",
+            "position": "; ".join(
+                cell(dict(p, source=labels.get(p["source"], p["source"]))) for p in r["positions"]
+            ),
         }
         for r in series["roundtables"]
     ]
+
+
+def briefing_items(fig: dict[str, Any]) -> dict[str, list[str]]:
+    """The summary's lists for people, terminal and Markdown alike: the series' disagreements
+    and caveats, each naming its roundtables; the findings and recommendations, each with the
+    labels of its sources (S1, ...)."""
+    labels = {s["id"]: s["label"] or s["id"] for s in fig.get("sources", [])}
+    series = fig["roundtable_series"]
+    where = {r["id"]: r["country"] for r in series["roundtables"]}
+
+    def named(entry: dict[str, Any]) -> str:
+        places = [str(where.get(i, i)) for i in entry["records"]]
+        head = "Roundtable in " if len(places) == 1 else "Roundtables in "
+        listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+        return f"{head}{listed}: {entry['caveat']}"
+
+    def cited(record: dict[str, Any]) -> str:
+        return "[" + ", ".join(labels.get(s, s) for s in record["sources"]) + "]"
+
+    recommendations = []
+    for r in fig.get("recommendations", []):
+        by = f", by {r['made_by_name']}" if r.get("made_by_name") else ""
+        recommendations.append(f"{r['title']} ({r['kind']}{by}) {cited(r)}")
+    return {
+        "disagreements": [named(e) for e in series.get("disagreements", [])],
+        "caveats": [named(e) for e in series.get("caveats", [])],
+        "findings": [f"{f['title']} {cited(f)}" for f in fig.get("findings", [])],
+        "recommendations": recommendations,
+    }
 
 
 _version: str | None = None

@@ -42,6 +42,16 @@ PROSE_FIELDS = frozenset(
         "alt_titles",
         "place",
         "via",
+        # references, which views for people print as names (`output.people`)
+        "speaker",
+        "organisation",
+        "hosts",
+        "funders",
+        "made_by",
+        "event",
+        "about",
+        "origin_event",
+        "builds_on",
     }
 )
 # A word of prose longer than this may be broken (marked) rather than widen its column.
@@ -399,12 +409,19 @@ def field_lines(
 
 
 def record_lines(
-    names: Sequence[str], rows: Sequence[Sequence[str]], size: int | None, style: Style
+    names: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    size: int | None,
+    style: Style,
+    leave_out_empty: bool = False,
 ) -> Iterator[str]:
-    """Each record as a block of ``field: value`` lines, blocks separated by a blank line."""
+    """Each record as a block of ``field: value`` lines, blocks separated by a blank line;
+    with ``leave_out_empty`` (a default table: fields nobody asked for), a field with no
+    value is left out of its block (the first, the id, never)."""
     label_width = max((width(n) for n in names), default=0)
     for r, row in enumerate(rows):
         if r:
             yield ""
-        for name, value in zip(names, row, strict=True):
-            yield from field_lines(name, value, label_width, size, name in PROSE_FIELDS, style)
+        for n, (name, value) in enumerate(zip(names, row, strict=True)):
+            if value or n == 0 or not leave_out_empty:
+                yield from field_lines(name, value, label_width, size, name in PROSE_FIELDS, style)

@@ -37,6 +37,17 @@ def visible(text: str) -> str:
         return shown.encode("ascii", "backslashreplace").decode("ascii")
 
 
+_BLANKS = re.compile(r"[ \t\n\r]+")
+
+
+def flat(text: Any) -> str:
+    """Text on one line: each run of spaces, tabs and line ends one space (YAML folds long
+    lines).  Only those: a line or paragraph separator, NEL or an information separator
+    (U+2028, U+2029, U+0085, \\x1c-\\x1f, which ``str.split`` takes for blanks) stays, for
+    `visible` to show escaped."""
+    return _BLANKS.sub(" ", str(text)).strip(" ")
+
+
 def _utf_capable(stream: TextIO) -> bool:
     encoding = getattr(stream, "encoding", None) or "ascii"
     try:

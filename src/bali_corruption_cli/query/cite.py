@@ -36,6 +36,13 @@ MONTHS = (
 PROPER_NOUNS = ("Bali Process", "Southeast Asia", "South East Asia", "Asia", "Pacific")
 
 
+def _flat(text: str) -> str:
+    """Text on one line: runs of spaces, tabs and line ends become one space, and nothing
+    else (a line separator or NEL stays, for views to show escaped; ``str.split`` would
+    take it for a space)."""
+    return re.sub(r"[ \t\n\r]+", " ", text).strip(" ")
+
+
 def _date(source: Record, pattern: str, missing: str) -> str:
     """The source's date written with ``pattern`` ({y}, {month}, {d}), or ``missing``."""
     if not source.get("date"):
@@ -47,7 +54,7 @@ def _date(source: Record, pattern: str, missing: str) -> str:
 def proper_nouns(catalog: Catalog) -> list[str]:
     """The phrases that keep their capitals: the catalogue's countries and regions, then
     ``PROPER_NOUNS``, longest first (so "Bali Process" wins over a shorter phrase inside it)."""
-    names = {" ".join(str(c["name"]).split()) for c in catalog.records("countries")}
+    names = {_flat(str(c["name"])) for c in catalog.records("countries")}
     return sorted(names | set(PROPER_NOUNS), key=lambda n: (-len(n), n))
 
 
@@ -69,11 +76,11 @@ def _proper_spans(text: str, nouns: Iterable[str]) -> list[tuple[int, int]]:
 def sentence_case(title: str, nouns: Iterable[str]) -> str:
     """A title in sentence case (APA 7, 6.17): the first word and the first after a colon
     keep their capital, as do acronyms and proper nouns; every other word is lowercased."""
-    title = " ".join(title.split())
+    title = _flat(title)
     spans = _proper_spans(title, nouns)
     out: list[str] = []
     first = True
-    for match in re.finditer(r"\S+", title):
+    for match in re.finditer(r"[^ ]+", title):  # `_flat` left single spaces; a separator stays in its word
         word, start = match.group(), match.start()
         kept = first or _is_acronym(word) or any(a <= start < b for a, b in spans)
         out.append(word if kept else word.lower())
@@ -83,7 +90,7 @@ def sentence_case(title: str, nouns: Iterable[str]) -> str:
 
 def braced(title: str, nouns: Iterable[str]) -> str:
     """A title for BibTeX: proper nouns and acronyms in braces, so no style lowercases them."""
-    title = " ".join(title.split())
+    title = _flat(title)
     spans = _proper_spans(title, nouns)
     for match in re.finditer(r"\w[\w'-]*", title):
         if _is_acronym(match.group()) and all(match.end() <= a or match.start() >= b for a, b in spans):
@@ -97,21 +104,21 @@ def braced(title: str, nouns: Iterable[str]) -> str:
 
 def authors(source: Record) -> list[str]:
     """The work's authors as cited: its ``authors``, else its publisher (a group author)."""
-    return [" ".join(a.split()) for a in source.get("authors") or [source["publisher"]]]
+    return [_flat(a) for a in source.get("authors") or [source["publisher"]]]
 
 
 def cited_title(source: Record, nouns: Iterable[str] = ()) -> str:
     """The title as cited (sentence case with ``nouns``); a reconstructed one gives way to a
     description in square brackets (APA 7, 9.29)."""
     if source.get("title_reconstructed") and source.get("description"):
-        return f"[{' '.join(source['description'].split())}]"
-    return sentence_case(source["title"], nouns) if nouns else " ".join(source["title"].split())
+        return f"[{_flat(source['description'])}]"
+    return sentence_case(source["title"], nouns) if nouns else _flat(source["title"])
 
 
 def reconstructed_note(source: Record) -> str | None:
     if not source.get("title_reconstructed"):
         return None
-    return f"Title not known; rebuilt from the web address as: {' '.join(source['title'].split())}"
+    return f"Title not known; rebuilt from the web address as: {_flat(source['title'])}"
 
 
 def _period(text: str) -> str:
@@ -131,7 +138,7 @@ def _apa(source: Record, nouns: list[str]) -> str:
     parts = [_period(apa_authors(authors(source))), f"({_date(source, pattern, 'n.d.')}).", ""]
     parts[-1] = _period(cited_title(source, nouns))
     if source.get("site") and [source["site"]] != authors(source):  # the site's name (APA 7, 10.16)
-        parts.append(_period(" ".join(source["site"].split())))
+        parts.append(_period(_flat(source["site"])))
     return " ".join([*parts, source["url"]])
 
 
@@ -145,7 +152,7 @@ def _plain(source: Record, at: str | None) -> str:
 
 def _bibtex(source: Record, nouns: list[str]) -> str:
     def esc(text: str) -> str:
-        text = " ".join(text.split())
+        text = _flat(text)
         return re.sub(r"([&%$#_{}])", r"\\\1", text)
 
     kind = "techreport" if source["kind"] == "report" else "misc"

@@ -14,9 +14,16 @@ from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.core.errors import NotFound, UsageError
 from bali_corruption_cli.model import layout, vocab
 from bali_corruption_cli.query import evidence, names, query
-from bali_corruption_cli.query.search import Hit, match_spans, resolve_types, search, snippet
+from bali_corruption_cli.query.search import Hit, match_spans, resolve_types, search, search_counted, snippet
 
-__all__ = ["Hit", "match_spans", "resolve_types", "search", "snippet"]  # and this module's own
+__all__ = [
+    "Hit",
+    "match_spans",
+    "resolve_types",
+    "search",
+    "search_counted",
+    "snippet",
+]  # and this module's own
 
 # ---------------------------------------------------------------- show
 
@@ -251,12 +258,27 @@ def summary(catalog: Catalog) -> dict[str, Any]:
         "count_disputed": any("six" in c for r in roundtables for c in r["caveats"]),
         "count_statements": sorted({c for r in roundtables for c in r["caveats"]}),
     }
+    series["disagreements"], series["caveats"] = series_caveats(roundtables)
     return {
         "conference": conference,
         "roundtable_series": series,
         "practices": catalog.count("practices"),
         "practices_by_sector": count(catalog, "practices", "sectors"),
         "practices_by_theme": count(catalog, "practices", "themes"),
+        "findings": [
+            {"id": f["id"], "title": f["title"], "sources": _cited(f)} for f in catalog.records("findings")
+        ],
+        "recommendations": [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "kind": r["kind"],
+                "made_by": r["made_by"],
+                "made_by_name": None if r["made_by"] is None else name(r["made_by"]),
+                "sources": _cited(r),
+            }
+            for r in catalog.records("recommendations")
+        ],
         "stages": [
             {"id": s["id"], "order": s["order"], "title": s["title"]}
             for s in sorted(catalog.records("stages"), key=lambda s: s["order"])
@@ -270,6 +292,39 @@ def summary(catalog: Catalog) -> dict[str, Any]:
         ],
         "records": {collection: catalog.count(collection) for collection in catalog.names},
     }
+
+
+def _cited(record: Record) -> list[str]:
+    """The ids of the sources a record cites, each once, in order."""
+    return list(dict.fromkeys(c["source"] for c in record.get("sources", [])))
+
+
+# A caveat speaks of the series' number or order when it holds one of these words ("one" is
+# left out: "this one").
+_NUMBER_WORDS = frozenset(
+    {
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth", "eleventh", "twelfth",
+    }
+)  # fmt: skip
+
+
+def series_caveats(roundtables: Sequence[Record]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The roundtables' caveats, each once with the roundtables it is a caveat of: those that
+    speak of the series' number or order (a number word: "six", "seventh"), where the sources
+    disagree, and the others."""
+    holders: dict[str, list[str]] = {}
+    for r in roundtables:
+        for caveat in r["caveats"]:
+            holders.setdefault(caveat, []).append(r["id"])
+    disagreements: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    for caveat, ids in holders.items():
+        words = {w.strip(".,;:()\"'").lower() for w in caveat.split()}
+        entry = {"caveat": caveat, "records": ids}
+        (disagreements if words & _NUMBER_WORDS else others).append(entry)
+    return disagreements, others
 
 
 # ---------------------------------------------------------------- stages chain

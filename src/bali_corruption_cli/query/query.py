@@ -6,9 +6,10 @@ raises UsageError with a "did you mean" and the valid choices.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.core.values import collect_strings as collect_strings
@@ -125,6 +126,47 @@ def event_date(event: Record) -> str:
     if month_day:
         return f"{month_day} (year unknown)"
     return ""
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _day_month(iso: str) -> tuple[str, str, str] | None:
+    """("21", "November", "2023") of "2023-11-21"; the year is "" for "--05-30"; None otherwise."""
+    found = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})", iso)
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return None
+    return str(int(found[3])), _MONTHS[int(found[2]) - 1], "" if found[1] == "-" else found[1]
+
+
+def date_words(iso: Any) -> str:
+    """A date as people write it: "1 December 2023", "30 May (year not stated)"; any other
+    text is given back as it is."""
+    text = "" if iso is None else str(iso)
+    parts = _day_month(text)
+    if parts is None:
+        return text
+    day, month, year = parts
+    return f"{day} {month} {year}" if year else f"{day} {month} (year not stated)"
+
+
+def event_date_words(event: Record) -> str:
+    """An event's date in words: "21–22 November 2023", "30 November – 2 December 2023",
+    "30 May (year not stated)", or ""."""
+    start, end, month_day = event.get("start_date"), event.get("end_date"), event.get("month_day")
+    if not start:
+        return date_words(month_day) if month_day else ""
+    first, last = _day_month(str(start)), _day_month(str(end)) if end and end != start else None
+    if first is None or last is None:
+        return date_words(start) if not end or end == start else f"{date_words(start)} – {date_words(end)}"
+    if first[1:] == last[1:]:
+        return f"{first[0]}–{last[0]} {last[1]} {last[2]}"
+    if first[2] == last[2]:
+        return f"{first[0]} {first[1]} – {last[0]} {last[1]} {last[2]}"
+    return f"{date_words(start)} – {date_words(end)}"
 
 
 def event_years(event: Record) -> set[str]:

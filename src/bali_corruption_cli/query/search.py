@@ -18,13 +18,18 @@ from bali_corruption_cli.model import layout, vocab
 from bali_corruption_cli.query import query
 from bali_corruption_cli.store import textindex
 
-# How much a match in each kind of field is worth: a hit in a title or name
-# outranks one in an alias, which outranks one in the body text.
+# How much a match in each kind of field is worth.  The ranking is by tier first: a record
+# whose every query word is in its title or name outranks one that needs an alias for a
+# word, which outranks one that needs its body text, which outranks one that needs any
+# other field (its id, a kind, a sector); within a tier, the weights below order the hits.
+# A hit's score is its tier x TIER plus its weighted matches (at most TIER - 0.01).
 _TITLE_WEIGHT = 10.0
 _ALIAS_WEIGHT = 8.0
-_ID_WEIGHT = 6.0
 _BODY_WEIGHT = 3.0
 _OTHER_WEIGHT = 1.0
+_ID_WEIGHT = _OTHER_WEIGHT
+_TIERS = {_TITLE_WEIGHT: 3, _ALIAS_WEIGHT: 2, _BODY_WEIGHT: 1, _OTHER_WEIGHT: 0}
+TIER = 1000.0
 _BODY_FIELDS = {"summary", "text", "description", "position", "notes", "caveats", "date_note", "wording"}
 _ALIAS_FIELDS = {"aliases", "alt_titles", "label", "iso2", "iso3"}
 _WORD = re.compile(r"[0-9a-z]+")
@@ -52,7 +57,7 @@ class Hit:
 
 def _weight(collection: str, key: str) -> float | None:
     """How much a match in field ``key`` is worth; None for a field search does not look in."""
-    if key in ("sources", "basis"):  # citations and reasons: evidence, not the record's own text
+    if key in ("sources", "basis", "roles"):  # citations, reasons, roles' evidence: not the record's own text
         return None
     if key == layout.TITLE_FIELD[collection]:
         return _TITLE_WEIGHT
@@ -121,9 +126,16 @@ def search(catalog: Catalog, text: str, types: Sequence[str] = (), limit: int | 
     """Rank every record against ``text``; every word of the query must match somewhere.
     The best ``limit`` hits (all by default).  A collection with a text index in the cache
     is searched through it (the same hits)."""
+    return search_counted(catalog, text, types, limit)[0]
+
+
+def search_counted(
+    catalog: Catalog, text: str, types: Sequence[str] = (), limit: int | None = None
+) -> tuple[list[Hit], int]:
+    """`search`'s best ``limit`` hits, and how many records match in all."""
     tokens = tuple(_WORD.findall(vocab.fold(text)))
     if not tokens:
-        return []
+        return [], 0
     phrase = " ".join(tokens)
     found: list[_Found] = []
     for collection in catalog.names:
@@ -135,7 +147,7 @@ def search(catalog: Catalog, text: str, types: Sequence[str] = (), limit: int | 
         else:
             found += _indexed_hits(catalog, collection, index, tokens, phrase)
     found.sort(key=lambda f: (-f[0], f[1], f[2]))
-    return [make() for *_key, make in found[:limit]]
+    return [make() for *_key, make in found[:limit]], len(found)
 
 
 def _plain_hits(
@@ -150,8 +162,8 @@ def _plain_hits(
         )
         scored = _score(texts, layout.TITLE_FIELD[collection])
         if scored is not None:
-            score, key, raw = scored
-            make = functools.partial(_hit, collection, record, score, key, raw, tokens)
+            score, key, raw, field = scored
+            make = functools.partial(_hit, collection, record, score, key, raw, tokens, field)
             hits.append((score, collection, record["id"], make))
     return hits
 
@@ -172,7 +184,8 @@ def _indexed_hits(
     narrowed = textindex.narrowing(tokens, words, _near)
     # every word narrowed: a text holding none of the alternatives scores nothing
     alternatives = [a for each in narrowed for a in each] if len(narrowed) == len(tokens) else None
-    found: list[tuple[int, float, str, int]] = []  # (record number, score, field, which string to show)
+    # (record number, score, field, which string to show and its field)
+    found: list[tuple[int, float, str, int, str]] = []
     for n in textindex.candidates(haystacks, narrowed):
         pieces = textindex.pieces(haystacks[n]) if numbers[n] else []
         texts = (
@@ -194,54 +207,84 @@ def _indexed_hits(
             score,
             collection,
             ids[n],
-            functools.partial(_hit_of, catalog, collection, n, score, key, at, tokens),
+            functools.partial(_hit_of, catalog, collection, n, score, key, at, tokens, field),
         )
-        for n, score, key, at in found
+        for n, score, key, at, field in found
     ]
 
 
 def _hit_of(
-    catalog: Catalog, collection: str, n: int, score: float, key: str, at: int, tokens: Sequence[str]
+    catalog: Catalog,
+    collection: str,
+    n: int,
+    score: float,
+    key: str,
+    at: Any,
+    tokens: Sequence[str],
+    field: str,
 ) -> Hit:
     """The hit of the collection's ``n``-th record, whose snippet comes from its ``at``-th string."""
     (record,) = catalog.records_at(collection, [n])
     strings = query.strings(record)
-    return _hit(collection, record, score, key, strings[at] if at < len(strings) else "", tokens)
+    text = strings[at] if type(at) is int and at < len(strings) else ""
+    return _hit(collection, record, score, key, text, tokens, field)
 
 
 def _score(
     texts: Iterable[tuple[str, Any, Any, tuple[tuple[float, ...], bool]]], title: str
-) -> tuple[float, str, Any] | None:
-    """A record's score, and the field and text that show its best match (outside the
-    ``title`` field), from each text's (field, weight, text, `_scores`); None unless every
-    token matched."""
+) -> tuple[float, str, Any, str] | None:
+    """A record's score, the field of its best match, and the text (and its field) to show
+    the matched words in, from each text's (field, weight, text, `_scores`); None unless
+    every token matched.
+
+    The score is the tier every token is found in (`_TIERS`: the lowest of each token's
+    best) x TIER, plus the weighted matches.  The best match is the one of the highest tier
+    and weight.  The text shown is the best match in an alias or the body text, else the
+    title's, else the best in another field but the id (an id alone is no context)."""
     best_per_token: list[float] | None = None
-    best: tuple[float, str, Any] = (0.0, "", None)
+    tier_per_token: list[int] | None = None
+    best: tuple[float, float, str] = (-1.0, 0.0, "")
+    shown: dict[int, tuple[float, Any, str]] = {}  # by preference: 0 alias or body, 1 title, 2 other
     score = 0.0
     for key, weight, which, (scores, together) in texts:
-        if best_per_token is None:
-            best_per_token = [0.0] * len(scores)
+        if best_per_token is None or tier_per_token is None:
+            best_per_token, tier_per_token = [0.0] * len(scores), [-1] * len(scores)
+        tier = _TIERS.get(weight, 0)
         field_score = 0.0
         for n, s in enumerate(scores):
             if s:
                 if s > best_per_token[n]:
                     best_per_token[n] = s
+                if tier > tier_per_token[n]:
+                    tier_per_token[n] = tier
                 field_score += s * weight
+        if not field_score:
+            continue
         if together:
             field_score *= 1.5
         score += field_score
-        # the snippet shows the best match outside the title (the title is shown anyway)
-        shown = field_score / 1000 if key == title else field_score
-        if shown > best[0]:
-            best = (shown, key, which)
-    if best_per_token is None or not all(best_per_token):
+        if (weight, field_score) > best[:2]:
+            best = (weight, field_score, key)
+        preference = 1 if key == title else 0 if weight in (_ALIAS_WEIGHT, _BODY_WEIGHT) else 2
+        if key != "id" and field_score > shown.get(preference, (0.0,))[0]:
+            shown[preference] = (field_score, which, key)
+    if best_per_token is None or tier_per_token is None or not all(best_per_token):
         return None
-    return round(score, 2), best[1], best[2]
+    total = min(tier_per_token) * TIER + min(round(score, 2), TIER - 0.01)
+    _strength, text, field = shown[min(shown)] if shown else (0.0, None, "")
+    return round(total, 2), best[2], text, field
 
 
-def _hit(collection: str, record: Record, score: float, key: str, raw: str, tokens: Sequence[str]) -> Hit:
+def _hit(
+    collection: str, record: Record, score: float, key: str, raw: Any, tokens: Sequence[str], field: str
+) -> Hit:
+    """A hit; its snippet is ``raw`` around the matched words, named by its ``field`` when
+    that is neither prose nor the title (``stages: recruitment``)."""
     title = str(record.get(layout.TITLE_FIELD[collection], record["id"]))
-    return Hit(collection, record["id"], title, score, key, snippet(raw, tokens))
+    shown = snippet(str(raw or ""), tokens)
+    if _weight(collection, field) == _OTHER_WEIGHT:
+        shown = f"{field}: {shown}"
+    return Hit(collection, record["id"], title, score, key, shown)
 
 
 def snippet(text: str, tokens: Sequence[str], width: int = 90) -> str:

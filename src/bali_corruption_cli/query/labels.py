@@ -1,0 +1,52 @@
+"""The names people read in place of ids: a stakeholder's name, an event's or stage's title,
+a source's label (S1, S2, ...), for every record another record refers to.
+
+Views for people (tables, records, `show`, `summary`, `timeline`, Markdown) print these;
+machine formats keep the ids.  Pure: no I/O, no printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from bali_corruption_cli.model import layout
+
+if TYPE_CHECKING:
+    from bali_corruption_cli.catalog import Catalog, Record
+
+
+def reference_paths(collection: str) -> list[str]:
+    """The paths of ``collection``'s records that hold ids of other records (countries,
+    referred to by their name already, are left out)."""
+    return [ref.path for ref in layout.REFERENCES if ref.collection == collection and ref.by == "id"]
+
+
+def name_of(collection: str, record: Record) -> str:
+    """What a record is called for people: a source's label, else its name or title, else its id."""
+    if collection == "sources" and record.get("label"):
+        return str(record["label"])
+    value = record.get(layout.TITLE_FIELD.get(collection, "title"))
+    return str(value) if type(value) is str and value.strip() else str(record["id"])
+
+
+def names(
+    catalog: Catalog, collection: str, records: Iterable[Record], paths: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Every id the records refer to (at ``paths``, all `reference_paths` by default), with its
+    name for people (an id no record has maps to itself)."""
+    wanted: set[str] = set()
+    paths = reference_paths(collection) if paths is None else paths
+    for record in records:
+        for path in paths:
+            wanted.update(v for _loc, v in layout.locate(record, path) if type(v) is str)
+    out = {}
+    for record_id in wanted:
+        found = catalog.get(record_id)
+        out[record_id] = record_id if found is None else name_of(*found)
+    return out
+
+
+def source_labels(catalog: Catalog) -> dict[str, str]:
+    """Every source's id with its label (S1, ...)."""
+    return {r["id"]: name_of("sources", r) for r in catalog.records("sources")}
