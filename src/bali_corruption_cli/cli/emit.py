@@ -133,8 +133,7 @@ def ordered(
     out = ordering.order(rows, order, valid)
     if len(out) < len(rows) and chosen == OutputFormat.table:
         render.note(
-            f"showing {len(out)} of {len(rows)} {plural if len(rows) != 1 else singular}; "
-            "a larger --limit shows more"
+            f"showing {len(out)} of {len(rows)} {plural if len(rows) != 1 else singular} — --limit N for more"
         )
     return out
 
