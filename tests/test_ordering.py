@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -115,3 +116,17 @@ def test_count_sorted_by_value(bcc: Callable[..., Run]) -> None:
 def test_chain_does_not_combine_with_an_order(bcc: Callable[..., Run]) -> None:
     run = bcc("stages", "--chain", "--sort", "title")
     assert run.exit_code == 2 and "--sort" in run.stderr
+
+
+FOOTER = re.compile(r"showing (\d+) of (\d+)(?: [a-z]+)? — --limit N for more")
+
+
+@pytest.mark.parametrize("command", [*LISTING, "search"])
+def test_one_wording_for_what_limit_left_out(bcc: Callable[..., Run], command: str) -> None:
+    """Every command that cuts a list at --limit says so in the same words (search's view on
+    stdout, the others' on stderr): `showing N of M — --limit N for more`."""
+    args = ["search", "corruption"] if command == "search" else _args(command)
+    run = bcc(*args, "--limit", "1")
+    assert run.exit_code == 0, run.stderr
+    said = FOOTER.findall(run.stdout + run.stderr)
+    assert len(said) == 1 and said[0][0] == "1" and int(said[0][1]) > 1, (command, run.stderr)
