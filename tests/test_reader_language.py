@@ -511,3 +511,15 @@ def test_markdown_tables_name_records_and_mark_quotes(bcc: Callable[..., Run]) -
         assert marked.split(" ")[0] in row  # '"Addressing', 'Paraphrase', 'Topic:'
     csv = bcc("quotes", "-f", "csv", "--fields", "id,speaker").stdout
     assert "scott-not-a-quick-fix,david-scott" in csv  # CSV keeps the ids
+
+
+def test_the_chain_names_before_ids(bcc: Callable[..., Run]) -> None:
+    """In `stages --chain` a practice or finding reads as its title; its kind and id follow."""
+    titles = {r["id"]: r["title"] for c in ("practices", "findings") for r in bcc(c, "--json").json()}
+    lines = [
+        ln.lstrip("│├└─ |`-") for ln in bcc("stages", "--chain", env={"COLUMNS": "250"}).stdout.splitlines()
+    ]
+    shown = [(n, ln.split()[1]) for n, ln in enumerate(lines) if re.match(r"^(practice|finding) \S+$", ln)]
+    assert shown
+    for n, rid in shown:
+        assert lines[n - 1].startswith(titles[rid]), (rid, lines[n - 1])

@@ -288,8 +288,9 @@ def chain_lines(links: Sequence[dict[str, Any]], size: int | None, style: tables
         for c, (kind, rid, title) in enumerate(children):
             end = c == len(children) - 1
             branch, trunk = under + (elbow if end else tee), under + ("    " if end else pipe)
-            lines += _para(f"{kind} {rid}", size, branch, prose=False, rest=trunk + "  ")
-            lines += _para(title, size, trunk + "  ")
+            # the name first, for people; the kind and id after it, dim (to `bcc show` it)
+            lines += _para(title, size, branch, rest=trunk + "  ")
+            lines += [style.dim(line) for line in _para(f"{kind} {rid}", size, trunk + "  ", prose=False)]
     return lines
 
 
