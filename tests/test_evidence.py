@@ -116,8 +116,8 @@ def test_stages_picture_marks_each_link_with_a_legend(bcc: Callable[..., Run]) -
         ("corruption-at-every-stage", "[S]"),
     ):
         at = next(n for n, line in enumerate(lines) if rid in line.split())
-        # the mark closes the entry: the title follows the id, on the same line or the next
-        entry = " ".join(lines[at : at + 2])
+        # the mark closes the entry's title, on the line before its kind and id
+        entry = lines[at - 1]
         assert entry.rstrip().endswith(mark), entry
     legend = " ".join(" ".join(lines[-3:]).split())
     assert "[S] a source states the link" in legend and "[E] editorial" in legend
@@ -247,7 +247,7 @@ def test_show_evidence_prints_each_citation_with_its_excerpt(bcc: Callable[..., 
     # a source by its label, as every view for people names it
     assert "[S] S1, at: Civil Society, Media, and Academia, para 2" in human.stdout
     assert "rso-conference-article-2023" not in human.stdout
-    assert "[E] basis.themes: editorial, our own reading" in human.stdout
+    assert "[E] its themes: editorial, our own reading" in human.stdout  # for people: no field path
     assert "Stronger protections for journalists are therefore imperative" in human.stdout
     other = bcc("show", "roundtable-philippines", "--evidence", env={"COLUMNS": "300"})
     assert "no verbatim excerpt recorded" in other.stdout

@@ -523,3 +523,18 @@ def test_the_chain_names_before_ids(bcc: Callable[..., Run]) -> None:
     assert shown
     for n, rid in shown:
         assert lines[n - 1].startswith(titles[rid]), (rid, lines[n - 1])
+
+
+@pytest.mark.parametrize("record", ["rso", "unodc", "protect-journalists", "regional-conference-2023"])
+def test_show_evidence_speaks_of_fields_and_roles_in_words(bcc: Callable[..., Run], record: str) -> None:
+    """`show --evidence` for people: no field path (`roles[0]`, `basis.x`), a role's event by
+    its title; scripts keep the paths (`via`) in JSON."""
+    human = bcc("show", record, "--evidence", env={"COLUMNS": "250"}).stdout
+    assert not re.search(r"roles\[\d+\]|\bbasis\.[a-z_]+", human), human
+    rows = bcc("show", record, "--evidence", "--json").json()
+    titles = {r["id"]: r["title"] for r in bcc("events", "--json").json()}
+    for row in rows:
+        assert row["via"] == "sources" or row["via"].startswith(("basis.", "roles["))
+        event = re.search(r" at ([a-z0-9-]+)\)$", row["via"])
+        if event:
+            assert f"at {titles[event.group(1)]}" in human

@@ -320,10 +320,10 @@ def draw_evidence(title: str, rows: Sequence[dict[str, Any]]) -> None:
         ]
     for row in rows:
         if row["basis"] == "editorial":
-            head = f"[E] {row['via']}: editorial, our own reading"
+            head = f"[E] {row.get('about') or row['via']}: editorial, our own reading"
         else:
             head = f"[S] {row['label'] or row['source']}, at: {row['at']}"  # a source by its label
-            head += "" if row["via"] == "sources" else f"  (for {row['via']})"
+            head += "" if row["via"] == "sources" else f"  (for {row.get('about') or row['via']})"
         lines += _para(head, size, rest="  ")
         if row["excerpt"]:
             lines += _para(flat(row["excerpt"]), size, "  ")

@@ -58,12 +58,23 @@ def citations(catalog: Catalog, collection: str, record: Record) -> list[dict[st
         return []
     out = []
     for citation in record.get("sources", []):
-        out.append({"via": "sources", "basis": "source", **_citation(catalog, citation)})
+        out.append({"via": "sources", "about": None, "basis": "source", **_citation(catalog, citation)})
     for field, basis in (record.get("basis") or {}).items():
-        out.append({"via": f"basis.{field}", **_citation(catalog, basis)})
+        about = f"its {field.replace('_', ' ')}"
+        out.append({"via": f"basis.{field}", "about": about, **_citation(catalog, basis)})
     for n, role in enumerate(record.get("roles") or ()):
         what = role["role"] + (f" at {role['event']}" if role.get("event") else "")
-        out.append({"via": f"roles[{n}] ({what})", **_citation(catalog, role), "note": role.get("note")})
+        event = catalog.get(role["event"]) if role.get("event") else None
+        named = f" at {event[1].get('title') or role['event']}" if event else what[len(role["role"]) :]
+        about = f"its role: {role['role']}{named}"  # for people; ``via`` stays the path, for scripts
+        out.append(
+            {
+                "via": f"roles[{n}] ({what})",
+                "about": about,
+                **_citation(catalog, role),
+                "note": role.get("note"),
+            }
+        )
     return out
 
 
