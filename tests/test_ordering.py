@@ -130,3 +130,11 @@ def test_one_wording_for_what_limit_left_out(bcc: Callable[..., Run], command: s
     assert run.exit_code == 0, run.stderr
     said = FOOTER.findall(run.stdout + run.stderr)
     assert len(said) == 1 and said[0][0] == "1" and int(said[0][1]) > 1, (command, run.stderr)
+
+
+@pytest.mark.parametrize("command", LISTING)
+def test_a_failing_command_says_only_its_error(bcc: Callable[..., Run], command: str) -> None:
+    """What --limit left out is said once the answer is written: never before an error."""
+    run = bcc(*_args(command), "--limit", "1", "--fields", "no-such-field")
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.startswith("bcc: error: ") and "showing" not in run.stderr, run.stderr

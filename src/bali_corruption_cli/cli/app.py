@@ -62,6 +62,7 @@ class BccGroup(TyperGroup):
 
             os.environ[complete_var] = shells.instruction(os.environ[complete_var])
             shells.register(completion_words)
+        render.notes_after(say=False)  # none left from an earlier run in this process (tests)
         try:
             # Typer's main() is not used: it would turn Ctrl-C into a silent exit
             # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
@@ -69,6 +70,7 @@ class BccGroup(TyperGroup):
             argv = global_options_first(sys.argv[1:] if args is None else list(args))
             with self.make_context(prog_name, argv, **extra) as ctx:
                 result = self.invoke(ctx)
+            render.notes_after()  # what the answer left out, said once it is written
             code = result if isinstance(result, int) else 0
         except typer.Exit as exc:
             code = exc.exit_code

@@ -129,10 +129,11 @@ def ordered(
     singular: str,
     plural: str,
 ) -> "list[Record]":
-    """``rows`` in the order asked for; a table says on stderr when --limit left rows out."""
+    """``rows`` in the order asked for; a table says on stderr when --limit left rows out
+    (once the answer is written: not before an error)."""
     out = ordering.order(rows, order, valid)
     if len(out) < len(rows) and chosen == OutputFormat.table:
-        render.note(
+        render.note_after(
             f"showing {len(out)} of {len(rows)} {plural if len(rows) != 1 else singular} — --limit N for more"
         )
     return out

@@ -133,6 +133,24 @@ def note(message: str) -> None:
     _write_err(f"bcc: {visible(message)}")
 
 
+_AFTER: list[str] = []
+
+
+def note_after(message: str) -> None:
+    """A `note` for when the answer is written (`notes_after`): a command that then fails
+    says only its error."""
+    _AFTER.append(message)
+
+
+def notes_after(say: bool = True) -> None:
+    """The notes kept by `note_after`, now that the command has succeeded (``say`` False:
+    forgotten, the command failed)."""
+    while _AFTER:
+        message = _AFTER.pop(0)
+        if say:
+            note(message)
+
+
 # A run of this many characters without a space (a 100 000-character argument,
 # say) is cut short in messages: one line must stay readable.
 _LONG_RUN = re.compile(r"\S{241,}")
