@@ -136,9 +136,11 @@ class Catalog:
 
     def records_at(self, collection: str, numbers: Sequence[int]) -> list[Record]:
         """The records of these numbers (their places in the collection), in that order,
-        decoding only them when the collection is still in the cache."""
+        decoding only them when the collection is still in the cache (one chunk or less:
+        the whole collection, from its marshal chunk, without importing a JSON decoder)."""
         reader = self._reader
-        if reader is not None and collection not in self._collections:
+        small = self.count(collection) <= cache.CHUNK
+        if reader is not None and collection not in self._collections and not small:
             try:
                 found = reader.records_at(collection, numbers)
                 if found is not None:
@@ -201,11 +203,12 @@ class Catalog:
             every = isinstance(numbers, range) and len(numbers) == reader.sections[collection]["count"]
             return rows, reader.widths(collection, version) if every else None
 
-        return self._from_cache(read, collection)
+        return self._from_cache(read)  # kept whether or not the collection has been decoded since
 
     def _json(self, collection: str, numbers: Sequence[int]) -> list[bytes] | None:
-        """`Found.json`: the kept JSON of these records."""
-        return self._from_cache(lambda reader: reader.json_at(collection, numbers), collection)
+        """`Found.json`: the kept JSON of these records (kept whether or not the collection
+        has been decoded since: the same records)."""
+        return self._from_cache(lambda reader: reader.json_at(collection, numbers))
 
     @property
     def index(self) -> dict[str, tuple[str, Record]]:
