@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -268,3 +269,27 @@ def test_one_process_helper() -> None:
         if (calls := _process_calls(path)) - allowed.get(module, set())
     }
     assert not wrong, f"process calls outside core/processes.py: {wrong}"
+
+
+def _module_of(command: Any) -> str:
+    return str(command.callback.__module__).rsplit(".", 1)[-1]
+
+
+def test_the_console_script_knows_which_module_registers_each_command() -> None:
+    """`cli.COMMAND_MODULES` (the console script imports only the module of the command it
+    runs) is what the command modules really register: every command and group, each by
+    the module that defines it, and nothing else."""
+    from typer.main import get_command_name
+
+    from bali_corruption_cli import cli
+
+    registered = {
+        (c.name or get_command_name(c.callback.__name__)): _module_of(c)  # type: ignore[union-attr]
+        for c in cli.app.registered_commands
+    }
+    for group in cli.app.registered_groups:
+        assert group.typer_instance is not None and group.name
+        (module,) = {_module_of(c) for c in group.typer_instance.registered_commands}
+        registered[group.name] = module
+    assert registered == cli.COMMAND_MODULES
+    assert set(registered.values()) == set(cli.MODULES)

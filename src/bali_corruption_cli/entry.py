@@ -13,6 +13,9 @@ def main() -> None:
         _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     except (ValueError, OSError):  # not the main thread, or no signals here
         pass
+    import bali_corruption_cli
+
+    bali_corruption_cli._console_script = True  # type: ignore[attr-defined]  # cli/__init__: load one command
     from bali_corruption_cli.cli import main as run
 
     try:
