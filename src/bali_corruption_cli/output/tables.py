@@ -378,12 +378,25 @@ KEY_FIELDS = frozenset({"id"})
 KEY_CODE = "36"  # ids in cyan
 
 
-def field_lines(
-    label: str, value: str, label_width: int, size: int | None, prose: bool, style: Style, indent: str = ""
-) -> Iterator[str]:
-    """One ``label: value`` entry, the value wrapped under itself (or below the label when narrow)."""
+def _head(label: str, label_width: int, style: Style, indent: str) -> tuple[str, str]:
+    """The label column of an entry, plain and styled."""
     head = f"{indent}{label}:".ljust(len(indent) + label_width + 1)
-    styled_head = indent + style.bold(f"{label}:") + head[len(indent) + len(label) + 1 :]
+    return head, indent + style.bold(f"{label}:") + head[len(indent) + len(label) + 1 :]
+
+
+def field_lines(
+    label: str,
+    value: str,
+    label_width: int,
+    size: int | None,
+    prose: bool,
+    style: Style,
+    indent: str = "",
+    heads: tuple[str, str] | None = None,
+) -> Iterator[str]:
+    """One ``label: value`` entry, the value wrapped under itself (or below the label when
+    narrow); ``heads``: `_head` of the label, when the caller made it once for many records."""
+    head, styled_head = heads or _head(label, label_width, style, indent)
     shown = style.key if label in KEY_FIELDS else str
     if size is None:
         for n, line in enumerate(wrap(value, None, prose, style.utf)):
@@ -419,9 +432,11 @@ def record_lines(
     with ``leave_out_empty`` (a default table: fields nobody asked for), a field with no
     value is left out of its block (the first, the id, never)."""
     label_width = max((width(n) for n in names), default=0)
+    heads = [_head(name, label_width, style, "") for name in names]  # made once, not per record
+    prose = [name in PROSE_FIELDS for name in names]
     for r, row in enumerate(rows):
         if r:
             yield ""
         for n, (name, value) in enumerate(zip(names, row, strict=True)):
             if value or n == 0 or not leave_out_empty:
-                yield from field_lines(name, value, label_width, size, name in PROSE_FIELDS, style)
+                yield from field_lines(name, value, label_width, size, prose[n], style, heads=heads[n])

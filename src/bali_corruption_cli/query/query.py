@@ -6,6 +6,7 @@ raises UsageError with a "did you mean" and the valid choices.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,9 +135,13 @@ _MONTHS = (
 )  # fmt: skip
 
 
+_ISO_DAY = re.compile(r"(\d{4}|-)-(\d{2})-(\d{2})")
+
+
+@functools.lru_cache(maxsize=8192)  # a timeline of 25,000 events repeats its dates
 def _day_month(iso: str) -> tuple[str, str, str] | None:
     """("21", "November", "2023") of "2023-11-21"; the year is "" for "--05-30"; None otherwise."""
-    found = re.fullmatch(r"(\d{4}|-)-(\d{2})-(\d{2})", iso)
+    found = _ISO_DAY.fullmatch(iso)
     if found is None or not 1 <= int(found[2]) <= 12:
         return None
     return str(int(found[3])), _MONTHS[int(found[2]) - 1], "" if found[1] == "-" else found[1]
