@@ -156,3 +156,57 @@ def test_report_imports_jinja2(tmp_path: Path, cache: Path) -> None:
     result, out = probe(tmp_path, cache, ["report", "-"])
     assert out.startswith("<!doctype html>")
     assert "jinja2" in result["heavy"] and "markupsafe" in result["heavy"]
+
+
+CONSOLE_PROBE = """
+import json, sys
+import bali_corruption_cli
+bali_corruption_cli._console_script = True
+sys.argv = ["bcc", *json.loads(sys.argv[2])]
+from bali_corruption_cli.cli import main
+code = None
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+found = {
+    "code": code,
+    "orjson": "orjson" in sys.modules,
+    "commands": sorted(m.rsplit(".", 1)[-1] for m in sys.modules if m.startswith("bali_corruption_cli.cli.")
+                       and m.rsplit(".", 1)[-1] in ("lists", "explore", "report", "maintain", "publish")),
+}
+sys.stderr.write("PROBE" + json.dumps(found) + "\\n")
+"""
+
+
+def _console(tmp_path: Path, cache: Path, args: list[str]) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BCC_", "_BCC_", "COMP_"))}
+    env["BCC_CACHE_DIR"] = str(cache)
+    proc = subprocess.run(
+        [sys.executable, "-c", CONSOLE_PROBE, "-", json.dumps(args)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE")]
+    result: dict[str, Any] = json.loads(line[len("PROBE") :])
+    return result
+
+
+def test_the_console_script_loads_one_command_module_and_no_json_decoder(tmp_path: Path, cache: Path) -> None:
+    """Run as the console script, a warm query of the shipped catalogue imports only its
+    command's module, and no JSON decoder (a small collection is decoded from marshal, the
+    JSON answer is the store's own bytes); --help still imports every command module."""
+    warm(tmp_path, cache)
+    result = _console(tmp_path, cache, [*QUERY, "--json"])
+    assert result["code"] in (None, 0)
+    assert result["commands"] == ["lists"] and result["orjson"] is False
+    assert _console(tmp_path, cache, ["--help"])["commands"] == [
+        "explore",
+        "lists",
+        "maintain",
+        "publish",
+        "report",
+    ]
