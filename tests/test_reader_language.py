@@ -92,10 +92,12 @@ def test_quotes_table_names_the_speaker_and_marks_each_kind(bcc: Callable[..., R
     people = {p["id"]: p["name"] for p in bcc("stakeholders", "--json").json()}
     out = bcc("quotes", "--layout", "records", env=WIDE).stdout
     shown = blocks(out)
-    assert {k for b in shown.values() for k in b} == {"id", "kind", "speaker", "text"}
+    assert {k for b in shown.values() for k in b} == {"id", "kind", "speaker", "event", "text"}
+    titles = {e["id"]: e["title"] for e in bcc("events", "--json").json()}
     for q in quotes:
         block = shown[q["id"]]
         assert block["speaker"] == people[q["speaker"]]
+        assert block["event"].removesuffix(" [E]") == titles[q["event"]]  # where it was said
         assert block["text"] == QUOTE_MARKS[q["kind"]].format(q["text"]), block
         assert block["kind"] == q["kind"]
     assert {q["kind"] for q in quotes} == set(QUOTE_MARKS)  # the shipped data has every kind

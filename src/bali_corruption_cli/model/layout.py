@@ -21,7 +21,7 @@ COLLECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "stages": ("stages.yaml", ("id", "order", "title")),
     "practices": ("practices.yaml", ("id", "title", "sectors")),
     "recommendations": ("recommendations.yaml", ("id", "kind", "title")),
-    "quotes": ("quotes.yaml", ("id", "kind", "speaker", "text")),
+    "quotes": ("quotes.yaml", ("id", "kind", "speaker", "event", "text")),
     "findings": ("findings.yaml", ("id", "title")),
 }
 
