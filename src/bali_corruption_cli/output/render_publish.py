@@ -25,20 +25,15 @@ def _field(label: str, text: str, size: int | None, style: tables.Style, prose: 
     return [((head if n == 0 else " " * pad) + line).rstrip(" ") for n, line in enumerate(lines)]
 
 
-def _long_date(iso: str) -> str:
-    from bali_corruption_cli.query.cite import MONTHS
-
-    y, m, d = (int(x) for x in iso.split("-"))
-    return f"{d} {MONTHS[m - 1]} {y}"
-
-
 def info_lines(info: dict[str, Any], size: int | None, style: tables.Style) -> list[str]:
     lines = _field("bcc", info["bcc_version"], size, style)
     if info["title"]:
         lines += _field("catalogue", info["title"], size, style)
     edition = info["edition"]
     if edition:
-        lines += _field("edition", f"{edition['version']} of {_long_date(edition['date'])}", size, style)
+        from bali_corruption_cli.query.query import date_words
+
+        lines += _field("edition", f"{edition['version']} of {date_words(edition['date'])}", size, style)
     else:
         lines += _field("edition", "not stated (this catalogue has no edition.toml)", size, style)
     where = info["data_dir"] + "".join(f" + {p}" for p in info["overlays"])

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bali_corruption_cli.query import query
+
 # Codes whose words are not the code with its dashes as spaces.
 _WORDS: dict[str, str] = {
     "private": "private sector",
@@ -134,27 +136,11 @@ def linked_from(collection: str, path: str) -> str:
     return LINKED_FROM.get((collection, path)) or f"Linked from {collection}"
 
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
 def month_day(value: str) -> str:
     """``--05-30`` (a month and day without a year) as "30 May"; anything else as it is."""
     parts = value.removeprefix("--").split("-")
     if len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[0]) <= 12:
-        return f"{int(parts[1])} {_MONTHS[int(parts[0]) - 1]}"
+        return f"{int(parts[1])} {query.MONTHS[int(parts[0]) - 1]}"
     return value
 
 

@@ -13,22 +13,9 @@ from typing import Any
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.query import cite_exchange
 from bali_corruption_cli.query.explore import cited_sources, lookup
+from bali_corruption_cli.query.query import MONTHS
 
 CITE_STYLES = ("apa", "bibtex", "plain", "csl-json", "ris")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # Names that keep their capitals in a sentence-case title, besides the catalogue's own
 # countries and regions and any word in capitals (an acronym): the proper nouns of the

@@ -10,7 +10,8 @@ from typing import Any
 
 from bali_corruption_cli.catalog import Catalog
 from bali_corruption_cli.model import layout
-from bali_corruption_cli.query.cite import MONTHS, PROPER_NOUNS, braced
+from bali_corruption_cli.query.cite import PROPER_NOUNS, braced
+from bali_corruption_cli.query.query import MONTHS
 
 CODE_LICENCE = "MIT"
 

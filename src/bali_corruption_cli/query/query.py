@@ -129,7 +129,7 @@ def event_date(event: Record) -> str:
     return ""
 
 
-_MONTHS = (
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
@@ -144,7 +144,7 @@ def _day_month(iso: str) -> tuple[str, str, str] | None:
     found = _ISO_DAY.fullmatch(iso)
     if found is None or not 1 <= int(found[2]) <= 12:
         return None
-    return str(int(found[3])), _MONTHS[int(found[2]) - 1], "" if found[1] == "-" else found[1]
+    return str(int(found[3])), MONTHS[int(found[2]) - 1], "" if found[1] == "-" else found[1]
 
 
 def date_words(iso: Any) -> str:
