@@ -100,9 +100,9 @@ def run_process(
     return proc
 
 
-def run_in_pty(*args: str, env: dict[str, str], columns: int = 100, rows: int = 50) -> bytes:
-    """bcc with a pseudo-terminal of ``columns`` x ``rows`` as stdin and stdout; what it wrote.
-    Exit 0 and no traceback are checked."""
+def pty_run(*args: str, env: dict[str, str], columns: int = 100, rows: int = 50) -> tuple[int, bytes, bytes]:
+    """bcc with a pseudo-terminal of ``columns`` x ``rows`` as stdin and stdout: its exit
+    code, what it showed, its stderr."""
     import fcntl
     import pty
     import struct
@@ -129,9 +129,15 @@ def run_in_pty(*args: str, env: dict[str, str], columns: int = 100, rows: int = 
         chunks.append(chunk)
     os.close(master)
     err = proc.stderr.read() if proc.stderr else b""
-    assert proc.wait(timeout=60) == 0, err
+    return proc.wait(timeout=60), b"".join(chunks), err
+
+
+def run_in_pty(*args: str, env: dict[str, str], columns: int = 100, rows: int = 50) -> bytes:
+    """`pty_run`, checking exit 0 and no traceback; what it showed."""
+    code, shown, err = pty_run(*args, env=env, columns=columns, rows=rows)
+    assert code == 0, err
     assert b"Traceback" not in err
-    return b"".join(chunks)
+    return shown
 
 
 def copy_data(tmp_path: Path, name: str = "data") -> Path:

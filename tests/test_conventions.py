@@ -12,39 +12,14 @@ from typing import Any
 import pytest
 
 from conftest_hostile import copy_data, run, run_process, snapshot, subprocess_env
+from conftest_hostile import pty_run as hostile_pty_run
 
 POSIX_PTY = os.name == "posix" and sys.platform != "darwin"
 
 
 def pty_run(*args: str, env: dict[str, str], rows: int = 10) -> tuple[int, bytes, bytes]:
-    """bcc with a pseudo-terminal as stdin and stdout: exit code, what it showed, stderr."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 80, 0, 0))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bali_corruption_cli", *args],
-        env=env,
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    err = proc.stderr.read() if proc.stderr else b""
-    return proc.wait(timeout=60), b"".join(chunks), err
+    """bcc on a pseudo-terminal 80 columns wide: exit code, what it showed, stderr."""
+    return hostile_pty_run(*args, env=env, columns=80, rows=rows)
 
 
 # ---------------------------------------------------------------- colour
