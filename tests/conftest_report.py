@@ -113,3 +113,13 @@ COLLECTIONS = (
     "quotes",
     "findings",
 )
+
+
+def keys_of(value: Any) -> set[str]:
+    """Every key of every mapping in ``value``, at any depth (the data files' field names,
+    given the records)."""
+    if isinstance(value, dict):
+        return set(value).union(*(keys_of(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys_of(v) for v in value))
+    return set()

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, Run
-from conftest_report import COLLECTIONS, HOSTILE_SUMMARY, Page, hostile_overlay
+from conftest_report import COLLECTIONS, HOSTILE_SUMMARY, Page, hostile_overlay, keys_of
 
 
 def page_of(bcc: Callable[..., Run], *args: str, env: dict[str, str] | None = None) -> tuple[str, Page]:
@@ -63,20 +63,7 @@ class Elements(HTMLParser):
 
 def field_names(bcc: Callable[..., Run]) -> set[str]:
     """Every key of every record and of every mapping inside one (the data files' field names)."""
-    names: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            names.update(value)
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    for name in COLLECTIONS:
-        walk(bcc(name, "--json").json())
-    return names
+    return set().union(*(keys_of(bcc(name, "--json").json()) for name in COLLECTIONS))
 
 
 # ---------------------------------------------------------------- no internals in the page

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bali_corruption_cli.cli import app
-from conftest_report import COLLECTIONS, HOSTILE_TITLE, PWNED, hostile_overlay
+from conftest_report import COLLECTIONS, HOSTILE_TITLE, PWNED, hostile_overlay, keys_of
 
 pytestmark = pytest.mark.browser
 
@@ -281,20 +281,12 @@ def test_printed_on_a4_within_its_pages(driver: Any, report: dict[str, Any], whi
 
 def _field_names(report: dict[str, Any]) -> set[str]:
     runner = CliRunner()
-    names: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            names.update(value)
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    for name in COLLECTIONS:
-        walk(json.loads(runner.invoke(app, [name, "--json"], env={"BCC_CACHE_DIR": ""}).stdout))
-    return names
+    return set().union(
+        *(
+            keys_of(json.loads(runner.invoke(app, [name, "--json"], env={"BCC_CACHE_DIR": ""}).stdout))
+            for name in COLLECTIONS
+        )
+    )
 
 
 @pytest.mark.parametrize("width", [390, 1280])
