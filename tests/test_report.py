@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bali_corruption_cli import __version__
@@ -351,6 +351,7 @@ _FILTER_VALUES = {
         max_size=4,
     )
 )
+@example([("--search", "zzz"), ("--stage", "recruitment")])  # nothing kept: no "Terms and codes" to link to
 def test_any_filters_give_a_page_or_a_usage_error(
     bcc: Callable[..., Run], filters: list[tuple[str, str]]
 ) -> None:
