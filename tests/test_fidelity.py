@@ -235,9 +235,10 @@ def test_our_titles_codes_and_aliases_are_marked_in_tables(bcc: Callable[..., Ru
     people = bcc("stakeholders", "--fields", "id,aliases,roles", env={"COLUMNS": "250"}).stdout
     block = people[people.index("\nhome-affairs-australia") :].split("\n\n")[0]
     row = " ".join(block.split())
-    # a role names its event by title, as views for people name every record they refer to
-    assert "DHA [E]" in row and "funder at National roundtable on corruption, Viet Nam [E]" in row
-    assert "funder at National roundtable on corruption, the Philippines [E]" not in row
+    # a role names its event by title, as views for people name every record they refer to;
+    # the title is ours, and says so; the role is ours where [E] follows
+    assert "DHA [E]" in row and "funder at National roundtable on corruption, Viet Nam (our title) [E]" in row
+    assert "funder at National roundtable on corruption, the Philippines (our title)," in row
 
 
 def test_our_marks_in_markdown_html_and_csv(bcc: Callable[..., Run], tmp_path: Path) -> None:
@@ -349,3 +350,106 @@ def test_check_excerpts_fails_when_a_role_citing_the_article_has_none(tmp_path: 
     assert run.returncode == 1, run.stderr
     assert "david-scott: roles[0].excerpt: missing" in run.stderr
     assert "1 problem(s)" in run.stderr
+
+
+# ---------------------------------------------------------------- our titles, wherever a record is named
+
+
+def _ours(bcc: Callable[..., Run]) -> tuple[dict[str, str], dict[str, str]]:
+    """Every event's title, split by the rule: (ours: basis.title editorial; a source's)."""
+    events = bcc("events", "--json").json()
+    ours = {e["id"]: e["title"] for e in events if e["basis"].get("title", {}).get("basis") == "editorial"}
+    theirs = {e["id"]: e["title"] for e in events if e["id"] not in ours}
+    assert ours and theirs  # the shipped data has both
+    return ours, theirs
+
+
+def test_a_title_of_ours_says_so_wherever_a_record_is_named(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    ours, theirs = _ours(bcc)
+    wide = {"COLUMNS": "400"}
+    views = {
+        "quotes": bcc("quotes", env=wide).stdout,
+        "stakeholders --fields id,roles": bcc("stakeholders", "--fields", "id,roles", env=wide).stdout,
+        "quotes -f markdown": bcc("quotes", "-f", "markdown").stdout,
+    }
+    for event_id in [*ours, *theirs]:  # each event's page names the records linked to it, and they it
+        for quote in bcc("quotes", "--event", event_id, "--json").json():
+            views[f"show {quote['id']}"] = bcc("show", quote["id"], env=wide).stdout
+    page = tmp_path / "report.html"
+    assert bcc("report", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    for title in ours.values():
+        for name, out in views.items():
+            assert f"{title}," not in out.replace(f"{title} (our title)", ""), (name, title)
+        assert f">{title}<" not in html  # every link to it, and the card's heading, say so
+        assert f">{title} (our title)<" in html
+    for title in theirs.values():
+        for out in (*views.values(), html):
+            assert f"{title} (our title)" not in out
+
+
+def test_search_and_timeline_mark_our_titles(bcc: Callable[..., Run]) -> None:
+    ours, theirs = _ours(bcc)
+    wide = {"COLUMNS": "400"}
+    hits = bcc("search", "national roundtable", "--limit", "100", env=wide).stdout
+    timeline = bcc("timeline", env=wide).stdout
+    for event_id, title in ours.items():
+        if event_id in hits:
+            assert f"{title} (our title)" in hits
+        line = next(x for x in timeline.splitlines() if f" {event_id} " in x)
+        assert f"{title} [E]" in line
+    for event_id, title in theirs.items():
+        line = next(x for x in timeline.splitlines() if f" {event_id} " in x)
+        assert f"{title} [E]" not in line and f"{title} (our title)" not in hits
+    assert "[E] editorial: our classification" in timeline
+    sources = bcc("sources", "--json").json()
+    rebuilt = [s for s in sources if s.get("title_reconstructed")]
+    assert rebuilt
+    for source in rebuilt:  # a source's rebuilt title, found by its words
+        words = " ".join(source["title"].split()[:6])
+        found = bcc("search", words, "--type", "sources", env=wide).stdout
+        assert "(our title, rebuilt from the web address)" in found
+    # machine output keeps the data as it is
+    assert all("(our title" not in h["title"] for h in bcc("search", "national roundtable", "--json").json())
+
+
+def test_markdown_tables_mark_what_is_ours_as_the_terminal_does(bcc: Callable[..., Run]) -> None:
+    """Each collection's Markdown table marks every cell the terminal's table marks (a field
+    whose basis is editorial), and gives the legend once when it marks one."""
+    for collection in COLLECTIONS:
+        records = {r["id"]: r for r in bcc(collection, "--json").json()}
+        out = bcc(collection, "-f", "markdown", "--wide").stdout
+        lines = out.splitlines()
+        columns = [c.strip().replace("\\_", "_") for c in lines[0].strip("|").split(" | ")]
+        marked = False
+        for line in lines[2:]:
+            if not line.startswith("| "):
+                break
+            cells = [c.strip() for c in line[2:-2].split(" | ")]
+            record = records[cells[0]]
+            for column, text in zip(columns, cells, strict=True):
+                why = (record.get("basis") or {}).get(column) or {}
+                ours = why.get("basis") == "editorial" and record.get(column) not in (None, [], "")
+                items = record.get(column) if isinstance(record.get(column), list) else []
+                roles = [i for i in items if isinstance(i, dict) and "basis" in i]  # each role its own
+                last = bool(roles) and roles[-1]["basis"] == "editorial"
+                assert text.endswith("\\[E]") == (ours or last), (collection, record["id"], column, text)
+                assert text.count("\\[E]") == sum(r["basis"] == "editorial" for r in roles) + ours
+                marked |= ours or any(r["basis"] == "editorial" for r in roles)
+        assert ("\\[E] editorial: our classification" in out) == marked, collection
+
+
+def test_show_marks_each_field_that_is_ours(bcc: Callable[..., Run]) -> None:
+    for event_id, record in {e["id"]: e for e in bcc("events", "--json").json()}.items():
+        out = bcc("show", event_id, env={"COLUMNS": "400"}).stdout
+        markdown = bcc("show", event_id, "-f", "markdown").stdout
+        for field in ("title", "country", "city"):
+            if not record.get(field):
+                continue
+            ours = record["basis"].get(field, {}).get("basis") == "editorial"
+            line = next(x for x in out.splitlines() if x.startswith(f"{field}:"))
+            assert line.endswith(" [E]") == ours, line
+            item = next(x for x in markdown.splitlines() if x.startswith(f"- **{field}**:"))
+            assert item.endswith(" \\[E]") == ours, item
+        ours = record["basis"].get("title", {}).get("basis") == "editorial"
+        assert out.splitlines()[0].endswith("(our title)") == ours

@@ -93,11 +93,14 @@ def test_quotes_table_names_the_speaker_and_marks_each_kind(bcc: Callable[..., R
     out = bcc("quotes", "--layout", "records", env=WIDE).stdout
     shown = blocks(out)
     assert {k for b in shown.values() for k in b} == {"id", "kind", "speaker", "event", "text"}
-    titles = {e["id"]: e["title"] for e in bcc("events", "--json").json()}
+    # where it was said: the event's title, saying so when the title is ours, not a source's
+    events = bcc("events", "--json").json()
+    ours = {e["id"] for e in events if e["basis"].get("title", {}).get("basis") == "editorial"}
+    titles = {e["id"]: e["title"] + (" (our title)" if e["id"] in ours else "") for e in events}
     for q in quotes:
         block = shown[q["id"]]
         assert block["speaker"] == people[q["speaker"]]
-        assert block["event"].removesuffix(" [E]") == titles[q["event"]]  # where it was said
+        assert block["event"].removesuffix(" [E]") == titles[q["event"]]
         assert block["text"] == QUOTE_MARKS[q["kind"]].format(q["text"]), block
         assert block["kind"] == q["kind"]
     assert {q["kind"] for q in quotes} == set(QUOTE_MARKS)  # the shipped data has every kind

@@ -77,19 +77,35 @@ def records(
             render.write_json_pieces(pieces, chosen)
             return
     records = found.records()
-    if chosen == OutputFormat.markdown:  # a document for people: names, not ids
-        records = for_people(catalog, collection, records, wanted or None)
+    if chosen == OutputFormat.markdown:  # a document for people: names, marks, the legend
+        markdown(catalog, collection, records, wanted, wide)
+        return
     chosen_records = query.select_fields(records, wanted, valid)
-    if wanted:
-        columns: Sequence[str] = wanted
-    elif chosen == OutputFormat.markdown and not wide:
+    render.emit_records(chosen_records, chosen, wanted or valid, collection)
+
+
+def markdown(
+    catalog: "Catalog", collection: str, records: "Sequence[Record]", wanted: list[str] | None, wide: bool
+) -> None:
+    """The records as a Markdown table for people: names for ids, a value that is our
+    classification marked as the terminal's table marks it (and the mark's legend)."""
+    from bali_corruption_cli.output import render_markdown
+
+    valid = catalog.fields[collection]
+    query.check_fields(wanted or (), valid)
+    columns: Sequence[str] = wanted or valid
+    derived = False
+    if not wanted and not wide:
         columns = table_cells.default_columns(collection)
         if "id" not in columns:  # pasted documents refer by id
             columns = ("id", *columns)
-        chosen_records = [table_cells.with_derived(collection, r) for r in chosen_records]
-    else:
-        columns = valid
-    render.emit_records(chosen_records, chosen, columns, collection)
+        derived = True
+    people = for_people(catalog, collection, records, columns)
+    table = [
+        table_cells.row(table_cells.with_derived(collection, p) if derived else p, columns, r.get("basis"))
+        for p, r in zip(people, records, strict=True)
+    ]
+    render.write(render_markdown.cells_table(table, columns))
 
 
 # What --fields takes to list the fields instead of showing records; and to show every field.

@@ -92,15 +92,21 @@ def search_command(
             ordering.order(every, ordering.Ordering(sort, reverse, limit), SEARCH_FIELDS),
         )
     more = f"showing {len(hits)} of {total} — --limit N for more" if total > len(hits) else None
-    if emit.machine_format(fmt, as_json) is None:  # for people: a quote's text marked by its kind
+    if emit.machine_format(fmt, as_json) is None:  # for people: a quote marked by its kind, our titles
         from bali_corruption_cli.output import people
+        from bali_corruption_cli.query import labels
 
         for hit in hits:
-            if hit["type"] == "quotes" and (quote := cat.get(hit["id"])) is not None:
-                kind = quote[1].get("kind")
+            record = cat.get(hit["id"])
+            if record is None:
+                continue
+            if hit["type"] == "quotes":
+                kind = record[1].get("kind")
                 if hit["snippet"].strip("…") in " ".join(hit["title"].split()):  # a piece of the text
                     hit["snippet"] = people.quote_text(kind, hit["snippet"])
                 hit["title"] = people.quote_text(kind, hit["title"])
+            elif said := labels.ours(*record):
+                hit["title"] += f" ({said})"
     if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "results"):
         if more:  # stdout holds the data alone
             render.note(more)
@@ -179,7 +185,7 @@ def _names_in_view(cat: "Catalog", view: dict[str, Any]) -> dict[str, str]:
         found = cat.get(link["id"])
         if found is not None:
             collection, record = found
-            name = labels.name_of(collection, record)
+            name = labels.name_for_people(collection, record)
             quote = collection == "quotes"
             names[link["id"]] = people.quote_text(record.get("kind"), name) if quote else name
     return names
@@ -342,7 +348,7 @@ def timeline(
         return
     from bali_corruption_cli.output import render_explore
 
-    render_explore.draw_timeline(rows)
+    render_explore.draw_timeline(rows, {e["id"]: e.get("basis") for e in events})
 
 
 @app.command()

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bali_corruption_cli.core.values import Record
+from bali_corruption_cli.output import text
 from bali_corruption_cli.query import query
 
 # How each kind of quote is printed for people: a source's words in quotation marks,
@@ -93,6 +94,22 @@ def basis_words(basis: Any, labels: Mapping[str, str] | None = None) -> str:
             text += f" ({why['reason']})"
         parts.append(text)
     return "; ".join(parts)
+
+
+def marked_editorial(fields: dict[str, Any], basis: Any) -> dict[str, Any]:
+    """``fields`` with each value that is our classification, not a source's, marked as
+    tables mark it (text.EDITORIAL_MARK after it; after each item of a list)."""
+    marks = basis if type(basis) is dict else {}
+    out = {}
+    for key, value in fields.items():
+        why = marks.get(key)
+        if type(why) is dict and why.get("basis") == "editorial" and value not in (None, [], ""):
+            if type(value) is list:
+                value = [f"{text.cell(v)} {text.EDITORIAL_MARK}" for v in value]
+            else:
+                value = f"{text.cell(value)} {text.EDITORIAL_MARK}"
+        out[key] = value
+    return out
 
 
 _DONE = {"patch": "patched", "replace": "replaced"}

@@ -303,7 +303,8 @@ def emit_rows(
     if not table:
         note(f"no {collection} match")
         return
-    from bali_corruption_cli.output import screen, table_cells, tables
+    from bali_corruption_cli.output import screen, tables
+    from bali_corruption_cli.output.text import LEGEND
 
     noun = collection if len(table) != 1 else layout.SINGULAR.get(collection, collection)
     cells = [row for row, _marked in table]
@@ -317,7 +318,7 @@ def emit_rows(
             leave_out_empty=bool(hidden),
         )
         if any(marked for _row, marked in table):  # what a mark means: on a terminal and in files alike
-            lines += ["", *tables.wrap(table_cells.LEGEND, screen.width(), prose=True)]
+            lines += ["", *tables.wrap(LEGEND, screen.width(), prose=True)]
         if hidden and screen.on_terminal():
             style = screen.style()
             hint = f"Not shown: {', '.join(hidden)} (use --wide or --fields)"

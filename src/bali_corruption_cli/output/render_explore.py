@@ -95,13 +95,15 @@ def show_lines(
 
     names = names or {}
     record = view["record"]
-    title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
+    title = str(record.get(layout.TITLE_FIELD[view["type"]], record["id"]))
     kind = layout.SINGULAR.get(view["type"], view["type"])
-    lines = [style.bold(line) for line in _para(str(title), size)]
+    ours = labels.ours(view["type"], record)
+    lines = [style.bold(line) for line in _para(title + (f" ({ours})" if ours else ""), size)]
     lines.append(style.dim(f"{kind} {_shown(record['id'])}"))
     lines.append("")
     shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
     fields, empty = people.fields_for_people(view["type"], record, shown, wide)
+    fields = people.marked_editorial(fields, record.get("basis"))
     label = max((len(k) for k in fields), default=0)
     for key, value in fields.items():
         lines += _value_lines(key, value, size, style, label)
@@ -241,20 +243,36 @@ def draw_summary(fig: dict[str, Any]) -> None:
     screen.show(summary_lines(fig, screen.width(document=True), screen.style()))
 
 
-def draw_timeline(rows: Sequence[dict[str, Any]]) -> None:
+def draw_timeline(rows: Sequence[dict[str, Any]], bases: dict[str, Any] | None = None) -> None:
+    """The timeline for people: dates in words, and a value that is our classification
+    (``bases``: each event's ``basis`` by id) marked as tables mark it, with the legend."""
+    from bali_corruption_cli.output.text import EDITORIAL_MARK, LEGEND
+
+    bases = bases or {}
+
+    def ours(r: dict[str, Any], *keys: str) -> str:
+        basis = bases.get(r["id"])
+        marks = basis if type(basis) is dict else {}
+        editorial = any(
+            r.get(k) and type(marks.get(k)) is dict and marks[k].get("basis") == "editorial" for k in keys
+        )
+        return f" {EDITORIAL_MARK}" if editorial else ""
+
     shown = [
         {
             "when": query.event_date_words(r) or r["when"],  # in words for people; JSON keeps `when`
             "kind": r["kind"],
             "id": r["id"],
-            "title": r["title"],
-            "place": ", ".join(x for x in (r["city"], r["country"]) if x),
+            "title": r["title"] + ours(r, "title"),
+            "place": ", ".join(x for x in (r["city"], r["country"]) if x) + ours(r, "city", "country"),
         }
         for r in rows
     ]
     lines = human_records(
         shown, ["when", "kind", "id", "title", "place"], "Timeline", screen.width(document=True)
     )
+    if any(row["title"].endswith(EDITORIAL_MARK) or row["place"].endswith(EDITORIAL_MARK) for row in shown):
+        lines += ["", *tables.wrap(LEGEND, screen.width(document=True), prose=True)]
     screen.show(lines)
 
 

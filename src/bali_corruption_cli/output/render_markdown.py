@@ -14,7 +14,7 @@ from typing import Any
 
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output.table_cells import briefing_items, roundtable_rows
-from bali_corruption_cli.output.text import cell, flat, visible
+from bali_corruption_cli.output.text import LEGEND, cell, flat, visible
 from bali_corruption_cli.query import query
 
 # Inline punctuation that Markdown (CommonMark and GitHub's) reads as markup.
@@ -60,6 +60,16 @@ def records_table(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> 
     return "\n".join(lines) + "\n"
 
 
+def cells_table(table: Sequence[tuple[Sequence[str], bool]], columns: Sequence[str]) -> str:
+    """A table of cells made for people (`table_cells.row`), and the legend of the mark
+    when a cell is marked as our classification."""
+    lines = ["| " + " | ".join(escape(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(escape(text) for text in cells) + " |" for cells, _marked in table]
+    if any(marked for _cells, marked in table):
+        lines += ["", escape(LEGEND)]
+    return "\n".join(lines) + "\n"
+
+
 def _references(sources: Sequence[dict[str, Any]]) -> list[str]:
     lines = ["", "## Sources", ""]
     for n, source in enumerate(sources, 1):
@@ -93,10 +103,13 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
     names = names or {}
     record = view["record"]
     kind = layout.SINGULAR.get(view["type"], view["type"])
-    title = record.get(layout.TITLE_FIELD[view["type"]], record["id"])
+    title = str(record.get(layout.TITLE_FIELD[view["type"]], record["id"]))
+    ours = labels.ours(view["type"], record)
+    title += f" ({ours})" if ours else ""
     lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
     shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
     fields, empty = people.fields_for_people(view["type"], record, shown, False)
+    fields = people.marked_editorial(fields, record.get("basis"))
     for key, value in fields.items():
         if isinstance(value, list):
             lines.append(f"- **{escape(key)}**:")

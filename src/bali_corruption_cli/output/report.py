@@ -159,7 +159,11 @@ def _references(
     for c in cards:
         for s in c["sources"]:
             cited_by.setdefault(s["id"], {}).setdefault(
-                c["id"], {"href": f"#r-{c['stem']}", "title": c["title"]}
+                c["id"],
+                {
+                    "href": f"#r-{c['stem']}",
+                    "title": c["title"] + (f" ({c['title_note']})" if c.get("title_note") else ""),
+                },
             )
     out = []
     for source in cat.records("sources"):

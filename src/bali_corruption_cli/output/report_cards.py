@@ -16,6 +16,7 @@ from typing import Any
 from bali_corruption_cli.catalog import Catalog, Record
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import report_words as w
+from bali_corruption_cli.query import labels as names_for_people
 
 Part = dict[str, Any]
 
@@ -59,11 +60,14 @@ def context(cat: Catalog, stems: dict[str, str], cards: bool = True, full: Catal
 
 
 def name_of(collection: str, record: Record) -> str:
-    """A record's name in a sentence; a quotation's first words."""
+    """A record's name in a sentence, saying so when the name is ours ("… (our title)"); a
+    quotation's first words."""
     if collection == "quotes":
         words = str(record.get("text") or "").split()
         return "“" + " ".join(words[:9]) + ("…”" if len(words) > 9 else "”")
-    return str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
+    name = str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
+    said = names_for_people.ours(collection, record) if collection != "sources" else None
+    return f"{name} ({said})" if said and name != record["id"] else name
 
 
 # ---------------------------------------------------------------- parts
@@ -369,11 +373,7 @@ def _title(ctx: Context, collection: str, record: Record) -> tuple[str, str | No
             return f"Topic spoken on by {who} (not their words)", None
         return f"Paraphrase of {who} (our words, not a quotation)", None
     title = str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
-    if record.get("title_reconstructed"):
-        return title, "our title, rebuilt from the web address"
-    if ((record.get("basis") or {}).get("title") or {}).get("basis") == "editorial":
-        return title, "our title"
-    return title, None
+    return title, names_for_people.ours(collection, record)
 
 
 def _kind(ctx: Context, collection: str, record: Record) -> str:

@@ -14,12 +14,8 @@ from typing import Any
 
 from bali_corruption_cli.core.values import Record
 from bali_corruption_cli.model import layout
-from bali_corruption_cli.output.text import cell
+from bali_corruption_cli.output.text import EDITORIAL_MARK, cell
 from bali_corruption_cli.query import query
-
-# In tables for people, a value that is our classification, not a source's, is marked.
-EDITORIAL_MARK = "[E]"
-LEGEND = f"{EDITORIAL_MARK} editorial: our classification, not a source's (bcc show ID --evidence)"
 
 
 def default_columns(collection: str) -> tuple[str, ...]:
@@ -47,6 +43,8 @@ def row(record: Record, columns: Sequence[str], basis: Any) -> tuple[list[str], 
         if type(why) is dict and why.get("basis") == "editorial" and value not in (None, [], ""):
             text = f"{text} {EDITORIAL_MARK}"
             marked = True
+        elif type(value) is list and any(type(v) is dict and v.get("basis") == "editorial" for v in value):
+            marked = True  # an item marked by `cell` (a role that is our reading)
         cells.append(text)
     return cells, marked
 

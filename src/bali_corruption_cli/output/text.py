@@ -19,6 +19,11 @@ _UNSAFE = re.compile(
 )
 
 
+# In views for people, a value that is our classification, not a source's, is marked.
+EDITORIAL_MARK = "[E]"
+LEGEND = f"{EDITORIAL_MARK} editorial: our classification, not a source's (bcc show ID --evidence)"
+
+
 def visible(text: str) -> str:
     """Show control and bidi-override characters as escapes, e.g. ``\\x1b``.
 
@@ -71,7 +76,8 @@ def cell(value: Any) -> str:
     if isinstance(value, dict):
         if "role" in value:  # a role that is our reading, not a source's, is marked as tables mark it
             where = f" at {value['event']}" if value.get("event") else ""
-            return f"{value['role']}{where}" + (" [E]" if value.get("basis") == "editorial" else "")
+            ours = f" {EDITORIAL_MARK}" if value.get("basis") == "editorial" else ""
+            return f"{value['role']}{where}{ours}"
         if "wording" in value:  # a source's own words in quotation marks; our paraphrase says so
             if value.get("quoted"):
                 return f'"{value["wording"]}" ({value.get("source")}, in its words)'

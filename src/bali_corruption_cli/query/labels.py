@@ -22,6 +22,27 @@ def reference_paths(collection: str) -> list[str]:
     return [ref.path for ref in layout.REFERENCES if ref.collection == collection and ref.by == "id"]
 
 
+def ours(collection: str, record: Record) -> str | None:
+    """What people are told when a record's name is ours, not a source's: "our title" (a
+    title whose basis is editorial), "our title, rebuilt from the web address" (a source's
+    reconstructed title); None when a source gives it."""
+    if record.get("title_reconstructed"):
+        return "our title, rebuilt from the web address"
+    basis = record.get("basis")
+    why = basis.get(layout.TITLE_FIELD.get(collection, "title")) if type(basis) is dict else None
+    if type(why) is dict and why.get("basis") == "editorial":
+        return "our title"
+    return None
+
+
+def name_for_people(collection: str, record: Record) -> str:
+    """`name_of`, saying so when the name is ours ("… (our title)"): wherever people read a
+    record named, a title no source gives is marked as ours, as the record's own view marks it."""
+    name = name_of(collection, record)
+    said = ours(collection, record) if collection != "sources" else None  # a source is named by its label
+    return f"{name} ({said})" if said and name != record["id"] else name
+
+
 def name_of(collection: str, record: Record) -> str:
     """What a record is called for people: a source's label, else its name or title, else its id."""
     if collection == "sources" and record.get("label"):
@@ -34,7 +55,7 @@ def names(
     catalog: Catalog, collection: str, records: Iterable[Record], paths: Sequence[str] | None = None
 ) -> dict[str, str]:
     """Every id the records refer to (at ``paths``, all `reference_paths` by default), with its
-    name for people (an id no record has maps to itself)."""
+    name for people (`name_for_people`; an id no record has maps to itself)."""
     wanted: set[str] = set()
     paths = reference_paths(collection) if paths is None else paths
     for record in records:
@@ -43,7 +64,7 @@ def names(
     out = {}
     for record_id in wanted:
         found = catalog.get(record_id)
-        out[record_id] = record_id if found is None else name_of(*found)
+        out[record_id] = record_id if found is None else name_for_people(*found)
     return out
 
 
