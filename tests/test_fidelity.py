@@ -90,6 +90,8 @@ def unsupported(catalogue: Catalogue) -> Iterator[str]:
                 stated = role.get("excerpt") and supports(record, role["excerpt"], [record["id"]])
                 if role["source"] == S1 and not role.get("reason") and not stated:
                     yield f"{record['id']}: roles[{n}]: the excerpt does not state it, and no reason"
+                if role["source"] != S1 and not (role.get("reason") or role.get("note")):
+                    yield f"{record['id']}: roles[{n}]: a source not quoted, and no note or reason"
 
 
 def test_every_sourced_basis_and_role_is_supported_by_its_excerpt(
@@ -205,6 +207,76 @@ def test_practice_decisions(bcc: Callable[..., Run]) -> None:
     antecedent = practices["regulate-financial-institutions"]
     assert finance["sectors"] == antecedent["sectors"] == ["private", "government"]
     assert finance["basis"]["sectors"]["basis"] == antecedent["basis"]["sectors"]["basis"] == "editorial"
+
+
+def test_lead_visit_and_filing_decisions(bcc: Callable[..., Run]) -> None:
+    people = by_id(bcc("stakeholders", "--json"))
+    # the lead of the Philippines roundtable: S3's statement about the series, applied by us
+    for org in ("unodc", "rso"):
+        (lead,) = [
+            r for r in people[org]["roles"] if (r["role"], r["event"]) == ("lead", "roundtable-philippines")
+        ]
+        assert (lead["basis"], lead["source"]) == ("editorial", "bp-thailand-roundtable-2023"), org
+        assert "web address" not in lead["reason"]
+    # S7 says the RSO visited the office: calling the office the host is ours
+    (host,) = people["unodc-roseap"]["roles"]
+    assert (host["role"], host["basis"]) == ("host", "editorial")
+    # S6 names the university as its researchers' institution, not as an author
+    assert people["university-of-queensland"]["roles"] == []
+    findings = by_id(bcc("findings", "--json"))
+    for fid in ("corruption-at-every-stage", "public-and-private-actors"):  # of the report, filed by us
+        assert findings[fid]["basis"]["about"]["basis"] == "editorial", fid
+    practice = by_id(bcc("practices", "--json"))["evidence-based-reporting"]
+    assert practice["basis"]["sectors"]["basis"] == "editorial"  # a section's lead sentence alone
+    # no claim about what S3 leaves out: FACTS says what it states
+    assert not [t for t in strings(bcc("events", "--json").json()) if "does not list the roundtables" in t]
+
+
+def test_a_host_or_funder_named_only_by_a_role_of_ours_is_marked(bcc: Callable[..., Run]) -> None:
+    """An event's computed hosts and funders carry the basis of the roles behind them."""
+    people = bcc("stakeholders", "--json").json()
+    names = {p["id"]: p["name"] for p in people}
+    roles: dict[tuple[str, str, str], set[str]] = {}
+    for person in people:
+        for role in person["roles"]:
+            if role["role"] in ("host", "funder") and role["event"]:
+                roles.setdefault((role["event"], role["role"] + "s", person["id"]), set()).add(role["basis"])
+    assert {"editorial"} in roles.values() and {"source"} in roles.values()  # the data has both
+    for event in bcc("events", "--json").json():
+        out = bcc("show", event["id"], env={"COLUMNS": "400"}).stdout
+        markdown = bcc("show", event["id"], "-f", "markdown").stdout
+        for field in ("hosts", "funders"):
+            for sid in event[field]:
+                ours = roles[(event["id"], field, sid)] == {"editorial"}
+                assert (f"  - {names[sid]} [E]" in out) == ours, (event["id"], sid)
+                assert (f"  - {names[sid]} \\[E]" in markdown) == ours, (event["id"], sid)
+                link = f"→ {field} (basis: editorial): {names[sid]}"
+                assert (link in out) == ours, (event["id"], sid)
+    table = bcc("events", "--fields", "id,funders", env={"COLUMNS": "400"}).stdout
+    line = next(x for x in table.splitlines() if x.startswith("roundtable-viet-nam "))
+    assert line.rstrip().endswith("(Australian Government) [E]") and "[E] editorial:" in table
+    assert all("[E]" not in sid for e in bcc("events", "--json").json() for sid in e["funders"])
+
+
+def test_a_maker_of_ours_is_marked_in_the_briefing(bcc: Callable[..., Run], tmp_path: Path) -> None:
+    recommendations = bcc("recommendations", "--json").json()
+    ours = [r for r in recommendations if r["made_by"] and r["basis"]["made_by"]["basis"] == "editorial"]
+    theirs = [r for r in recommendations if r["made_by"] and r["id"] not in {o["id"] for o in ours}]
+    assert ours and theirs
+    summary = " ".join(bcc("summary", env={"COLUMNS": "400"}).stdout.split())
+    markdown = bcc("summary", "-f", "markdown").stdout
+    page = tmp_path / "brief.html"
+    assert bcc("report", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    for r in ours:
+        assert f"{r['title']} ({r['kind']}, by " in summary
+        assert re.search(re.escape(r["title"]) + r" \(call, by [^()]+ \[E\]\)", summary), r["id"]
+        item = html[html.index(f'href="#r-{r["id"]}"') :].split("</li>", 1)[0]
+        assert "(our reading)" in item, r["id"]
+    for r in theirs:
+        item = html[html.index(f'href="#r-{r["id"]}"') :].split("</li>", 1)[0]
+        assert "(our reading)" not in item.split("made by", 1)[1].split("at", 1)[0], r["id"]
+    assert "[E] editorial: our classification" in summary and "\\[E] editorial" in markdown
 
 
 def test_other_decisions(bcc: Callable[..., Run]) -> None:
@@ -416,6 +488,12 @@ def test_search_and_timeline_mark_our_titles(bcc: Callable[..., Run]) -> None:
 def test_markdown_tables_mark_what_is_ours_as_the_terminal_does(bcc: Callable[..., Run]) -> None:
     """Each collection's Markdown table marks every cell the terminal's table marks (a field
     whose basis is editorial), and gives the legend once when it marks one."""
+    behind: dict[tuple[str, str, str], set[str]] = {}  # an event's host or funder: its roles' bases
+    for person in bcc("stakeholders", "--json").json():
+        for role in person["roles"]:
+            behind.setdefault((str(role["event"]), role["role"] + "s", person["id"]), set()).add(
+                role["basis"]
+            )
     for collection in COLLECTIONS:
         records = {r["id"]: r for r in bcc(collection, "--json").json()}
         out = bcc(collection, "-f", "markdown", "--wide").stdout
@@ -431,11 +509,17 @@ def test_markdown_tables_mark_what_is_ours_as_the_terminal_does(bcc: Callable[..
                 why = (record.get("basis") or {}).get(column) or {}
                 ours = why.get("basis") == "editorial" and record.get(column) not in (None, [], "")
                 items = record.get(column) if isinstance(record.get(column), list) else []
-                roles = [i for i in items if isinstance(i, dict) and "basis" in i]  # each role its own
-                last = bool(roles) and roles[-1]["basis"] == "editorial"
+                # each role its own basis; an event's host or funder, that of the roles behind it
+                bases = [i["basis"] for i in items if isinstance(i, dict) and "basis" in i]
+                if collection == "events" and column in ("hosts", "funders"):
+                    bases = [
+                        "editorial" if behind[(record["id"], column, i)] == {"editorial"} else "source"
+                        for i in items
+                    ]
+                last = bool(bases) and bases[-1] == "editorial"
                 assert text.endswith("\\[E]") == (ours or last), (collection, record["id"], column, text)
-                assert text.count("\\[E]") == sum(r["basis"] == "editorial" for r in roles) + ours
-                marked |= ours or any(r["basis"] == "editorial" for r in roles)
+                assert text.count("\\[E]") == bases.count("editorial") + ours
+                marked |= ours or "editorial" in bases
         assert ("\\[E] editorial: our classification" in out) == marked, collection
 
 

@@ -176,7 +176,12 @@ def for_people(
     if not paths and not words:  # nothing to name or mark: the records as they are
         return list(records)
     names = labels.names(catalog, collection, records, paths)
-    return [people.record(collection, r, names, paths) for r in records]
+    parties: dict[str, dict[str, set[str]]] = {}
+    if collection == "events" and any(p.startswith(("hosts", "funders")) for p in paths):
+        from bali_corruption_cli.query import evidence
+
+        parties = evidence.parties_of_ours(catalog)  # hosts and funders listed by a role of ours
+    return [people.record(collection, r, names, paths, parties.get(r["id"])) for r in records]
 
 
 def hidden(catalog: "Catalog", collection: str) -> list[str]:

@@ -166,6 +166,10 @@ def show(
     if emit.machine_format(fmt, as_json) not in (None, OutputFormat.markdown):
         emit.wrote_document(view, fmt, as_json, "show")
         return
+    if view["type"] == "events":  # for people: hosts and funders listed by a role of ours, marked
+        from bali_corruption_cli.query.evidence import parties_of_ours
+
+        view["ours"] = parties_of_ours(cat).get(view["id"], {})
     names = _names_in_view(cat, view)
     if emit.wrote_document(view, fmt, as_json, "show", names):
         return

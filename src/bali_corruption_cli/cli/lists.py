@@ -35,7 +35,7 @@ DOCS = {
       bcc practices --theme whistleblower-protection --json
       bcc practices --stage recruitment --fields id,title
     """,
-    "events": """List the conference, national roundtables, report launch and meetings.
+    "events": """List the conference, national roundtables, report release and meetings.
 
     \b
     Examples:

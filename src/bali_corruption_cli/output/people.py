@@ -56,13 +56,29 @@ def _named(value: Any, steps: Sequence[tuple[str, bool]], names: Mapping[str, st
     return dict(value, **{key: changed})
 
 
-def record(collection: str, rec: Record, names: Mapping[str, str], paths: Sequence[str]) -> Record:
+def record(
+    collection: str,
+    rec: Record,
+    names: Mapping[str, str],
+    paths: Sequence[str],
+    ours: Mapping[str, set[str]] | None = None,
+) -> Record:
     """The record for people: each id at ``paths`` (`labels.reference_paths`) named, a quote's
-    text marked by its kind, its ``basis`` and ``overlay`` in words."""
+    text marked by its kind, its ``basis`` and ``overlay`` in words.  ``ours``: by field, the
+    ids in a list the record holds by our reading only (`evidence.parties_of_ours`), each
+    marked as tables mark our classifications."""
     out = rec
     for path in paths:
         if not path.startswith("basis."):
             out = _named(out, _steps(path), names)
+    for field, ids in (ours or {}).items():
+        value = rec.get(field)
+        if type(value) is list and field in out:
+            marked = [
+                f"{names.get(v, v)} {text.EDITORIAL_MARK}" if v in ids else out[field][n]
+                for n, v in enumerate(value)
+            ]
+            out = dict(out, **{field: marked})
     if collection == "quotes" and "text" in out:
         out = dict(out, text=quote_text(rec.get("kind"), out["text"]))
     if out.get("basis") is not None:

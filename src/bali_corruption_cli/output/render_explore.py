@@ -16,7 +16,7 @@ from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import screen, tables
 from bali_corruption_cli.output.render import _shown, _utf_capable, cell, human_records
 from bali_corruption_cli.output.table_cells import roundtable_rows
-from bali_corruption_cli.output.text import flat
+from bali_corruption_cli.output.text import LEGEND, flat
 from bali_corruption_cli.query import query
 
 
@@ -101,7 +101,7 @@ def show_lines(
     lines = [style.bold(line) for line in _para(title + (f" ({ours})" if ours else ""), size)]
     lines.append(style.dim(f"{kind} {_shown(record['id'])}"))
     lines.append("")
-    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
+    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]), view.get("ours"))
     fields, empty = people.fields_for_people(view["type"], record, shown, wide)
     fields = people.marked_editorial(fields, record.get("basis"))
     label = max((len(k) for k in fields), default=0)
@@ -204,6 +204,8 @@ def summary_lines(fig: dict[str, Any], size: int | None, style: tables.Style) ->
             lines += ["", style.bold(f"{heading} ({len(items[key])})")]
             for item in items[key]:
                 lines += _para(item, size, "  - ", rest="    ")
+    if items["marked"]:
+        lines += [""] + [style.dim(line) for line in _para(LEGEND, size, "  ", rest="    ")]
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),

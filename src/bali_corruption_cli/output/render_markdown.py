@@ -107,7 +107,7 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
     ours = labels.ours(view["type"], record)
     title += f" ({ours})" if ours else ""
     lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
-    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]))
+    shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]), view.get("ours"))
     fields, empty = people.fields_for_people(view["type"], record, shown, False)
     fields = people.marked_editorial(fields, record.get("basis"))
     for key, value in fields.items():
@@ -175,6 +175,8 @@ def summary(fig: dict[str, Any], names: dict[str, str] | None = None) -> str:
         if items[key]:
             lines += ["", f"## {heading}", ""]
             lines += [f"- {escape(item)}" for item in items[key]]
+    if items["marked"]:
+        lines += ["", escape(LEGEND)]
     for key, label in (
         ("practices_by_sector", "Practices by sector"),
         ("practices_by_theme", "Practices by theme"),

@@ -236,8 +236,12 @@ def _briefing(cat: Catalog, ctx: report_cards.Context) -> dict[str, Any]:
     ]
     recommendations = []
     for r in cat.records("recommendations"):
+        basis = r.get("basis") or {}
+        ours = {"t": "note", "text": "our reading"}  # a link that is our classification, not a source's
         who = [report_cards.link(ctx, r["made_by"])] if r.get("made_by") else []
+        who += [ours] if who and (basis.get("made_by") or {}).get("basis") == "editorial" else []
         at = [report_cards.link(ctx, r["event"])] if r.get("event") else []
+        at += [ours] if at and (basis.get("event") or {}).get("basis") == "editorial" else []
         recommendations.append(
             {
                 "link": report_cards.link(ctx, r["id"]),

@@ -272,7 +272,7 @@ def _stakeholder_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
 def _source_rows(ctx: Context, record: Record) -> list[dict[str, Any]]:
     rows = []
     if record.get("title_reconstructed"):
-        rows.append(row("Title", [[text("not known; rebuilt by us from the web address")]]))
+        rows.append(row("Title", [[text("ours, rebuilt from the web address")]]))
     for name in ("alt_titles", "publisher"):
         if r := _values(ctx, "sources", record, name):
             rows.append(r)

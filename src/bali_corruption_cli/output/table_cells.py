@@ -43,8 +43,12 @@ def row(record: Record, columns: Sequence[str], basis: Any) -> tuple[list[str], 
         if type(why) is dict and why.get("basis") == "editorial" and value not in (None, [], ""):
             text = f"{text} {EDITORIAL_MARK}"
             marked = True
-        elif type(value) is list and any(type(v) is dict and v.get("basis") == "editorial" for v in value):
-            marked = True  # an item marked by `cell` (a role that is our reading)
+        elif type(value) is list and any(
+            (type(v) is dict and v.get("basis") == "editorial")  # a role of ours, marked by `cell`
+            or (type(v) is str and v.endswith(f" {EDITORIAL_MARK}"))  # a name marked by `people.record`
+            for v in value
+        ):
+            marked = True
         cells.append(text)
     return cells, marked
 
@@ -116,10 +120,10 @@ def roundtable_rows(series: dict[str, Any], labels: dict[str, str] | None = None
     ]
 
 
-def briefing_items(fig: dict[str, Any]) -> dict[str, list[str]]:
+def briefing_items(fig: dict[str, Any]) -> dict[str, Any]:
     """The summary's lists for people, terminal and Markdown alike: the series' disagreements
     and caveats, each naming its roundtables; the findings and recommendations, each with the
-    labels of its sources (S1, ...)."""
+    labels of its sources (S1, ...), a maker of ours marked; ``marked``: whether one is."""
     labels = {s["id"]: s["label"] or s["id"] for s in fig.get("sources", [])}
     series = fig["roundtable_series"]
     where = {r["id"]: r["country"] for r in series["roundtables"]}
@@ -134,14 +138,19 @@ def briefing_items(fig: dict[str, Any]) -> dict[str, list[str]]:
         return "[" + ", ".join(labels.get(s, s) for s in record["sources"]) + "]"
 
     recommendations = []
+    marked = False
     for r in fig.get("recommendations", []):
         by = f", by {r['made_by_name']}" if r.get("made_by_name") else ""
+        if by and r.get("made_by_basis") == "editorial":
+            by += f" {EDITORIAL_MARK}"
+            marked = True
         recommendations.append(f"{r['title']} ({r['kind']}{by}) {cited(r)}")
     return {
         "disagreements": [named(e) for e in series.get("disagreements", [])],
         "caveats": [named(e) for e in series.get("caveats", [])],
         "findings": [f"{f['title']} {cited(f)}" for f in fig.get("findings", [])],
         "recommendations": recommendations,
+        "marked": marked,  # an item holds EDITORIAL_MARK: the legend goes with them
     }
 
 

@@ -105,7 +105,7 @@ def cited_title(source: Record, nouns: Iterable[str] = ()) -> str:
 def reconstructed_note(source: Record) -> str | None:
     if not source.get("title_reconstructed"):
         return None
-    return f"Title not known; rebuilt from the web address as: {_flat(source['title'])}"
+    return f"Title ours, rebuilt from the web address: {_flat(source['title'])}"
 
 
 def _period(text: str) -> str:

@@ -25,6 +25,27 @@ BASIS_LEGEND = (
 )
 
 
+def parties_of_ours(catalog: Catalog) -> dict[str, dict[str, set[str]]]:
+    """For each event, the stakeholders its computed ``hosts`` or ``funders`` list only by a
+    role that is our reading (``basis: editorial``), by field: views for people mark them
+    as they mark the role itself."""
+    from bali_corruption_cli.model.derived import EVENT_PARTIES
+
+    field_of = {role: field for field, role in EVENT_PARTIES.items()}
+    sourced: set[tuple[str, str, str]] = set()
+    ours: set[tuple[str, str, str]] = set()
+    for stakeholder in catalog.records("stakeholders"):
+        for role in stakeholder.get("roles") or ():
+            field = field_of.get(str(role.get("role")))
+            if field is not None and role.get("event") is not None:
+                held = ours if role.get("basis") == "editorial" else sourced
+                held.add((str(role["event"]), field, str(stakeholder["id"])))
+    out: dict[str, dict[str, set[str]]] = {}
+    for event, field, stakeholder_id in ours - sourced:
+        out.setdefault(event, {}).setdefault(field, set()).add(stakeholder_id)
+    return out
+
+
 def basis_mark(record: Record, field: str) -> str:
     """The marker of a record's ``field`` in pictures: [S], [E] or [?]."""
     basis = (record.get("basis") or {}).get(field)

@@ -67,22 +67,40 @@ def links(catalog: Catalog, collection: str, record: Record) -> list[dict[str, A
         out.append(link)
 
     by_name = {r["name"]: r["id"] for r in catalog.records("countries")}
+    parties = evidence.parties_of_ours(catalog) if collection in ("events", "stakeholders") else {}
     for ref in layout.REFERENCES:
         if ref.target == "sources":
             continue
         if ref.collection == collection:
             for loc, value in layout.locate(record, ref.path):
                 target = by_name.get(value, value) if ref.by == "name" else value
-                note = _role_note(record, loc) or evidence.basis_note(record, loc)
+                note = (
+                    _role_note(record, loc)
+                    or evidence.basis_note(record, loc)
+                    or _party_note(parties, record, loc, str(target))
+                )
                 add("out", ref.path.replace("[]", ""), str(target), note)
         if ref.target == collection:
             wanted = record["name"] if ref.by == "name" else record["id"]
             for other in catalog.records(ref.collection):
                 for loc, value in layout.locate(other, ref.path):
                     if value == wanted:
-                        note = _role_note(other, loc) or evidence.basis_note(other, loc)
+                        note = (
+                            _role_note(other, loc)
+                            or evidence.basis_note(other, loc)
+                            or _party_note(parties, other, loc, str(value))
+                        )
                         add("in", f"{ref.collection}.{ref.path.replace('[]', '')}", other["id"], note)
     return out
+
+
+def _party_note(
+    parties: dict[str, dict[str, set[str]]], record: Record, loc: tuple[Any, ...], target: str
+) -> str | None:
+    """For an event's computed host or funder listed only by a role of ours, "basis: editorial"."""
+    if loc and target in parties.get(str(record.get("id")), {}).get(str(loc[0]), ()):
+        return "basis: editorial"
+    return None
 
 
 def _role_note(record: Record, loc: tuple[Any, ...]) -> str | None:
@@ -275,6 +293,7 @@ def summary(catalog: Catalog) -> dict[str, Any]:
                 "kind": r["kind"],
                 "made_by": r["made_by"],
                 "made_by_name": None if r["made_by"] is None else name(r["made_by"]),
+                "made_by_basis": ((r.get("basis") or {}).get("made_by") or {}).get("basis"),
                 "sources": _cited(r),
             }
             for r in catalog.records("recommendations")
