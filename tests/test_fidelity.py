@@ -447,12 +447,17 @@ def test_a_title_of_ours_says_so_wherever_a_record_is_named(bcc: Callable[..., R
     for event_id in [*ours, *theirs]:  # each event's page names the records linked to it, and they it
         for quote in bcc("quotes", "--event", event_id, "--json").json():
             views[f"show {quote['id']}"] = bcc("show", quote["id"], env=wide).stdout
+        for person in bcc("stakeholders", "--event", event_id, "--json").json():
+            views[f"show {person['id']}"] = bcc("show", person["id"], env=wide).stdout
+            views[f"evidence {person['id']}"] = bcc("show", person["id"], "--evidence", env=wide).stdout
     page = tmp_path / "report.html"
     assert bcc("report", str(page)).exit_code == 0
     html = page.read_text(encoding="utf-8")
     for title in ours.values():
-        for name, out in views.items():
-            assert f"{title}," not in out.replace(f"{title} (our title)", ""), (name, title)
+        for name, view in views.items():  # each time it is named, it says so
+            out = " ".join(view.split())  # a cell may fold at a space
+            for at in re.finditer(re.escape(title), out):
+                assert out[at.end() :].startswith(" (our title)"), (name, title)
         assert f">{title}<" not in html  # every link to it, and the card's heading, say so
         assert f">{title} (our title)<" in html
     for title in theirs.values():

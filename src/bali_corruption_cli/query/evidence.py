@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bali_corruption_cli.catalog import Catalog, Record
+from bali_corruption_cli.query import labels
 
 
 def basis_note(record: Record, loc: tuple[Any, ...]) -> str | None:
@@ -86,7 +87,7 @@ def citations(catalog: Catalog, collection: str, record: Record) -> list[dict[st
     for n, role in enumerate(record.get("roles") or ()):
         what = role["role"] + (f" at {role['event']}" if role.get("event") else "")
         event = catalog.get(role["event"]) if role.get("event") else None
-        named = f" at {event[1].get('title') or role['event']}" if event else what[len(role["role"]) :]
+        named = f" at {labels.name_for_people(*event)}" if event else what[len(role["role"]) :]
         about = f"its role: {role['role']}{named}"  # for people; ``via`` stays the path, for scripts
         out.append(
             {
