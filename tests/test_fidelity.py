@@ -252,6 +252,8 @@ def test_a_host_or_funder_named_only_by_a_role_of_ours_is_marked(bcc: Callable[.
                 assert (f"  - {names[sid]} \\[E]" in markdown) == ours, (event["id"], sid)
                 link = f"→ {field} (basis: editorial): {names[sid]}"
                 assert (link in out) == ours, (event["id"], sid)
+                why = f"[E] {field}: {names[sid]}: editorial (its role); "  # the Basis section says why
+                assert (why in out) == ours, (event["id"], sid)
     table = bcc("events", "--fields", "id,funders", env={"COLUMNS": "400"}).stdout
     line = next(x for x in table.splitlines() if x.startswith("roundtable-viet-nam "))
     assert line.rstrip().endswith("(Australian Government) [E]") and "[E] editorial:" in table

@@ -70,6 +70,41 @@ def bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
         else:
             line = f"{mark} {field}: editorial; {basis['reason']}"
         out.append({"field": field, **basis, "label": label, "line": line})
+    return out + _party_bases(catalog, record)
+
+
+def _party_bases(catalog: Catalog, record: Record) -> list[dict[str, Any]]:
+    """For an event, each host or funder that only a role of ours names (`parties_of_ours`),
+    with that role's reason: the [E] after it in views for people, explained."""
+    from bali_corruption_cli.model.derived import EVENT_PARTIES
+
+    if not any(field in record for field in EVENT_PARTIES):
+        return []
+    out = []
+    for field, ids in sorted(parties_of_ours(catalog).get(str(record["id"]), {}).items()):
+        for stakeholder_id in sorted(ids):
+            found = catalog.get(stakeholder_id)
+            if found is None:
+                continue
+            role = next(
+                r
+                for r in found[1].get("roles") or ()
+                if r.get("event") == record["id"] and r.get("role") == EVENT_PARTIES[field]
+            )
+            name = labels.name_for_people(*found)
+            reason = str(role.get("reason") or "")
+            out.append(
+                {
+                    "field": field,
+                    "basis": "editorial",
+                    "source": role.get("source"),
+                    "at": role.get("at"),
+                    "excerpt": role.get("excerpt"),
+                    "reason": reason,
+                    "label": _label(catalog, role.get("source")),
+                    "line": f"{BASIS_MARKS['editorial']} {field}: {name}: editorial (its role); {reason}",
+                }
+            )
     return out
 
 
