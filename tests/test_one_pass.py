@@ -253,9 +253,9 @@ def test_hosts_and_funders_are_computed_from_stakeholder_roles(bcc: Bcc) -> None
 def test_a_new_host_role_is_the_one_place_to_write(bcc: Bcc, cat: Path) -> None:
     _edit(
         cat / "stakeholders.yaml",
-        "    - {role: host, event: rso-unodc-meeting-2021,",
+        "    - role: host\n      event: rso-unodc-meeting-2021\n",
         "    - {role: host, event: roundtable-malaysia, source: rso-conference-article-2023}\n"
-        "    - {role: host, event: rso-unodc-meeting-2021,",
+        "    - role: host\n      event: rso-unodc-meeting-2021\n",
     )
     assert bcc("--data-dir", str(cat), "validate").exit_code == 0
     event = bcc("--data-dir", str(cat), "show", "roundtable-malaysia", "--json").json()["record"]

@@ -195,6 +195,37 @@ def test_the_written_file_has_the_umask_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
+# A signal the moment the temporary file exists, before bcc has its name: the write is
+# stopped as at any other moment, and the file removed (Ctrl-C exit 130, SIGTERM 143).
+_SIGNAL_AT_CREATION = (
+    "import os, signal, sys, tempfile\n"
+    "made, sent = tempfile.mkstemp, getattr(signal, sys.argv[2])\n"
+    "def mkstemp(*args, **kwargs):\n"
+    "    found = made(*args, **kwargs)\n"
+    "    os.kill(os.getpid(), sent)\n"
+    "    return found\n"
+    "tempfile.mkstemp = mkstemp\n"
+    "from bali_corruption_cli.entry import main\n"
+    "sys.argv = ['bcc', 'export', '--format', 'json', sys.argv[1]]\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_as_the_temporary_file_is_made_leaves_nothing(tmp_path: Path, name: str, code: int) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_AT_CREATION, str(out / "all.json"), name],
+        env=subprocess_env(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode in (code, -getattr(signal, name)), proc.stderr
+    assert b"Traceback" not in proc.stderr
+    assert list(out.iterdir()) == []
+
+
 def test_sigterm_during_an_export_leaves_nothing(tmp_path: Path) -> None:
     """An export killed by SIGTERM while it writes removes its temporary file (exit 143)."""
     sys.path.insert(0, str(ROOT / "bench"))

@@ -170,9 +170,9 @@ def test_reconstructed_titles_are_marked_wherever_shown(bcc: Callable[..., Run])
         places = [m.end() for m in re.finditer(re.escape(title), text)]
         assert places
         for end in places:
-            assert re.match(r"\)? ?\(?(our title, rebuilt|is our title, rebuilt)", text[end : end + 40]), (
-                text[end - 40 : end + 60]
-            )
+            assert re.match(
+                r"\)? ?\(?(our title, rebuilt|is our title for this work, rebuilt)", text[end : end + 40]
+            ), text[end - 40 : end + 60]
 
 
 # ---------------------------------------------------------------- element ids

@@ -128,6 +128,22 @@ def _terminated_raises() -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the block runs (they come when it ends): between
+    making a temporary file and knowing its name, nothing could remove it."""
+    hold = getattr(signal, "pthread_sigmask", None)
+    try:
+        previous = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if hold else None
+    except (ValueError, OSError):
+        previous = None
+    try:
+        yield
+    finally:
+        if hold is not None and previous is not None:
+            hold(signal.SIG_SETMASK, previous)
+
+
 def _fsync(path: Path) -> None:
     """Flush a file, or a folder and every file in it, to disk."""
     if path.is_dir():
@@ -177,13 +193,15 @@ def replacing(path: Path, *, folder: bool = False, mode: int | None = None) -> I
     with _terminated_raises():
         import tempfile  # here, not at start-up: tempfile imports random
 
-        if folder:
-            tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(path), dir=parent))
-        else:
-            fd, name = tempfile.mkstemp(prefix=temp_prefix(path), dir=parent)
-            os.close(fd)
-            tmp = Path(name)
+        tmp: Path | None = None
         try:
+            with _signals_held():  # a Ctrl-C or SIGTERM comes once ``tmp`` is known, to remove it
+                if folder:
+                    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(path), dir=parent))
+                else:
+                    fd, name = tempfile.mkstemp(prefix=temp_prefix(path), dir=parent)
+                    tmp = Path(name)
+                    os.close(fd)
             yield tmp
             _fsync(tmp)
             default = (0o777 if folder else 0o666) & ~umask()
@@ -203,8 +221,9 @@ def replacing(path: Path, *, folder: bool = False, mode: int | None = None) -> I
                 os.replace(tmp, path)
             _fsync(parent)
         except BaseException:
-            _remove(tmp)
-            Path(f"{tmp}-journal").unlink(missing_ok=True)  # SQLite's, should it outlive a failure
+            if tmp is not None:
+                _remove(tmp)
+                Path(f"{tmp}-journal").unlink(missing_ok=True)  # SQLite's, should it outlive a failure
             raise
 
 
