@@ -156,7 +156,17 @@ def test_no_arguments_prints_help() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["events", "--country", "\x00"], ["\x00"], ["events", "--fields", "id,\x00"]]
+    "args",
+    [
+        ["events", "--country", "\x00"],
+        ["\x00"],
+        ["events", "--fields", "id,\x00"],
+        # a path: no file may be named so (the property test found --with, 2026-12-03)
+        ["--with", "\x00"],
+        ["--data-dir", "a\x00b", "practices"],
+        ["export", "out\x00.json"],
+        ["report", "\x00"],
+    ],
 )
 def test_nul_characters(args: list[str]) -> None:
     result = run(*args)

@@ -23,6 +23,7 @@ from bali_corruption_cli.core.errors import (
     EXIT_IO,
     EXIT_USAGE,
     BccError,
+    UsageError,
 )
 from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import ColorMode
@@ -68,6 +69,8 @@ class BccGroup(TyperGroup):
             # 130 and a closed stdout into a silent exit 1.  Its steps, our handlers:
             self._main_shell_completion(extra, prog_name, complete_var)
             argv = global_options_first(sys.argv[1:] if args is None else list(args))
+            if any("\x00" in str(arg) for arg in argv):  # no shell passes one: a path cannot hold it
+                raise UsageError("an argument holds a NUL character (\\x00), which no path or value may hold")
             with self.make_context(prog_name, argv, **extra) as ctx:
                 result = self.invoke(ctx)
             render.notes_after()  # what the answer left out, said once it is written
