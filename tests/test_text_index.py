@@ -1,9 +1,13 @@
-"""The cache's text index gives the answers the plain paths give.
+"""One path for text: every collection is searched through its text index, the store's or,
+without a store, one made from the records by the same code (`Catalog.text`).
 
-* `bcc search` through the index (a warm cache) ranks exactly the hits, scores, fields and
-  snippets of the plain scan (no cache), for words, phrases, typos, accents and ids;
-* `--search` through the index keeps exactly the records the plain filter keeps, alone
-  and with other filters, for needles with spaces, dashes, accents and punctuation;
+* `bcc search` ranks exactly the hits, scores, fields and snippets the ranking defines
+  (each record's strings scored one by one, `_defined` below), with a warm store and
+  without one, for words, phrases, typos, accents and ids;
+* `--search` keeps exactly the same records with a warm store as without one, alone and
+  with other filters, for needles with spaces, dashes, accents and punctuation;
+* a record holding SEP ("\\x00") inside a string is found by the same words, with a
+  store and without one, and a needle holding it keeps the records that hold it;
 * neither decodes a whole collection from the cache; a damaged text section is noticed
   and the answer is still right;
 * `vocab.fold`'s ASCII shortcut folds every text as the definition does.
@@ -12,6 +16,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +26,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from bali_corruption_cli import catalog
 from bali_corruption_cli.cli import app
-from bali_corruption_cli.model import vocab
-from bali_corruption_cli.store import cache
+from bali_corruption_cli.model import layout, vocab
+from bali_corruption_cli.query import query, search
+from bali_corruption_cli.store import cache, textindex
+from conftest import DATA
 from conftest_generated import generated_catalogue, spy, warm_cache
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None)
@@ -61,16 +70,52 @@ QUERIES = [
 ]
 
 
+def _defined(cat: catalog.Catalog, text: str, types: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The hits as the ranking defines them: each string of each record scored one by one
+    (`search._scores` of its folded text), by the weight of its field; no index."""
+    tokens = tuple(search._WORD.findall(vocab.fold(text)))
+    if not tokens:
+        return []
+    phrase = " ".join(tokens)
+    found = []
+    for name in cat.names:
+        if types and name not in types:
+            continue
+        for record in cat.records(name):
+            texts = (
+                (key, weight, raw, search._scores(tokens, phrase, vocab.fold(raw)))
+                for key, value in record.items()
+                if (weight := search._weight(name, key)) is not None
+                for raw in query.strings(value)
+            )
+            scored = search._score(texts, layout.TITLE_FIELD[name])
+            if scored is not None:
+                score, key, raw, field = scored
+                hit = search._hit(name, record, score, key, raw, tokens, field)
+                found.append((score, name, record["id"], hit.as_dict()))
+    found.sort(key=lambda f: (-f[0], f[1], f[2]))
+    return [hit for *_key, hit in found]
+
+
+def _loaded(data: Path, cache_dir: str, monkeypatch: pytest.MonkeyPatch) -> catalog.Catalog:
+    monkeypatch.setenv("BCC_CACHE_DIR", cache_dir)
+    return catalog.load(data)
+
+
 @pytest.mark.parametrize("text", QUERIES)
-def test_search_through_the_index_ranks_as_the_plain_scan(
+def test_search_ranks_as_defined_with_a_store_and_without(
     generated: Path, warm: str, text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = ["--data-dir", str(generated), "search", text, "--limit", "100000", "--json"]
-    plain = _answer(args, "")
+    without = _answer(args, "")
     decoded = spy(monkeypatch, "records")
-    indexed = _answer(args, warm)
-    assert indexed == plain
+    assert _answer(args, warm) == without
     assert "practices" not in decoded  # the hits alone were decoded
+    plain = catalog.check(generated, cache=False)[0]
+    assert [h.as_dict() for h in search.search(plain, text)] == _defined(plain, text)
+    assert [h.as_dict() for h in search.search(_loaded(generated, warm, monkeypatch), text)] == _defined(
+        plain, text
+    )
 
 
 def test_the_index_is_used_and_finds_many(generated: Path, warm: str) -> None:
@@ -87,7 +132,9 @@ typos = words.map(lambda w: w[:-2] + w[-1] + w[-2])
 
 @settings(SETTINGS, max_examples=20)
 @given(st.lists(st.one_of(words, typos), min_size=1, max_size=3), st.sampled_from(["", "practice", "event"]))
-def test_any_query_ranks_as_the_plain_scan(generated: Path, warm: str, query: list[str], kind: str) -> None:
+def test_any_query_ranks_the_same_with_a_store_and_without(
+    generated: Path, warm: str, query: list[str], kind: str
+) -> None:
     args = ["--data-dir", str(generated), "search", " ".join(query), "--limit", "100000", "--json"]
     if kind:
         args += ["--type", kind]
@@ -113,7 +160,7 @@ NEEDLES = [
 @pytest.mark.parametrize(
     "extra", [[], ["--sector", "private"], ["--theme", "labour-migration", "--stage", "recruitment"]]
 )
-def test_search_option_through_the_index_keeps_what_the_plain_filter_keeps(
+def test_search_option_keeps_the_same_records_with_a_store_and_without(
     generated: Path, warm: str, needles: list[str], extra: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = ["--data-dir", str(generated), "practices", *extra, "--json"]
@@ -170,7 +217,7 @@ def test_folding_any_text_follows_the_definition(text: str) -> None:
         ["practices", "--search", "labour migration", "--fields", "id,title", "--format", "tsv"],
     ],
 )
-def test_every_list_searches_through_the_index_as_plainly(
+def test_every_list_searches_the_same_with_a_store_and_without(
     generated: Path, warm: str, args: list[str]
 ) -> None:
     full = ["--data-dir", str(generated), *args]
@@ -183,10 +230,98 @@ def test_every_list_searches_through_the_index_as_plainly(
 def test_search_without_kept_ids_decodes_its_hits_for_them(
     generated: Path, warm: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An entry without the ids section still ranks as the plain scan (the hits' ids decoded)."""
+    """An entry without the ids section still ranks as without a store (the hits' ids decoded)."""
     args = ["--data-dir", str(generated), "search", "migration", "--limit", "100000", "--json"]
     plain = _answer(args, "")
     monkeypatch.setattr(cache.Reader, "ids", lambda self, name: None)
     decoded = spy(monkeypatch, "records")
     assert _answer(args, warm) == plain
     assert "practices" not in decoded
+
+
+# ---------------------------------------------------------------- SEP inside a record's strings
+
+
+@pytest.fixture(scope="module")
+def holding_sep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped data with SEP inside a practice's title and a stakeholder's alias."""
+    data = tmp_path_factory.mktemp("sep") / "data"
+    shutil.copytree(DATA, data)
+    for name, old, new in [
+        (
+            "practices",
+            "  title: More regular routes for labour migration\n",
+            '  title: "More regular\\0routes for labour\\0 migration \\0zebra\\0crossing"\n',
+        ),
+        (
+            "stakeholders",
+            "  aliases: [NACC, ONACC, National Anti-Corruption Commission]\n",
+            '  aliases: [NACC, ONACC, "National\\0Anti-Corruption Commission"]\n',
+        ),
+    ]:
+        path = data / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def warm_sep(holding_sep: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return warm_cache(tmp_path_factory, holding_sep)
+
+
+def test_a_collection_holding_sep_has_a_text_index(
+    holding_sep: Path, warm_sep: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store keeps one, the same as the one made without a store; SEP is a space in it."""
+    plain = catalog.check(holding_sep, cache=False)[0]
+    (record,) = [r for r in plain.records("practices") if r["id"] == "regular-labour-migration-routes"]
+    assert "\0" in record["title"]
+    (entry,) = Path(warm_sep).glob("catalog-*")
+    reader = cache.Reader(entry)
+    for name in ("practices", "stakeholders"):
+        kept = reader.text(name)
+        assert kept is not None and kept == plain.text(name)
+        assert all(h.count(textindex.SEP) == len(n) - 1 for h, n in zip(kept[0], kept[1], strict=True) if n)
+    assert "more regular routes for labour migration zebra crossing" in plain.text("practices")[0][0]
+    assert _loaded(holding_sep, warm_sep, monkeypatch).text("practices") == plain.text("practices")
+
+
+SEP_QUERIES = {  # a query, and a record holding SEP that it finds
+    "zebra": "regular-labour-migration-routes",
+    "zebra crossing": "regular-labour-migration-routes",
+    "regular routes": "regular-labour-migration-routes",
+    "labour migration": "regular-labour-migration-routes",
+    "national anti corruption": "onacc-thailand",
+    "anti-corruption commission": "onacc-thailand",
+}
+
+
+@pytest.mark.parametrize("text", SEP_QUERIES)
+def test_search_finds_a_record_holding_sep_by_the_same_words(
+    holding_sep: Path, warm_sep: str, text: str
+) -> None:
+    args = ["--data-dir", str(holding_sep), "search", text, "--limit", "100000", "--json"]
+    without = _answer(args, "")
+    assert _answer(args, warm_sep) == without
+    assert without == _defined(catalog.check(holding_sep, cache=False)[0], text)
+    assert SEP_QUERIES[text] in {hit["id"] for hit in without}
+
+
+@pytest.mark.parametrize(
+    "needle", ["zebra", "regular\0routes", "labour\0 migration", "\0", "regular routes", "national\0anti"]
+)
+@pytest.mark.parametrize("collection", ["practices", "stakeholders"])
+def test_a_needle_holding_sep_keeps_the_records_holding_it(
+    holding_sep: Path, warm_sep: str, needle: str, collection: str
+) -> None:
+    args = ["--data-dir", str(holding_sep), collection, "--search", needle, "--json"]
+    without = _answer(args, "")
+    assert _answer(args, warm_sep) == without
+    plain = catalog.check(holding_sep, cache=False)[0]
+    expected = [r["id"] for r in plain.records(collection) if query.text_matches(r, [needle])]
+    assert [r["id"] for r in without] == expected
+    holding = {"practices": "regular-labour-migration-routes", "stakeholders": "onacc-thailand"}[collection]
+    if "\0" in needle and (needle == "\0" or (collection == "practices") != needle.startswith("national")):
+        assert expected == [holding]

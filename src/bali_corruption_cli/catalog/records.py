@@ -43,6 +43,7 @@ class Catalog:
         self.warnings = warnings if warnings is not None else []
         self._index: dict[str, tuple[str, Record]] | None = None
         self._ids: dict[str, dict[str, int]] = {}  # a collection's ids from the cache: id -> number
+        self._texts: dict[str, tuple[list[str], list[bytes], list[str]]] = {}  # text indexes (`text`)
         self._reader = reader
         self._rebuild = rebuild
         self.data_digest = ""  # of the files it was loaded from (`files.data_digest`), set by check()
@@ -129,15 +130,32 @@ class Catalog:
         decides)."""
         from bali_corruption_cli.store import textindex
 
-        text = self.text(collection) if needle.strip() else None
+        text = self._kept_text(collection) if needle.strip() else None
         if text is None:
             return self.records(collection)
         return self.records_at(collection, textindex.needle_numbers(text[0], [needle]))
 
-    def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
-        """The collection's text index from the cache (`textindex`), or None (no cache,
-        or none for this collection): the caller then reads the records themselves."""
-        return self._from_cache(lambda reader: reader.text(collection))
+    def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]]:
+        """The collection's text index (`textindex`: haystacks, field numbers, words): the
+        store's, or, without one, made from the records by the code that makes the store's
+        (remembered).  Every collection has one: `bcc search` has one path."""
+        made = self._kept_text(collection)
+        if made is None:
+            from bali_corruption_cli.store import textindex
+
+            made = textindex.index(self.records(collection), self.fields[collection])
+            self._texts[collection] = made
+        return made
+
+    def _kept_text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
+        """The collection's text index if one is at hand (the store's, or one made already);
+        None else: enough to narrow by, not worth making for that alone."""
+        made = self._texts.get(collection)
+        if made is None:
+            made = self._from_cache(lambda reader: reader.text(collection))
+            if made is not None:
+                self._texts[collection] = made
+        return made
 
     def records_at(self, collection: str, numbers: Sequence[int]) -> list[Record]:
         """The records of these numbers (their places in the collection), in that order,

@@ -70,15 +70,6 @@ def _weight(collection: str, key: str) -> float | None:
     return _OTHER_WEIGHT
 
 
-def _fields(collection: str, record: Record) -> Iterable[tuple[str, float, str]]:
-    """(field, weight, text) for every string in the record."""
-    for key, value in record.items():
-        weight = _weight(collection, key)
-        if weight is not None:
-            for text in query.strings(value):
-                yield key, weight, text
-
-
 def _token_score(token: str, words: Sequence[str], folded: str) -> float:
     """1 for an exact word, 0.8 for a prefix or inner substring, up to 0.7 for a near miss."""
     if token in words:
@@ -91,15 +82,10 @@ def _token_score(token: str, words: Sequence[str], folded: str) -> float:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _match(tokens: tuple[str, ...], phrase: str, raw: str) -> tuple[tuple[float, ...], bool]:
-    """Each token's score in one field's text, and whether the whole phrase is in it
-    (remembered: a large catalogue repeats the same texts in many records)."""
-    return _scores(tokens, phrase, vocab.fold(raw))
-
-
-@functools.lru_cache(maxsize=1 << 16)
 def _scores(tokens: tuple[str, ...], phrase: str, folded: str) -> tuple[tuple[float, ...], bool]:
-    """`_match` of a text already folded (spaces at either end make no difference)."""
+    """Each token's score in one field's text, folded, and whether the whole phrase is in it
+    (spaces at either end make no difference; remembered: a large catalogue repeats the same
+    texts in many records)."""
     words = _WORD.findall(folded)
     scores = tuple(_token_score(token, words, folded) for token in tokens)
     return scores, len(tokens) > 1 and phrase in " ".join(words)
@@ -124,8 +110,8 @@ _Found = tuple[float, str, str, Callable[[], Hit]]
 
 def search(catalog: Catalog, text: str, types: Sequence[str] = (), limit: int | None = None) -> list[Hit]:
     """Rank every record against ``text``; every word of the query must match somewhere.
-    The best ``limit`` hits (all by default).  A collection with a text index in the cache
-    is searched through it (the same hits)."""
+    The best ``limit`` hits (all by default).  Every collection is searched through its
+    text index (`Catalog.text`: the store's, or made from the records: the same hits)."""
     return search_counted(catalog, text, types, limit)[0]
 
 
@@ -141,44 +127,17 @@ def search_counted(
     for collection in catalog.names:
         if types and collection not in types:
             continue
-        index = catalog.text(collection)
-        if index is None:
-            found += _plain_hits(collection, catalog.records(collection), tokens, phrase)
-        else:
-            found += _indexed_hits(catalog, collection, index, tokens, phrase)
+        found += _hits(catalog, collection, tokens, phrase)
     found.sort(key=lambda f: (-f[0], f[1], f[2]))
     return [make() for *_key, make in found[:limit]], len(found)
 
 
-def _plain_hits(
-    collection: str, records: Iterable[Record], tokens: tuple[str, ...], phrase: str
-) -> list[_Found]:
-    """Each record's texts scored one by one."""
-    hits: list[_Found] = []
-    for record in records:
-        texts = (
-            (key, weight, raw, _match(tokens, phrase, raw))
-            for key, weight, raw in _fields(collection, record)
-        )
-        scored = _score(texts, layout.TITLE_FIELD[collection])
-        if scored is not None:
-            score, key, raw, field = scored
-            make = functools.partial(_hit, collection, record, score, key, raw, tokens, field)
-            hits.append((score, collection, record["id"], make))
-    return hits
-
-
-def _indexed_hits(
-    catalog: Catalog,
-    collection: str,
-    index: tuple[list[str], list[bytes], list[str]],
-    tokens: tuple[str, ...],
-    phrase: str,
-) -> list[_Found]:
-    """Only the records holding every query word (or a near miss of it) are scored, and
-    only their texts holding one (a text with none scores nothing), from the folded texts;
-    only the hits are decoded (for their ids; titles and snippets for those shown)."""
-    haystacks, numbers, words = index
+def _hits(catalog: Catalog, collection: str, tokens: tuple[str, ...], phrase: str) -> list[_Found]:
+    """The collection's hits, through its text index: only the records holding every query
+    word (or a near miss of it) are scored, and only their texts holding one (a text with
+    none scores nothing), from the folded texts; only the hits are decoded (for their ids;
+    titles and snippets for those shown)."""
+    haystacks, numbers, words = catalog.text(collection)
     slots = [(key, _weight(collection, key)) for key in catalog.fields[collection]]
     title = layout.TITLE_FIELD[collection]
     narrowed = textindex.narrowing(tokens, words, _near)

@@ -72,7 +72,8 @@ def postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict
 
 def write_text(put: Any, section: dict[str, Any], records: Sequence[Record], fields: Sequence[str]) -> None:
     """The collection's text index (`textindex`): haystacks and field numbers in chunks of
-    CHUNK records, then its words; none when a record cannot have one."""
+    CHUNK records, then its words; none when the records are not the collection's (the
+    catalogue then makes it in memory, by the same code: `textindex.index`)."""
     import marshal
 
     from bali_corruption_cli.store import textindex
@@ -83,12 +84,11 @@ def write_text(put: Any, section: dict[str, Any], records: Sequence[Record], fie
     where, words = [], set[str]()
     try:
         for start in range(0, len(records), CHUNK):
-            made = [textindex.haystack(record, place) for record in records[start : start + CHUNK]]
-            if None in made:
+            made = textindex.chunk(records[start : start + CHUNK], place)
+            if made is None:
                 return  # what was written stays, unused
-            haystacks = [m[0] for m in made if m is not None]
-            textindex.add_words(words, haystacks)
-            where.append(put(marshal.dumps((haystacks, [m[1] for m in made if m is not None]))))
+            textindex.add_words(words, made[0])
+            where.append(put(marshal.dumps(made)))
     except (RecursionError, TypeError, ValueError):  # not records as validation gives them (cycles)
         return
     section["text"] = where

@@ -1,19 +1,26 @@
-"""The catalogue's text folded once, when the cache is written: what `--search` and `bcc search` scan.
+"""The catalogue's text folded once: what `--search` and `bcc search` scan, kept in the cache
+when it is written and made in memory from the records without one (`index`).
 
 For each record, its *haystack*: every string in it (`values.strings`, in order) folded
 (`vocab.fold`) and joined by ``SEP``, with the number of the field each came from (one
-byte each, the field's place in the collection's field list).  For each collection, its
-*words*: every run of ``[0-9a-z]`` in those texts, sorted, so that a near miss of a
-query's word is looked up among the words instead of in every record.
+byte each, the field's place in the collection's field list); a ``SEP`` inside a string is
+a space in its haystack.  For each collection, its *words*: every run of ``[0-9a-z]`` in
+those texts, sorted, so that a near miss of a query's word is looked up among the words
+instead of in every record.
 
-Why that is enough (the tests compare these answers with the plain paths):
+Why that is enough (the tests compare the answers with and without a cache, and with
+records holding ``SEP``):
 
-* ``--search NEEDLE`` asks whether fold(NEEDLE) is in fold(" ".join(strings(record))).
-  That text is the haystack with each SEP run and its spaces made one space
-  (`spaced`), so a needle without a space is in one exactly when it is in the other.
+* ``--search NEEDLE`` asks whether fold(NEEDLE) is in fold(" ".join(strings(record)));
+  the index only narrows, the record's own test decides.  That text is the haystack with
+  each SEP run and its spaces made one space (`spaced`), so a needle without a space is in
+  one exactly when it is in the other, and a needle with one is in `spaced` whenever it is
+  in the record's text (a SEP inside a string is a space there, which a needle holding no
+  SEP cannot have crossed); a needle holding SEP does not narrow.
 * `bcc search` scores each field's text by its words: the haystack's pieces are those
-  texts folded, and a word of the query matches a record only where the record holds
-  the word itself, a word containing it, or a near miss of it (a word of ``words``).
+  texts folded (with a space for SEP, which is no letter or digit: the same words), and a
+  word of the query matches a record only where the record holds the word itself, a word
+  containing it, or a near miss of it (a word of ``words``).
 """
 
 from __future__ import annotations
@@ -25,8 +32,9 @@ from typing import Any
 from bali_corruption_cli.core.values import Record, collect_strings
 from bali_corruption_cli.model import vocab
 
-SEP = "\x00"  # between a record's strings; a collection holding it gets no index
+SEP = "\x00"  # between a record's strings; one inside a string is a space in its haystack
 MAX_ALTERNATIVES = 64  # a query word with more near misses than this is not used to narrow
+_AT_ONCE = 5000  # records whose words are found at once (`add_words`)
 
 
 def places(fields: Sequence[str]) -> dict[str, int] | None:
@@ -35,8 +43,8 @@ def places(fields: Sequence[str]) -> dict[str, int] | None:
 
 
 def haystack(record: Record, place: dict[str, int]) -> tuple[str, bytes] | None:
-    """The record's haystack and field numbers; None when one of its strings holds SEP
-    (or a field is not the collection's)."""
+    """The record's haystack and field numbers (a SEP inside a string made a space); None
+    when the record is not a collection's (not a dict, or a field not the collection's)."""
     if type(record) is not dict:
         return None
     strings: list[str] = []
@@ -55,8 +63,34 @@ def haystack(record: Record, place: dict[str, int]) -> tuple[str, bytes] | None:
             slots += bytes((slot,)) * (len(strings) - before)
     text = SEP.join(strings)
     if strings and text.count(SEP) != len(strings) - 1:
-        return None
+        text = SEP.join(s.replace(SEP, " ") for s in strings)
     return vocab.fold(text), bytes(slots)
+
+
+def chunk(records: Sequence[Record], place: dict[str, int]) -> tuple[list[str], list[bytes]] | None:
+    """The records' haystacks and field numbers; None when one is not a collection's record."""
+    made = [haystack(record, place) for record in records]
+    if None in made:
+        return None
+    return [m[0] for m in made if m is not None], [m[1] for m in made if m is not None]
+
+
+def index(records: Sequence[Record], fields: Sequence[str]) -> tuple[list[str], list[bytes], list[str]]:
+    """The collection's text index made in memory as the cache's is written (`chunk`,
+    `add_words`): haystacks, field numbers, words; ValueError when the records are not the
+    collection's (validation never gives such records)."""
+    place = places(fields)
+    haystacks: list[str] = []
+    numbers: list[bytes] = []
+    words: set[str] = set()
+    for start in range(0, len(records), _AT_ONCE):
+        made = chunk(records[start : start + _AT_ONCE], place) if place is not None else None
+        if made is None:
+            raise ValueError("records the text index cannot hold")
+        add_words(words, made[0])
+        haystacks += made[0]
+        numbers += made[1]
+    return haystacks, numbers, sorted_words(words)
 
 
 # bytes.translate table: letters and digits stay (search.py's words: runs of [0-9a-z]), all else is a space
@@ -82,9 +116,10 @@ def pieces(haystack: str) -> list[str]:
 
 def needle_numbers(haystacks: Sequence[str], needles: Iterable[str]) -> list[int]:
     """The numbers of the records whose text holds every needle (folded), as
-    `query.text_matches` decides it."""
+    `query.text_matches` decides it, and maybe others: a needle holding SEP is not used."""
     folded = [vocab.fold(n) for n in needles]
     chosen: Iterable[int] = range(len(haystacks))
+    folded = [n for n in folded if SEP not in n]  # a SEP inside a string is a space in its haystack
     for needle in sorted(folded, key=len, reverse=True):  # the longest first: it keeps fewest
         if " " not in needle:
             chosen = [n for n in chosen if needle in haystacks[n]]
