@@ -25,6 +25,7 @@ from bali_corruption_cli.catalog.files import data_digest as data_digest
 from bali_corruption_cli.catalog.files import read_collection_file as read_collection_file
 from bali_corruption_cli.catalog.problems import Problem
 from bali_corruption_cli.catalog.records import Catalog
+from bali_corruption_cli.catalog.records import Found as Found
 from bali_corruption_cli.catalog.records import Record as Record
 from bali_corruption_cli.catalog.store import TEMP_STALE_SECONDS as TEMP_STALE_SECONDS
 from bali_corruption_cli.catalog.store import _entry as _entry

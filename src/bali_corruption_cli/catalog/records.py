@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from bali_corruption_cli.catalog.problems import Problem
-from bali_corruption_cli.core.errors import DataError
+from bali_corruption_cli.core.errors import DataError, UsageError
 from bali_corruption_cli.core.values import Record as Record
 from bali_corruption_cli.store import cache
 
@@ -108,10 +108,12 @@ class Catalog:
             return int(reader.sections[collection]["count"])
         return len(self.records(collection))
 
-    def value_counts(self, collection: str, field: str) -> dict[str | None, int] | None:
-        """How many records hold each value of ``field`` (None: how many hold none), from
-        the cache's filter index; None when that cannot be done."""
-        return self._from_cache(lambda reader: reader.counts(collection, field), collection)
+    def _value_counts(
+        self, collection: str, field: str, numbers: Sequence[int]
+    ) -> dict[str | None, int] | None:
+        """`Found.value_counts` from the store's filter postings; None when it keeps none
+        for ``field``."""
+        return self._from_cache(lambda reader: reader.counts(collection, field, numbers))
 
     def record_ids(self, collection: str) -> list[str] | None:
         """The collection's ids in order, from the cache without decoding a record; None
@@ -318,3 +320,28 @@ class Found:
     def json(self) -> list[bytes] | None:
         """Each record as orjson writes it, as the store keeps it; None when none is kept."""
         return self._catalog._json(self.collection, self.numbers)
+
+    def value_counts(self, field: str) -> dict[str | None, int]:
+        """How many of these records hold each value of ``field`` (a list's values each;
+        None: how many hold none), only values held: from the store's filter postings when
+        it keeps them for ``field`` (no record decoded), else from the records
+        (`value_counts`); the postings count exactly what it does (`cache_sections.postings`)."""
+        kept = self._catalog._value_counts(self.collection, field, self.numbers)
+        return kept if kept is not None else value_counts(self.records(), field)
+
+
+def value_counts(records: Sequence[Record], field: str) -> dict[str | None, int]:
+    """How many of ``records`` hold each value of ``field`` (as text; a list's values each;
+    None: how many hold none or an empty list); UsageError for a structured value."""
+    counts: dict[str | None, int] = {}
+    for record in records:
+        value = record.get(field)
+        values = value if isinstance(value, list) else [value]
+        if values == []:
+            values = [None]
+        for v in values:
+            if isinstance(v, (dict, list)):
+                raise UsageError(f"cannot count by {field!r}: its values are structured, not plain values")
+            key = None if v is None else str(v)
+            counts[key] = counts.get(key, 0) + 1
+    return counts

@@ -289,9 +289,8 @@ def count_command(
     name = explore.resolve_collection(collection)
     picked = filters.choose(cat, name, given)
     decide = filters.decider(cat, name, picked, search)
-    # a filter: the one path (`Catalog.select`); none: every record, whose counts the store keeps
-    records = cat.select(name, filters.index_conditions(picked), search, decide).records() if decide else None
-    rows = explore.count(cat, name, by, records)
+    found = cat.select(name, filters.index_conditions(picked), search, decide)  # the one path
+    rows = explore.count(cat, name, by, found)
     chosen = emit.chosen_format(fmt, as_json)
     order = Ordering(sort, reverse, limit)
     if order:

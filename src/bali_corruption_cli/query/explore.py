@@ -6,11 +6,10 @@ and the machine formats serialise.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from bali_corruption_cli.catalog import Catalog, Record
+from bali_corruption_cli.catalog import Catalog, Found, Record
 from bali_corruption_cli.core.errors import NotFound, UsageError
 from bali_corruption_cli.model import layout, vocab
 from bali_corruption_cli.query import evidence, names, query
@@ -147,35 +146,19 @@ def show(catalog: Catalog, record_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- counts
 
 
-def count(
-    catalog: Catalog, collection: str, field: str, records: Sequence[Record] | None = None
-) -> list[dict[str, Any]]:
+def count(catalog: Catalog, collection: str, field: str, found: Found | None = None) -> list[dict[str, Any]]:
     """Facet counts, most common first; a list field counts each of its values.
 
-    ``records``: those to count (already filtered); all of the collection by default."""
+    ``found``: the records to count (`Catalog.select`); all of the collection by default.
+    The catalogue counts them (`Found.value_counts`: the store's postings, or the records)."""
     valid = catalog.fields[collection]
     if field not in valid:
         hint = vocab.closest(field, valid)
         did = f" (did you mean '{hint}'?)" if hint else ""
         raise UsageError(f"unknown field {field!r} for {collection}{did}; valid fields: {', '.join(valid)}")
-    indexed = catalog.value_counts(collection, field) if records is None else None
-    if indexed is not None:  # the cache's filter index counts them (no record decoded)
-        counter: Counter[str | None] = Counter({value: n for value, n in indexed.items() if n})
-        records = ()
-    else:
-        counter = Counter()
-        if records is None:
-            records = catalog.records(collection)
-    for record in records:
-        value = record.get(field)
-        values = value if isinstance(value, list) else [value]
-        if values == []:
-            values = [None]
-        for v in values:
-            if isinstance(v, (dict, list)):
-                raise UsageError(f"cannot count by {field!r}: its values are structured, not plain values")
-            counter[None if v is None else str(v)] += 1
-    ordered = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
+    chosen = found if found is not None else catalog.select(collection, {}, None, None)
+    counts = chosen.value_counts(field)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
     return [{"value": v, "count": n} for v, n in ordered]
 
 

@@ -42,7 +42,7 @@ def postings(records: Sequence[Record], fields: Sequence[str]) -> dict[str, dict
     string or a list holding it (as `query.matches` tests them).  Left out: a field with
     more than INDEX_MAX_VALUES distinct strings, or none in its first 1,000 records, or any
     value but a string, nothing, or a list of distinct strings (so that the postings also
-    count the values exactly, as `explore.count` does)."""
+    count the values exactly, as the catalogue counts them from the records)."""
     found: dict[str, dict[str, list[int]]] = {field: {} for field in fields}
     for number, record in enumerate(records):
         if number == 1000:
@@ -227,14 +227,18 @@ class Reads:
     def _read(self, where: tuple[int, int, int]) -> bytes:  # pragma: no cover - the Reader's
         raise NotImplementedError
 
-    def counts(self, name: str, field: str) -> dict[str | None, int] | None:
-        """How many records hold each value of ``field`` (None: how many hold none), from
-        its filter index; None when the field has none."""
+    def counts(
+        self, name: str, field: str, numbers: Sequence[int] | None = None
+    ) -> dict[str | None, int] | None:
+        """How many of the records of these ``numbers`` (all by default) hold each value of
+        ``field`` (None: how many hold none), only values held, from its filter index (each
+        posting intersected with the numbers: no record decoded); None when the field has none."""
         import marshal
 
         section = self.sections.get(name)
         if section is None or section.get("index") is None:
             return None
+        count = section["count"]
         try:
             index = marshal.loads(self._read(section["index"]))
             postings = index.get(field) if type(index) is dict else None
@@ -242,17 +246,22 @@ class Reads:
                 return None
             if type(postings) is not dict or set(map(type, postings.values())) - {bytes}:
                 raise Corrupt("index")
+            chosen = None if numbers is None or numbers == range(count) else frozenset(numbers)
             counts: dict[str | None, int] = {}
             holding: set[int] = set()
-            for value, numbers in postings.items():
-                view = memoryview(numbers).cast("I")
-                counts[value] = len(view)
-                holding.update(view)
-            if holding and max(holding) >= section["count"]:
-                raise Corrupt("index out of range")
+            for value, posting in postings.items():
+                view = memoryview(posting).cast("I")
+                if view and max(view) >= count:
+                    raise Corrupt("index out of range")
+                held = view if chosen is None else chosen.intersection(view)
+                if held:
+                    counts[value] = len(held)
+                    holding.update(held)
         except (EOFError, ValueError, TypeError) as exc:
             raise Corrupt(str(exc)) from exc
-        counts[None] = section["count"] - len(holding)
+        none = (count if chosen is None else len(chosen)) - len(holding)
+        if none:
+            counts[None] = none
         return counts
 
     def ids(self, name: str) -> list[str] | None:
