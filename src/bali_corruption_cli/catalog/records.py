@@ -140,7 +140,7 @@ class Catalog:
     def text(self, collection: str) -> tuple[list[str], list[bytes], list[str]]:
         """The collection's text index (`textindex`: haystacks, field numbers, words): the
         store's, or, without one, made from the records by the code that makes the store's
-        (remembered).  Every collection has one: `bcc search` has one path."""
+        (and remembered).  Every collection has one: `bcc search` has one path."""
         made = self._kept_text(collection)
         if made is None:
             from bali_corruption_cli.store import textindex
@@ -150,14 +150,11 @@ class Catalog:
         return made
 
     def _kept_text(self, collection: str) -> tuple[list[str], list[bytes], list[str]] | None:
-        """The collection's text index if one is at hand (the store's, or one made already);
-        None else: enough to narrow by, not worth making for that alone."""
+        """The collection's text index if one is at hand: one made already, or the store's
+        (read each time: kept, a search of every collection would hold them all at once);
+        None else (enough to narrow by, not worth making for that alone)."""
         made = self._texts.get(collection)
-        if made is None:
-            made = self._from_cache(lambda reader: reader.text(collection))
-            if made is not None:
-                self._texts[collection] = made
-        return made
+        return made if made is not None else self._from_cache(lambda reader: reader.text(collection))
 
     def records_at(self, collection: str, numbers: Sequence[int]) -> list[Record]:
         """The records of these numbers (their places in the collection), in that order,
