@@ -314,14 +314,24 @@ def test_search_finds_a_record_holding_sep_by_the_same_words(
 )
 @pytest.mark.parametrize("collection", ["practices", "stakeholders"])
 def test_a_needle_holding_sep_keeps_the_records_holding_it(
-    holding_sep: Path, warm_sep: str, needle: str, collection: str
+    holding_sep: Path, warm_sep: str, needle: str, collection: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = ["--data-dir", str(holding_sep), collection, "--search", needle, "--json"]
-    without = _answer(args, "")
-    assert _answer(args, warm_sep) == without
+    """The command line refuses an argument holding NUL; the catalogue does not: a needle
+    holding it does not narrow, and the records' own test keeps those that hold it."""
     plain = catalog.check(holding_sep, cache=False)[0]
+    kept = _loaded(holding_sep, warm_sep, monkeypatch)
+    assert kept._reader is not None
+
+    def decide(records: list[catalog.Record]) -> list[catalog.Record]:
+        return [r for r in records if query.text_matches(r, [needle])]
+
     expected = [r["id"] for r in plain.records(collection) if query.text_matches(r, [needle])]
-    assert [r["id"] for r in without] == expected
+    for cat in (kept, plain):
+        assert [r["id"] for r in cat.select(collection, {}, [needle], decide).records()] == expected
+        assert set(expected) <= {r["id"] for r in cat.records_holding(collection, needle)}
     holding = {"practices": "regular-labour-migration-routes", "stakeholders": "onacc-thailand"}[collection]
     if "\0" in needle and (needle == "\0" or (collection == "practices") != needle.startswith("national")):
         assert expected == [holding]
+    if "\0" not in needle:
+        args = ["--data-dir", str(holding_sep), collection, "--search", needle, "--json"]
+        assert [r["id"] for r in _answer(args, warm_sep)] == [r["id"] for r in _answer(args, "")] == expected
