@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING, Any
 
 from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.model import layout
-from bali_corruption_cli.output import render, table_cells
+from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import DocumentFormat, OutputFormat
-from bali_corruption_cli.query import ordering, query
+from bali_corruption_cli.query import ordering
 
 if TYPE_CHECKING:
     from bali_corruption_cli.catalog import Catalog, Record
@@ -35,6 +35,9 @@ def records(
     every list command).  The default table and plain JSON use what the store keeps of
     each record when it keeps it (a copy made by the same code from the same record);
     anything else is made from the records."""
+    from bali_corruption_cli.output import table_cells
+    from bali_corruption_cli.query import query
+
     collection = found.collection
     chosen = chosen_format(fmt, as_json)
     valid = catalog.fields[collection]
@@ -89,7 +92,8 @@ def markdown(
 ) -> None:
     """The records as a Markdown table for people: names for ids, a value that is our
     classification marked as the terminal's table marks it (and the mark's legend)."""
-    from bali_corruption_cli.output import render_markdown
+    from bali_corruption_cli.output import render_markdown, table_cells
+    from bali_corruption_cli.query import query
 
     valid = catalog.fields[collection]
     query.check_fields(wanted or (), valid)
@@ -132,6 +136,8 @@ def write_fields(described: dict[str, str], fmt: OutputFormat | None, as_json: b
 
 def wanted_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
     """The fields --fields names (``all``: every one, in the records' order)."""
+    from bali_corruption_cli.query import query
+
     if fields is not None and fields.strip() == ALL_FIELDS:
         return list(valid)
     return query.parse_fields(fields)
@@ -186,6 +192,8 @@ def for_people(
 
 def hidden(catalog: "Catalog", collection: str) -> list[str]:
     """The fields a collection's default table leaves out (a derived column stands for its parts)."""
+    from bali_corruption_cli.output import table_cells
+
     columns = table_cells.default_columns(collection)
     out = [name for name in catalog.fields[collection] if name not in columns]
     if "date" in layout.DERIVED.get(collection, ()):
@@ -203,6 +211,8 @@ def rows(
 ) -> bool:
     """Rows that are not records of one collection (search hits, the timeline) in a machine
     format, or as a table of the chosen --fields; False when the command's own view is wanted."""
+    from bali_corruption_cli.query import query
+
     machine = machine_format(fmt, as_json)
     if fields is None and machine is None:
         return False

@@ -27,7 +27,7 @@ from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.model import layout
 from bali_corruption_cli.output import render
 from bali_corruption_cli.output.render import OutputFormat
-from bali_corruption_cli.query import filters, query
+from bali_corruption_cli.query import filters
 from bali_corruption_cli.query.ordering import Ordering
 
 if TYPE_CHECKING:
@@ -281,7 +281,7 @@ def count_command(
       bcc count practices --by themes --sector private
       bcc count events --by country --sort value
     """
-    from bali_corruption_cli.query import explore
+    from bali_corruption_cli.query import explore, query
 
     if emit.fields_listed(fields, lambda: described_fields("count"), fmt, as_json):
         return
@@ -331,7 +331,7 @@ def timeline(
       bcc timeline --reverse --limit 3
       bcc timeline --json | jq -r '.[] | select(.dated) | .when'
     """
-    from bali_corruption_cli.query import explore
+    from bali_corruption_cli.query import explore, query
 
     if emit.fields_listed(fields, lambda: described_fields("timeline"), fmt, as_json):
         return
@@ -384,6 +384,7 @@ def cite(
       bcc cite --all --style ris > sources.ris
     """
     from bali_corruption_cli.query import cite as citing
+    from bali_corruption_cli.query import query
 
     chosen = query.plain_choices("style", citing.CITE_STYLES).resolve(style)
     if (record_id is None) == (not every):
@@ -427,6 +428,7 @@ def completion_command(
       bcc completion powershell >> $PROFILE
     """
     from bali_corruption_cli.cli import shells
+    from bali_corruption_cli.query import query
 
     chosen = query.plain_choices("shell", _SHELL_NAMES).resolve(shell)
     render.write(shells.script(chosen))

@@ -9,7 +9,6 @@ import typer
 
 from bali_corruption_cli.cli.app import _catalog, app, catalogue_files
 from bali_corruption_cli.cli.options import SearchOpt, filter_options
-from bali_corruption_cli.core import atomic
 from bali_corruption_cli.core.errors import UsageError
 from bali_corruption_cli.output import render
 from bali_corruption_cli.query import filters
@@ -71,6 +70,7 @@ def report(
       bcc report --briefing briefings/
       bcc report --sector private - > private-sector.html
     """
+    from bali_corruption_cli.core import atomic
     from bali_corruption_cli.output import report as html_report
     from bali_corruption_cli.query import report_select
 
