@@ -119,6 +119,9 @@ COMMANDS = [
     Command("events", ["events", "--country", "Thailand"]),
     Command("events-host", ["events", "--host", "unodc", "--json"]),
     Command("stakeholders-role", ["stakeholders", "--role", "host"]),
+    # every record another refers to, named for people (25,000 events named at 100,000 spread)
+    Command("roles-named", ["stakeholders", "--fields", "id,roles"]),
+    Command("funders-named", ["events", "--fields", "id,title,funders"]),
     # error paths, timed like answers: an unknown id (did-you-mean), an unknown record to filter by
     Command("show-unknown", ["show", "nosuchid"], exit=1),
     Command("cite-unknown", ["cite", "nosuchid"], exit=1),

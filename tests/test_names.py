@@ -140,3 +140,39 @@ def test_loop_over_members_does_not_stop(bcc: Bcc) -> None:
         assert run.exit_code == 0, run.stderr
         counts[country] = len(run.json())
     assert counts["Cambodia"] == 0 and counts["Thailand"] > 0
+
+
+# ---------------------------------------------------------------- many records named at once
+
+
+@pytest.fixture(scope="module")
+def spread_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Records past `records.SMALL` in events and stakeholders, with roles at the events."""
+    from conftest_generated import generated_catalogue
+
+    return generated_catalogue(tmp_path_factory, 2400, spread=True)
+
+
+def test_many_records_are_named_at_once_the_same_with_a_store_and_without(
+    spread_catalogue: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Views that name every record they refer to (roles' events, events' funders) read the
+    named records together from the store: the same names as from the records, and one
+    read of a collection, not one an id."""
+    from typer.testing import CliRunner
+
+    from bali_corruption_cli.cli import app
+    from bali_corruption_cli.model import layout
+    from conftest_generated import spy, warm_cache
+
+    warm = warm_cache(tmp_path_factory, spread_catalogue)
+    views = [["stakeholders", "--fields", "id,roles"], ["events", "--fields", "id,title,funders,hosts"]]
+    for view in views:
+        args = ["--data-dir", str(spread_catalogue), *view]
+        cold = CliRunner().invoke(app, args, env={"BCC_CACHE_DIR": "", "COLUMNS": "200"})
+        reads = spy(monkeypatch, "records_at")
+        stored = CliRunner().invoke(app, args, env={"BCC_CACHE_DIR": warm, "COLUMNS": "200"})
+        monkeypatch.undo()
+        assert cold.exit_code == stored.exit_code == 0, stored.stderr
+        assert stored.stdout == cold.stdout and stored.stdout.count("\n") > 2400 // 4
+        assert len(reads) <= 2 * len(layout.COLLECTIONS), reads  # by collection, not by id

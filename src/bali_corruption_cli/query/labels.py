@@ -61,11 +61,8 @@ def names(
     for record in records:
         for path in paths:
             wanted.update(v for _loc, v in layout.locate(record, path) if type(v) is str)
-    out = {}
-    for record_id in wanted:
-        found = catalog.get(record_id)
-        out[record_id] = record_id if found is None else name_for_people(*found)
-    return out
+    found = catalog.get_many(wanted)  # read together: a large catalogue names thousands
+    return {i: name_for_people(*found[i]) if i in found else i for i in wanted}
 
 
 def source_labels(catalog: Catalog) -> dict[str, str]:
