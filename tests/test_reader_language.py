@@ -87,9 +87,21 @@ def test_a_reference_reads_as_its_name_in_tables(
         assert checked, f"no {field} in {collection} to check"
 
 
+def speakers(bcc: Callable[..., Run]) -> dict[str, str]:
+    """Each person as views for people name a quote's speaker: with the organisation they
+    belong to ("David Scott (Regional Support Office of the Bali Process)")."""
+    everyone = {p["id"]: p for p in bcc("stakeholders", "--json").json()}
+    return {
+        i: p["name"] + (f" ({everyone[p['organisation']]['name']})" if p["organisation"] else "")
+        for i, p in everyone.items()
+    }
+
+
 def test_quotes_table_names_the_speaker_and_marks_each_kind(bcc: Callable[..., Run]) -> None:
     quotes = bcc("quotes", "--json").json()
-    people = {p["id"]: p["name"] for p in bcc("stakeholders", "--json").json()}
+    people = speakers(bcc)  # who spoke: the person, with the organisation they belong to
+    everyone = {p["id"]: p for p in bcc("stakeholders", "--json").json()}
+    assert all(everyone[q["speaker"]]["organisation"] for q in quotes)  # the shipped speakers have one
     out = bcc("quotes", "--layout", "records", env=WIDE).stdout
     shown = blocks(out)
     assert {k for b in shown.values() for k in b} == {"id", "kind", "speaker", "event", "text"}
@@ -495,7 +507,7 @@ def test_json_of_the_views_is_unchanged(bcc: Callable[..., Run]) -> None:
 
 
 def test_count_names_the_records_it_counts_by(bcc: Callable[..., Run]) -> None:
-    people = {p["id"]: p["name"] for p in bcc("stakeholders", "--json").json()}
+    people = speakers(bcc)  # as the quotes table names them
     rows = bcc("count", "quotes", "--by", "speaker", "--json").json()
     table = bcc("count", "quotes", "--by", "speaker", env={"COLUMNS": "200"}).stdout
     for row in rows:
@@ -506,7 +518,7 @@ def test_count_names_the_records_it_counts_by(bcc: Callable[..., Run]) -> None:
 
 
 def test_markdown_tables_name_records_and_mark_quotes(bcc: Callable[..., Run]) -> None:
-    people = {p["id"]: p["name"] for p in bcc("stakeholders", "--json").json()}
+    people = speakers(bcc)
     markdown = bcc("quotes", "-f", "markdown").stdout
     rows = {line.split(" | ")[0].strip("| "): line for line in markdown.splitlines()[2:]}
     for q in bcc("quotes", "--json").json():

@@ -190,8 +190,10 @@ def _names_in_view(cat: "Catalog", view: dict[str, Any]) -> dict[str, str]:
         if found is not None:
             collection, record = found
             name = labels.name_for_people(collection, record)
-            quote = collection == "quotes"
-            names[link["id"]] = people.quote_text(record.get("kind"), name) if quote else name
+            if collection == "quotes":
+                names[link["id"]] = people.quote_text(record.get("kind"), name)
+            else:  # as the record's own fields name it (a speaker with their organisation)
+                names.setdefault(link["id"], name)
     return names
 
 

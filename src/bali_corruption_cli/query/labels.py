@@ -55,14 +55,23 @@ def names(
     catalog: Catalog, collection: str, records: Iterable[Record], paths: Sequence[str] | None = None
 ) -> dict[str, str]:
     """Every id the records refer to (at ``paths``, all `reference_paths` by default), with its
-    name for people (`name_for_people`; an id no record has maps to itself)."""
+    name for people (`name_for_people`; an id no record has maps to itself); a quote's
+    speaker with their organisation ("David Scott (Regional Support Office …)")."""
     wanted: set[str] = set()
     paths = reference_paths(collection) if paths is None else paths
     for record in records:
         for path in paths:
             wanted.update(v for _loc, v in layout.locate(record, path) if type(v) is str)
     found = catalog.get_many(wanted)  # read together: a large catalogue names thousands
-    return {i: name_for_people(*found[i]) if i in found else i for i in wanted}
+    out = {i: name_for_people(*found[i]) if i in found else i for i in wanted}
+    if collection == "quotes":  # who spoke: a person with the organisation they spoke for
+        speakers = {i: r for i, (c, r) in found.items() if c == "stakeholders" and r.get("organisation")}
+        bodies = catalog.get_many(str(r["organisation"]) for r in speakers.values())
+        for i, record in speakers.items():
+            body = bodies.get(str(record["organisation"]))
+            if body is not None:
+                out[i] = f"{out[i]} ({name_for_people(*body)})"
+    return out
 
 
 def source_labels(catalog: Catalog) -> dict[str, str]:
