@@ -51,3 +51,15 @@ def bcc() -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def hotline_overlay(tmp_path: Path) -> Path:
+    """An overlay folder adding one practice, ``local-hotline`` (for ``--with``)."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "practices.yaml").write_text(
+        "- id: local-hotline\n  title: A local hotline\n  summary: Test.\n  sectors: [media]\n"
+        "  sources:\n    - {source: rso-conference-article-2023, at: 'para 4'}\n",
+        encoding="utf-8",
+    )
+    return extra

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import DATA, Run
+from conftest import DATA, Run, hotline_overlay
 
 Bcc = Callable[..., Run]
 
@@ -117,13 +117,7 @@ def test_a_table_for_people(bcc: Bcc, pair: tuple[Path, Path]) -> None:
 
 
 def test_with_overlays_against_the_active_catalogue(bcc: Bcc, tmp_path: Path) -> None:
-    extra = tmp_path / "extra"
-    extra.mkdir()
-    (extra / "practices.yaml").write_text(
-        "- id: local-hotline\n  title: A local hotline\n  summary: Test.\n  sectors: [media]\n"
-        "  sources:\n    - {source: rso-conference-article-2023, at: 'para 4'}\n",
-        encoding="utf-8",
-    )
+    extra = hotline_overlay(tmp_path)
     run = bcc("--with", str(extra), "diff", "--json")
     assert run.exit_code == 1, run.stderr
     assert [(c["change"], c["id"]) for c in run.json()["changes"]] == [("added", "local-hotline")]

@@ -16,7 +16,7 @@ import yaml
 
 from bali_corruption_cli import __version__
 from bali_corruption_cli.model import layout
-from conftest import DATA, ROOT, Run
+from conftest import DATA, ROOT, Run, hotline_overlay
 
 Bcc = Callable[..., Run]
 EDITION = tomllib.loads((DATA / "edition.toml").read_text(encoding="utf-8"))
@@ -54,13 +54,7 @@ def test_info_hash_is_the_one_the_report_prints(bcc: Bcc, tmp_path: Path) -> Non
     page = bcc("report", "-", env={"SOURCE_DATE_EPOCH": "86400"}).stdout
     printed = set(re.findall(r"sha256:[0-9a-f]{64}", page))
     assert printed == {bcc("info", "--json").json()["digest"]}
-    extra = tmp_path / "extra"
-    extra.mkdir()
-    (extra / "practices.yaml").write_text(
-        "- id: local-hotline\n  title: A local hotline\n  summary: Test.\n  sectors: [media]\n"
-        "  sources:\n    - {source: rso-conference-article-2023, at: 'para 4'}\n",
-        encoding="utf-8",
-    )
+    extra = hotline_overlay(tmp_path)
     other = bcc("--with", str(extra), "info", "--json").json()
     assert other["digest"] not in printed and other["overlays"] == [str(extra.resolve())]
     assert other["records"]["practices"] == bcc("info", "--json").json()["records"]["practices"] + 1
