@@ -105,8 +105,8 @@ def search_command(
                 if hit["snippet"].strip("…") in " ".join(hit["title"].split()):  # a piece of the text
                     hit["snippet"] = people.quote_text(kind, hit["snippet"])
                 hit["title"] = people.quote_text(kind, hit["title"])
-            elif said := labels.ours(*record):
-                hit["title"] += f" ({said})"
+            else:
+                hit["title"] = labels.titled(*record)
     if emit.rows(hits, SEARCH_FIELDS, fmt, as_json, fields, "results"):
         if more:  # stdout holds the data alone
             render.note(more)

@@ -95,10 +95,8 @@ def show_lines(
 
     names = names or {}
     record = view["record"]
-    title = str(record.get(layout.TITLE_FIELD[view["type"]], record["id"]))
     kind = layout.SINGULAR.get(view["type"], view["type"])
-    ours = labels.ours(view["type"], record)
-    lines = [style.bold(line) for line in _para(title + (f" ({ours})" if ours else ""), size)]
+    lines = [style.bold(line) for line in _para(labels.titled(view["type"], record), size)]
     lines.append(style.dim(f"{kind} {_shown(record['id'])}"))
     lines.append("")
     shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]), view.get("ours"))
@@ -252,28 +250,33 @@ def draw_timeline(rows: Sequence[dict[str, Any]], bases: dict[str, Any] | None =
 
     bases = bases or {}
 
-    def ours(r: dict[str, Any], *keys: str) -> str:
+    def ours(r: dict[str, Any], *keys: str) -> bool:
         basis = bases.get(r["id"])
         marks = basis if type(basis) is dict else {}
-        editorial = any(
-            r.get(k) and type(marks.get(k)) is dict and marks[k].get("basis") == "editorial" for k in keys
+        return any(
+            bool(r.get(k)) and type(marks.get(k)) is dict and marks[k].get("basis") == "editorial"
+            for k in keys
         )
-        return f" {EDITORIAL_MARK}" if editorial else ""
 
-    shown = [
-        {
-            "when": query.event_date_words(r) or r["when"],  # in words for people; JSON keeps `when`
-            "kind": r["kind"],
-            "id": r["id"],
-            "title": r["title"] + ours(r, "title"),
-            "place": ", ".join(x for x in (r["city"], r["country"]) if x) + ours(r, "city", "country"),
-        }
-        for r in rows
-    ]
+    shown = []
+    marked = False
+    for r in rows:
+        title, place = ours(r, "title"), ours(r, "city", "country")
+        marked = marked or title or place
+        shown.append(
+            {
+                "when": query.event_date_words(r) or r["when"],  # in words for people; JSON keeps `when`
+                "kind": r["kind"],
+                "id": r["id"],
+                "title": r["title"] + (f" {EDITORIAL_MARK}" if title else ""),
+                "place": ", ".join(x for x in (r["city"], r["country"]) if x)
+                + (f" {EDITORIAL_MARK}" if place else ""),
+            }
+        )
     lines = human_records(
         shown, ["when", "kind", "id", "title", "place"], "Timeline", screen.width(document=True)
     )
-    if any(row["title"].endswith(EDITORIAL_MARK) or row["place"].endswith(EDITORIAL_MARK) for row in shown):
+    if marked:
         lines += ["", *tables.wrap(LEGEND, screen.width(document=True), prose=True)]
     screen.show(lines)
 

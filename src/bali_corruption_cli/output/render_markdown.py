@@ -103,10 +103,12 @@ def show(view: dict[str, Any], names: dict[str, str] | None = None) -> str:
     names = names or {}
     record = view["record"]
     kind = layout.SINGULAR.get(view["type"], view["type"])
-    title = str(record.get(layout.TITLE_FIELD[view["type"]], record["id"]))
-    ours = labels.ours(view["type"], record)
-    title += f" ({ours})" if ours else ""
-    lines = [f"# {escape(title)}", "", f"{escape(kind)} {_code(record['id'])}", ""]
+    lines = [
+        f"# {escape(labels.titled(view['type'], record))}",
+        "",
+        f"{escape(kind)} {_code(record['id'])}",
+        "",
+    ]
     shown = people.record(view["type"], record, names, labels.reference_paths(view["type"]), view.get("ours"))
     fields, empty = people.fields_for_people(view["type"], record, shown, False)
     fields = people.marked_editorial(fields, record.get("basis"))

@@ -65,9 +65,9 @@ def name_of(collection: str, record: Record) -> str:
     if collection == "quotes":
         words = str(record.get("text") or "").split()
         return "“" + " ".join(words[:9]) + ("…”" if len(words) > 9 else "”")
-    name = str(record.get(layout.TITLE_FIELD[collection]) or record["id"])
-    said = names_for_people.ours(collection, record) if collection != "sources" else None
-    return f"{name} ({said})" if said and name != record["id"] else name
+    if collection == "sources":  # by its title: the page's references give its label
+        return str(record.get("title") or record["id"])
+    return names_for_people.titled(collection, record)
 
 
 # ---------------------------------------------------------------- parts

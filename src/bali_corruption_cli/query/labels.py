@@ -35,12 +35,20 @@ def ours(collection: str, record: Record) -> str | None:
     return None
 
 
+def titled(collection: str, record: Record) -> str:
+    """The record's title (or name, else its id) as its own view heads it, saying so when
+    the title is ours ("… (our title)", "… (our title, rebuilt from the web address)")."""
+    value = record.get(layout.TITLE_FIELD.get(collection, "title"))
+    if type(value) is not str or not value.strip():
+        return str(record["id"])
+    said = ours(collection, record)
+    return f"{value} ({said})" if said else value
+
+
 def name_for_people(collection: str, record: Record) -> str:
-    """`name_of`, saying so when the name is ours ("… (our title)"): wherever people read a
-    record named, a title no source gives is marked as ours, as the record's own view marks it."""
-    name = name_of(collection, record)
-    said = ours(collection, record) if collection != "sources" else None  # a source is named by its label
-    return f"{name} ({said})" if said and name != record["id"] else name
+    """How people read a record named in another's view: a source by its label, anything
+    else `titled` (a title no source gives says so, as the record's own view does)."""
+    return name_of(collection, record) if collection == "sources" else titled(collection, record)
 
 
 def name_of(collection: str, record: Record) -> str:
