@@ -6,6 +6,7 @@ Pure queries, no I/O and no printing: what ``show`` prints under Basis, the mark
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from bali_corruption_cli.catalog import Catalog, Record
@@ -26,10 +27,21 @@ BASIS_LEGEND = (
 )
 
 
+# `parties_of_ours` of each catalogue, made once (a page of an event asks three times)
+_PARTIES: weakref.WeakKeyDictionary[Catalog, dict[str, dict[str, set[str]]]] = weakref.WeakKeyDictionary()
+
+
 def parties_of_ours(catalog: Catalog) -> dict[str, dict[str, set[str]]]:
     """For each event, the stakeholders its computed ``hosts`` or ``funders`` list only by a
     role that is our reading (``basis: editorial``), by field: views for people mark them
     as they mark the role itself."""
+    found = _PARTIES.get(catalog)
+    if found is None:
+        found = _PARTIES[catalog] = _parties_of_ours(catalog)
+    return found
+
+
+def _parties_of_ours(catalog: Catalog) -> dict[str, dict[str, set[str]]]:
     from bali_corruption_cli.model.derived import EVENT_PARTIES
 
     field_of = {role: field for field, role in EVENT_PARTIES.items()}
